@@ -1,0 +1,1 @@
+"""The `aurelis` command line: one module per subcommand."""

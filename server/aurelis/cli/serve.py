@@ -1,0 +1,35 @@
+"""`aurelis serve`: the language server over stdio (default) or TCP."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the language server (stdio by default)")
+    p.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    p.add_argument("--tcp", metavar="HOST:PORT", help="listen on HOST:PORT instead of stdio")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--log-file", help="write logs here instead of stderr")
+    p.set_defaults(func=run)
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise SystemExit(f"aurelis serve: --tcp expects HOST:PORT, got {value!r}")
+    return host, int(port)
+
+
+def run(args: argparse.Namespace) -> int:
+    from aurelis.cli.logs import setup
+    from aurelis.lsp.server import create_server
+
+    setup(args.log_level, args.log_file)
+    server = create_server()
+    if args.tcp:
+        host, port = _host_port(args.tcp)
+        server.start_tcp(host, port)
+    else:
+        server.start_io()
+    return 0

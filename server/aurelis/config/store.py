@@ -1,0 +1,74 @@
+"""Per-folder settings resolution (multi-root): each folder has its own pyproject
+and its own scoped ``workspace/configuration`` answer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from aurelis.config.settings import Settings
+from aurelis.config.sources import Layer, SettingsWarning, read_pyproject, resolve, unwrap
+
+GLOBAL = ""  # key of settings not scoped to a folder
+
+
+class SettingsStore:
+    def __init__(self) -> None:
+        self._init_options: dict[str, Any] = {}
+        self._client: dict[str, dict[str, Any]] = {}
+        self._pyproject: dict[str, Layer | None] = {}
+        self._resolved: dict[str, Settings] = {}
+        self._reported: set[SettingsWarning] = set()
+        self._pending: list[SettingsWarning] = []
+        self._lock = threading.Lock()
+
+    # -- inputs ----------------------------------------------------------------
+    def set_init_options(self, options: Any) -> None:
+        with self._lock:
+            self._init_options = unwrap(options)
+            self._resolved.clear()
+
+    def set_client(self, folder_key: str, options: Any) -> None:
+        """The ``workspace/configuration`` answer for a folder (or GLOBAL)."""
+        with self._lock:
+            self._client[folder_key] = unwrap(options)
+            self._resolved.clear()
+
+    def invalidate_pyproject(self, folder_key: str | None = None) -> None:
+        with self._lock:
+            if folder_key is None:
+                self._pyproject.clear()
+            else:
+                self._pyproject.pop(folder_key, None)
+            self._resolved.clear()
+
+    # -- outputs ---------------------------------------------------------------
+    def get(self, folder_key: str = GLOBAL, folder_path: Path | None = None) -> Settings:
+        with self._lock:
+            cached = self._resolved.get(folder_key)
+            if cached is not None:
+                return cached
+            layers: list[Layer] = []
+            if folder_path is not None:
+                if folder_key not in self._pyproject:
+                    self._pyproject[folder_key] = read_pyproject(folder_path)
+                if (py := self._pyproject[folder_key]) is not None:
+                    layers.append(py)
+            layers.append(Layer("initializationOptions", self._init_options))
+            client = self._client.get(folder_key, self._client.get(GLOBAL))
+            if client:
+                layers.append(Layer("workspace/configuration", client))
+            settings, warnings = resolve(layers)
+            for w in warnings:
+                if w not in self._reported:
+                    self._reported.add(w)
+                    self._pending.append(w)
+            self._resolved[folder_key] = settings
+            return settings
+
+    def take_warnings(self) -> list[SettingsWarning]:
+        """Warnings not shown yet; each distinct one is handed out once."""
+        with self._lock:
+            out, self._pending = self._pending, []
+            return out

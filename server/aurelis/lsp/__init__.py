@@ -1,0 +1,1 @@
+"""The protocol edge: the only package that imports pygls and lsprotocol."""

@@ -1,0 +1,68 @@
+"""Settings from the client: ``workspace/configuration`` pulls and didChangeConfiguration."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from aurelis.config.store import GLOBAL
+
+if TYPE_CHECKING:
+    from aurelis.lsp.server import AurelisServer
+
+log = logging.getLogger(__name__)
+SECTION = "aurelis"
+
+
+async def pull_configuration(server: AurelisServer) -> None:
+    """Ask the client for the ``aurelis`` section, globally and per folder."""
+    if not server.client_supports("workspace.configuration"):
+        return
+    folders = list(server.engine.folders)
+    items = [types.ConfigurationItem(section=SECTION)]
+    items += [types.ConfigurationItem(scope_uri=f.uri, section=SECTION) for f in folders]
+    try:
+        answers: list[Any] = await server.workspace_configuration_async(types.ConfigurationParams(items=items))
+    except Exception as exc:  # a client that fails here must not stop the server
+        log.warning("workspace/configuration failed: %s", exc)
+        return
+    answers = list(answers or [])
+    store = server.engine.settings
+    if answers:
+        store.set_client(GLOBAL, answers[0] or {})
+    for folder, answer in zip(folders, answers[1:]):
+        store.set_client(folder.uri, answer or {})
+    refresh(server)
+
+
+def refresh(server: AurelisServer) -> None:
+    """Resolve every folder's settings again and report what is new and wrong."""
+    engine = server.engine
+    engine.settings_for(None)
+    for folder in engine.folders:
+        engine.folder_settings(folder)
+    report_warnings(server)
+    level = engine.settings_for(None).log_level.upper()
+    logging.getLogger("aurelis").setLevel(level)
+
+
+def report_warnings(server: AurelisServer) -> None:
+    warnings = server.engine.settings.take_warnings()
+    if not warnings:
+        return
+    for w in warnings:
+        log.info("%s", w)
+    server.show_message("\n".join(str(w) for w in warnings), types.MessageType.Warning)
+
+
+def register(server: AurelisServer) -> None:
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        if server.client_supports("workspace.configuration"):
+            await pull_configuration(server)
+        else:  # push model: the settings come with the notification
+            server.engine.settings.set_client(GLOBAL, params.settings or {})
+            refresh(server)
+        server.events.settings_changed.fire()

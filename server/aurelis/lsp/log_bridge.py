@@ -1,0 +1,47 @@
+"""Logging: stderr or a file always; warnings and above also to ``window/logMessage``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from aurelis.lsp.server import AurelisServer
+
+_LEVELS = {
+    logging.ERROR: types.MessageType.Error,
+    logging.WARNING: types.MessageType.Warning,
+    logging.INFO: types.MessageType.Info,
+}
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards records to the editor. Re-entrant sends (pygls logging while we
+    send) are dropped rather than looping."""
+
+    def __init__(self, server: AurelisServer, level: int = logging.WARNING) -> None:
+        super().__init__(level)
+        self.server = server
+        self._local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self._local, "busy", False) or self.server.protocol.writer is None:
+            return
+        self._local.busy = True
+        try:
+            msg_type = _LEVELS.get(record.levelno, types.MessageType.Error if record.levelno > 40 else types.MessageType.Log)
+            self.server.window_log_message(types.LogMessageParams(type=msg_type, message=self.format(record)))
+        except Exception:  # logging must never raise into the caller
+            pass
+        finally:
+            self._local.busy = False
+
+
+def attach(server: AurelisServer) -> ClientLogHandler:
+    handler = ClientLogHandler(server)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logging.getLogger("aurelis").addHandler(handler)
+    return handler

@@ -1,0 +1,52 @@
+"""The Aurelis language server: pygls plumbing around the plain-Python engine."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from aurelis import __version__
+from aurelis.engine import Engine
+from aurelis.lsp.commands import CommandRegistry
+from aurelis.lsp.events import Events
+from aurelis.lsp.protocol import AurelisProtocol
+
+log = logging.getLogger(__name__)
+
+
+class AurelisServer(LanguageServer):
+    def __init__(self) -> None:
+        self.engine = Engine()
+        self.commands = CommandRegistry()
+        self.events = Events()
+        super().__init__(
+            "aurelis",
+            __version__,
+            protocol_cls=AurelisProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            max_workers=4,
+        )
+
+    def show_message(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def client_supports(self, dotted: str) -> bool:
+        """True when the client capability at ``dotted`` (snake_case path) is set and truthy."""
+        node = self.client_capabilities
+        for part in dotted.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                return False
+        return bool(node)
+
+
+def create_server() -> AurelisServer:
+    from aurelis.lsp.handlers import register_all
+    from aurelis.lsp.log_bridge import attach
+
+    server = AurelisServer()
+    register_all(server)
+    attach(server)
+    return server

@@ -1,0 +1,1 @@
+"""Documents, positions, languages and workspace folders: plain Python, no LSP."""

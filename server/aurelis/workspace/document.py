@@ -1,0 +1,146 @@
+"""The document model: text, version, language and an incrementally kept tree.
+
+An open document is UTF-8 bytes plus a line table and a tree-sitter tree. An
+incremental change edits the old tree (``Tree.edit``) and reparses with it, so
+tree-sitter reuses every untouched subtree. Parsing never fails: a syntax
+error becomes ERROR/MISSING nodes and the rest of the tree stays usable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Parser, Tree
+
+from aurelis.workspace import languages
+from aurelis.workspace.positions import Encoding, LineIndex, Pos, text_units, ts_point
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One content change: replace ``start..end`` with ``text``; no range = whole text."""
+
+    text: str
+    start: Pos | None = None
+    end: Pos | None = None
+
+
+def decode_lenient(data: bytes) -> tuple[str, bool]:
+    """Decode UTF-8, replacing invalid sequences; returns (text, was_valid)."""
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), False
+
+
+class Document:
+    """An open (or scanned) source file; plain Python so rules and tests use it directly."""
+
+    def __init__(
+        self,
+        uri: str,
+        text: str,
+        version: int | None = None,
+        language_id: str | None = None,
+        encoding: Encoding = Encoding.UTF16,
+    ) -> None:
+        self.uri = uri
+        self.version = version
+        self.encoding = encoding
+        lid = languages.normalize(language_id)
+        if not languages.supported(lid):
+            lid = languages.language_for_path(uri)
+        self.language_id: str | None = lid
+        self._parser: Parser | None = languages.parser(lid) if lid else None
+        self._set_bytes(_encode(text))
+        self.tree: Tree | None = self._parser.parse(self._data) if self._parser else None
+        self.parse_count = 1 if self._parser else 0
+        self.incremental_parse_count = 0
+
+    # -- content ---------------------------------------------------------------
+    def _set_bytes(self, data: bytes) -> None:
+        self._data = data
+        self._text: str | None = None
+        self.lines = LineIndex(data)
+
+    @property
+    def source(self) -> bytes:
+        """The UTF-8 bytes tree-sitter parsed."""
+        return self._data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._data.decode("utf-8", errors="surrogatepass")
+        return self._text
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines.starts)
+
+    # -- positions -------------------------------------------------------------
+    def offset_at(self, pos: Pos, encoding: Encoding | None = None) -> int:
+        return self.lines.offset(pos, encoding or self.encoding)
+
+    def position_at(self, offset: int, encoding: Encoding | None = None) -> Pos:
+        return self.lines.position(offset, encoding or self.encoding)
+
+    def end_position(self, encoding: Encoding | None = None) -> Pos:
+        return self.position_at(len(self._data), encoding)
+
+    # -- edits -----------------------------------------------------------------
+    def apply_changes(self, changes: list[Change], version: int | None = None) -> None:
+        """Apply LSP content changes in order, each relative to the previous result."""
+        for change in changes:
+            if change.start is None or change.end is None:
+                self._replace_all(change.text)
+            else:
+                self._apply_incremental(change)
+        if version is not None:
+            self.version = version
+
+    def _replace_all(self, text: str) -> None:
+        self._set_bytes(_encode(text))
+        if self._parser is not None:
+            self.tree = self._parser.parse(self._data)
+            self.parse_count += 1
+
+    def _apply_incremental(self, change: Change) -> None:
+        assert change.start is not None and change.end is not None
+        old = self._data
+        start = self.lines.offset(change.start, self.encoding)
+        old_end = self.lines.offset(change.end, self.encoding)
+        if old_end < start:  # a reversed range: treat as its normalised form
+            start, old_end = old_end, start
+        inserted = _encode(change.text)
+        new = old[:start] + inserted + old[old_end:]
+        new_end = start + len(inserted)
+        if self.tree is not None and self._parser is not None:
+            self.tree.edit(
+                start_byte=start,
+                old_end_byte=old_end,
+                new_end_byte=new_end,
+                start_point=ts_point(old, start),
+                old_end_point=ts_point(old, old_end),
+                new_end_point=ts_point(new, new_end),
+            )
+            self._set_bytes(new)
+            self.tree = self._parser.parse(new, self.tree)
+            self.parse_count += 1
+            self.incremental_parse_count += 1
+        else:
+            self._set_bytes(new)
+
+    def has_syntax_errors(self) -> bool:
+        return bool(self.tree is not None and self.tree.root_node.has_error)
+
+    def __repr__(self) -> str:
+        return f"Document({self.uri!r}, v{self.version}, {self.language_id}, {len(self._data)} bytes)"
+
+
+def _encode(text: str) -> bytes:
+    # Lone surrogates can arrive from a UTF-16 client; keep them rather than crash.
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+__all__ = ["Change", "Document", "Encoding", "Pos", "decode_lenient", "text_units"]

@@ -1,0 +1,76 @@
+"""Definitions in a parsed document (functions, classes, methods), for every
+supported language, with their nesting. Used by documentSymbol and summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from aurelis.workspace.document import Document
+
+# node type -> symbol kind, per language; "container" kinds are searched for children.
+_KINDS: dict[str, dict[str, str]] = {
+    "python": {"function_definition": "function", "class_definition": "class"},
+    "javascript": {
+        "function_declaration": "function",
+        "generator_function_declaration": "function",
+        "class_declaration": "class",
+        "method_definition": "method",
+    },
+    "go": {"function_declaration": "function", "method_declaration": "method", "type_spec": "class"},
+    "rust": {
+        "function_item": "function",
+        "struct_item": "class",
+        "enum_item": "class",
+        "trait_item": "class",
+        "impl_item": "namespace",
+        "mod_item": "namespace",
+    },
+}
+_KINDS["typescript"] = {
+    **_KINDS["javascript"],
+    "interface_declaration": "interface",
+    "abstract_class_declaration": "class",
+    "function_signature": "function",
+}
+_KINDS["typescriptreact"] = _KINDS["typescript"]
+
+
+@dataclass
+class Symbol:
+    name: str
+    kind: str  # function | method | class | interface | namespace
+    node: Node
+    name_node: Node | None
+    children: list[Symbol] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Symbol]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def outline(doc: Document) -> list[Symbol]:
+    if doc.tree is None or doc.language_id is None:
+        return []
+    kinds = _KINDS.get(doc.language_id, {})
+    return _collect(doc.tree.root_node, kinds, in_class=False)
+
+
+def _collect(node: Node, kinds: dict[str, str], in_class: bool) -> list[Symbol]:
+    out: list[Symbol] = []
+    for child in node.named_children:
+        kind = kinds.get(child.type)
+        if kind is None:
+            out.extend(_collect(child, kinds, in_class))
+            continue
+        name_node = child.child_by_field_name("name") or child.child_by_field_name("type")
+        name = name_node.text.decode("utf-8", "replace") if name_node is not None and name_node.text else "<anonymous>"
+        if kind == "function" and in_class:
+            kind = "method"
+        sym = Symbol(name, kind, child, name_node)
+        sym.children = _collect(child, kinds, in_class=kind in ("class", "namespace", "interface"))
+        out.append(sym)
+    return out
