@@ -9,7 +9,9 @@ from pygls.lsp.server import LanguageServer
 
 from aurelis import __version__
 from aurelis.engine import Engine
+from aurelis.lsp.code_actions import CodeActionProviders
 from aurelis.lsp.commands import CommandRegistry
+from aurelis.lsp.diagnostics_hub import DiagnosticsHub
 from aurelis.lsp.events import Events
 from aurelis.lsp.protocol import AurelisProtocol
 
@@ -21,6 +23,7 @@ class AurelisServer(LanguageServer):
         self.engine = Engine()
         self.commands = CommandRegistry()
         self.events = Events()
+        self.code_actions = CodeActionProviders()
         super().__init__(
             "aurelis",
             __version__,
@@ -28,6 +31,7 @@ class AurelisServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             max_workers=4,
         )
+        self.diagnostics = DiagnosticsHub(self)
 
     def show_message(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))

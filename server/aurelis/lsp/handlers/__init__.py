@@ -17,6 +17,7 @@ MODULES = [
     "configuration",
     "folders",
     "symbols",
+    "code_action",
     "debug",
 ]
 
