@@ -1,0 +1,85 @@
+"""What a rule sees when it runs on one document."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from aurelis.analysis.rule import walk
+from aurelis.workspace.uris import to_path
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from aurelis.config.analysis import AnalysisSettings
+    from aurelis.workspace.document import Document
+
+_TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+
+
+class RuleContext:
+    """One document plus lazily computed views shared by all rules of a run."""
+
+    def __init__(self, doc: Document, settings: AnalysisSettings | None = None, workspace: Any = None) -> None:
+        from aurelis.config.analysis import AnalysisSettings
+
+        self.doc = doc
+        self.settings = settings or AnalysisSettings()
+        self.workspace = workspace  # cross-file rules: the engine / index manager (None in unit tests)
+        path = to_path(doc.uri)
+        self.path: PurePath | None = path
+        self._posix = path.as_posix() if path else doc.uri
+
+    @property
+    def source(self) -> bytes:
+        return self.doc.source
+
+    @property
+    def root(self) -> Node:
+        assert self.doc.tree is not None
+        return self.doc.tree.root_node
+
+    @functools.cached_property
+    def is_test_file(self) -> bool:
+        return bool(_TEST_FILE.search(self._posix))
+
+    @functools.cached_property
+    def is_init_file(self) -> bool:
+        return self._posix.endswith("__init__.py")
+
+    @functools.cached_property
+    def python_ast(self) -> ast.Module | None:
+        """``ast`` of the text, or None while the text has a syntax error."""
+        try:
+            return ast.parse(self.doc.text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    @functools.cached_property
+    def nodes_by_type(self) -> dict[str, list[Node]]:
+        """Every named node of the tree grouped by type: one walk serves all rules."""
+        out: dict[str, list[Node]] = {}
+        for node in walk(self.root):
+            if node.is_named:
+                out.setdefault(node.type, []).append(node)
+        return out
+
+    def nodes(self, *types: str) -> Iterator[Node]:
+        for t in types:
+            yield from self.nodes_by_type.get(t, ())
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def offset_of(self, line: int, col: int) -> int:
+        """Byte offset of an ``ast`` (1-based line, UTF-8 byte col) location."""
+        return self.doc.lines.starts[line - 1] + col if line - 1 < len(self.doc.lines.starts) else len(self.source)
+
+    def option(self, code: str, key: str, default: Any) -> Any:
+        """A per-rule threshold/option from settings (``analysis.options[CODE][key]``)."""
+        opts = getattr(self.settings, "options", {}) or {}
+        return opts.get(code, {}).get(key, default)
