@@ -56,7 +56,8 @@ class SettingsStore:
                 if (py := self._pyproject[folder_key]) is not None:
                     layers.append(py)
             layers.append(Layer("initializationOptions", self._init_options))
-            client = self._client.get(folder_key, self._client.get(GLOBAL))
+            # a client that has nothing folder-specific answers null: the global answer applies
+            client = self._client.get(folder_key) or self._client.get(GLOBAL)
             if client:
                 layers.append(Layer("workspace/configuration", client))
             settings, warnings = resolve(layers)

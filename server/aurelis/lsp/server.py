@@ -33,6 +33,14 @@ class AurelisServer(LanguageServer):
         )
         self.diagnostics = DiagnosticsHub(self)
 
+    def report_server_error(self, error: Exception, source) -> None:
+        """Failed notifications are logged (the editor sees them via window/logMessage)
+        instead of popping up; failed requests already carry their error response."""
+        from pygls.exceptions import FeatureRequestError
+
+        if source is not FeatureRequestError:
+            log.error("%s: %s", getattr(source, "__name__", source), error)
+
     def show_message(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 

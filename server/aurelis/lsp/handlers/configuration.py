@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pydantic import BaseModel, Field
 
 from aurelis.config.store import GLOBAL
 
@@ -57,7 +58,16 @@ def report_warnings(server: AurelisServer) -> None:
     server.show_message("\n".join(str(w) for w in warnings), types.MessageType.Warning)
 
 
+class SettingsArgs(BaseModel):
+    uri: str | None = Field(None, description="A document or folder URI; omitted: the global settings.")
+
+
 def register(server: AurelisServer) -> None:
+    @server.commands.register("aurelis.settings", SettingsArgs)
+    def effective_settings(server: AurelisServer, args: SettingsArgs) -> dict:
+        """The effective settings for ``uri`` after every source was applied."""
+        return server.engine.settings_for(args.uri).model_dump(mode="json")
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
         if server.client_supports("workspace.configuration"):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import hashlib
+
 from pydantic import BaseModel, Field
+
+from aurelis.analysis.rule import walk
 
 if TYPE_CHECKING:
     from aurelis.lsp.server import AurelisServer
@@ -14,6 +18,7 @@ if TYPE_CHECKING:
 class SyntaxTreeArgs(BaseModel):
     uri: str
     include_text: bool = Field(False, description="Also return the document text.")
+    include_spans: bool = Field(False, description="Also return a digest of every node's byte and point span.")
 
 
 def register(server: AurelisServer) -> None:
@@ -32,4 +37,14 @@ def register(server: AurelisServer) -> None:
         }
         if args.include_text:
             result["text"] = doc.text
+        if args.include_spans and doc.tree is not None:
+            result["spans"] = span_digest(doc.tree.root_node)
         return result
+
+
+def span_digest(root) -> str:
+    """sha1 over (type, bytes, points) of every node: equal only if positions agree too."""
+    h = hashlib.sha1()
+    for n in walk(root):
+        h.update(f"{n.type}{n.start_byte},{n.end_byte}{tuple(n.start_point)}{tuple(n.end_point)};".encode())
+    return h.hexdigest()
