@@ -1,0 +1,143 @@
+"""Small `ast` helpers shared by the rules that need semantics (scopes, imports, ranges).
+
+Offsets returned here are UTF-8 byte offsets into the document, like every Finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aurelis.analysis.context import RuleContext
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# nodes that open a new scope: their bodies are not part of the enclosing one
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def node_range(ctx: RuleContext, node: ast.AST) -> tuple[int, int]:
+    """Byte range of an ast node with locations."""
+    start = ctx.offset_of(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+    end_col = getattr(node, "end_col_offset", None)
+    end = ctx.offset_of(end_line, end_col) if end_col is not None else start
+    return start, max(start, end)
+
+
+def def_name_range(ctx: RuleContext, fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[int, int]:
+    """Byte range of the name in `def name(` / `class name`: where complexity-type findings point."""
+    start = ctx.offset_of(fn.lineno, fn.col_offset)
+    keyword = rb"class" if isinstance(fn, ast.ClassDef) else rb"def"
+    m = re.compile(keyword + rb"\s+(" + re.escape(fn.name.encode()) + rb")\b").search(ctx.source, start)
+    if m is None:  # not expected: fall back to the statement's first character
+        return start, start + 1
+    return m.start(1), m.end(1)
+
+
+def iter_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node inside ``node`` that belongs to its own scope (nested defs,
+    classes, lambdas and comprehensions are yielded but not entered)."""
+    stack = list(ast.iter_child_nodes(node))
+    stack.reverse()
+    while stack:
+        child = stack.pop()
+        yield child
+        if isinstance(child, SCOPES):
+            # decorators, defaults and the first iterable are evaluated in the enclosing scope
+            if isinstance(child, FUNCTIONS + (ast.ClassDef,)):
+                outer = list(child.decorator_list)
+                if not isinstance(child, ast.ClassDef):
+                    outer += [d for d in child.args.defaults + child.args.kw_defaults if d is not None]
+                else:
+                    outer += list(child.bases) + [k.value for k in child.keywords]
+                stack.extend(reversed(outer))
+            elif isinstance(child, ast.Lambda):
+                stack.extend(reversed([d for d in child.args.defaults + child.args.kw_defaults if d is not None]))
+            elif child.generators:  # comprehension
+                stack.append(child.generators[0].iter)
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(child))))
+
+
+def scopes(tree: ast.Module) -> Iterator[ast.AST]:
+    """The module and every function (sync or async) in it, nested ones included."""
+    yield tree
+    for node in ast.walk(tree):
+        if isinstance(node, FUNCTIONS):
+            yield node
+
+
+def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    out: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            out[child] = node
+    return out
+
+
+class ImportMap:
+    """Local name -> dotted origin, from every import in the module.
+
+    ``import subprocess as sp`` maps ``sp`` to ``subprocess``; ``from os import
+    system`` maps ``system`` to ``os.system``. Imports inside functions count too:
+    a rule resolving a call should not care where the import sits.
+    """
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.names: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.names[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.names[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def qualname(self, expr: ast.AST) -> str | None:
+        """``sp.run`` -> ``subprocess.run`` when ``sp`` is an imported module; None otherwise."""
+        attrs: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            attrs.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name) or expr.id not in self.names:
+            return None
+        return ".".join([self.names[expr.id], *reversed(attrs)])
+
+
+def module_bindings(tree: ast.Module) -> set[str]:
+    """Names the module binds itself (defs, classes, assignments, imports)."""
+    out: set[str] = set()
+    for node in iter_scope(tree):
+        if isinstance(node, FUNCTIONS + (ast.ClassDef,)):
+            out.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return out
+
+
+def is_str_literal(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
+def line_indent(source: bytes, offset: int) -> str:
+    """Leading whitespace of the line containing ``offset``."""
+    start = source.rfind(b"\n", 0, offset) + 1
+    m = re.match(rb"[ \t]*", source[start:offset])
+    return m.group(0).decode() if m else ""
+
+
+def line_end(source: bytes, offset: int) -> int:
+    """Offset of the newline ending the line containing ``offset`` (or the end of the source)."""
+    nl = source.find(b"\n", offset)
+    return len(source) if nl < 0 else (nl - 1 if nl > 0 and source[nl - 1 : nl] == b"\r" else nl)

@@ -1,0 +1,52 @@
+"""AUR201: `eval` / `exec` on input that is not a literal string."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from aurelis.analysis.astutil import ImportMap, is_str_literal, module_bindings, node_range
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.rule import Category, Finding, Rule, Severity
+
+_BUILTINS = {"eval", "exec"}
+
+
+class EvalExec(Rule):
+    code = "AUR201"
+    name = "eval-exec"
+    category = Category.SECURITY
+    severity = Severity.WARNING
+    summary = "`eval`/`exec` on non-literal input"
+    description = (
+        "`eval` and `exec` run arbitrary code: when the text comes from a variable, a file or a "
+        "request, whoever controls it controls the process. Parse data with `ast.literal_eval`, "
+        "`json.loads` or an explicit dispatch table instead. A literal string argument is not flagged."
+    )
+    bad = "value = eval(request.args['expr'])"
+    good = "import ast\nvalue = ast.literal_eval(request.args['expr'])"
+    noqa = ("S307", "S102")
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        tree = ctx.python_ast
+        if tree is None:
+            return
+        imports = ImportMap(tree)
+        # a module that defines or imports its own `eval` means something else by it
+        shadowed = module_bindings(tree) & _BUILTINS
+        found = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in shadowed:
+                which = func.id
+            elif imports.qualname(func) in ("builtins.eval", "builtins.exec"):
+                which = imports.qualname(func).rsplit(".", 1)[1]  # type: ignore[union-attr]
+            else:
+                continue
+            if not node.args or is_str_literal(node.args[0]) or isinstance(node.args[0], ast.Starred):
+                continue
+            start, end = node_range(ctx, node)
+            found.append(self.finding(start, end, message=f"`{which}` on non-literal input; whoever controls it runs code"))
+        yield from sorted(found, key=lambda f: f.start)
