@@ -15,6 +15,9 @@ class Engine:
         self.documents = Documents(encoding)
         self.folders = Folders()
         self.settings = SettingsStore()
+        from aurelis.index.manager import IndexManager  # no torch: the model loads on first encode
+
+        self.indexes = IndexManager(self)
 
     @property
     def encoding(self) -> Encoding:

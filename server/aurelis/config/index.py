@@ -21,3 +21,24 @@ class IndexSettings(BaseModel):
         description="Extra gitignore-style globs to leave out of the index (on top of .gitignore and .aurelisignore).",
     )
     max_file_bytes: int = Field(1_048_576, ge=1, description="Files larger than this are not indexed.")
+    max_line_chars: int = Field(
+        1000, ge=80, description="A file with a line longer than this is treated as generated/minified and skipped."
+    )
+    max_tokens: int = Field(
+        128,
+        ge=16,
+        le=512,
+        description="Word pieces embedded per chunk (all-MiniLM-L6-v2 was trained at 128; 256 halves throughput).",
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Chunks per model forward pass.")
+    threads: int = Field(0, ge=0, description="Torch threads for embedding; 0 = one less than the CPU count (min 1).")
+    chunk_lines: int = Field(
+        60, ge=5, description="A function longer than this many lines is split into overlapping windows."
+    )
+    window_lines: int = Field(30, ge=3, description="Lines per window of module-level code.")
+    search_mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="Default ranking of `aurelis.search`: dense + BM25 fused by reciprocal rank, or one side."
+    )
+    debounce_ms: int = Field(
+        750, ge=0, description="Quiet time after the last didChange before an open file is re-indexed."
+    )

@@ -1,0 +1,64 @@
+"""The lexical side: BM25 (bm25s) over identifier sub-tokens.
+
+bm25s has no incremental update, so the index is rebuilt lazily at the next
+query after a change (tokens per chunk are kept, only the BM25 matrix is redone).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+
+class LexicalIndex:
+    def __init__(self) -> None:
+        self._tokens: dict[str, list[str]] = {}
+        self._ids: list[str] = []
+        self._bm25 = None
+        self._vocab: set[str] = set()
+        self._dirty = True
+        self._lock = threading.Lock()
+
+    def set(self, chunk_id: str, tokens: list[str]) -> None:
+        self._tokens[chunk_id] = tokens
+        self._dirty = True
+
+    def remove(self, chunk_id: str) -> None:
+        if self._tokens.pop(chunk_id, None) is not None:
+            self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def _build(self) -> None:
+        import bm25s
+
+        self._ids = list(self._tokens)
+        corpus = [self._tokens[i] or ["<empty>"] for i in self._ids]
+        self._bm25 = None
+        self._vocab = set()
+        if corpus:
+            bm = bm25s.BM25()
+            bm.index(corpus, show_progress=False)
+            self._bm25 = bm
+            self._vocab = set(bm.vocab_dict)
+        self._dirty = False
+
+    def search(self, query_tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score > 0), best first."""
+        with self._lock:
+            if self._dirty:
+                self._build()
+            known = [t for t in query_tokens if t in self._vocab]
+            if self._bm25 is None or not known:
+                return []
+            scores = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+            ids = self._ids
+        if allowed is not None:
+            mask = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
+        return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]

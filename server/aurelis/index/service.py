@@ -1,0 +1,436 @@
+"""One workspace folder's semantic index: scan -> chunks -> embeddings -> HNSW + BM25.
+
+Plain Python and thread-safe. Heavy work (reading, chunking, encoding) runs
+outside the lock; only applying a file's result to the maps takes it, so
+searches stay fast while a build runs in another thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aurelis.config.index import IndexSettings
+from aurelis.index import store
+from aurelis.index.chunk import Chunk
+from aurelis.index.chunker import ChunkOptions, chunk_source
+from aurelis.index.embedder import Embedder
+from aurelis.index.fusion import rrf
+from aurelis.index.lexical import LexicalIndex
+from aurelis.index.paths import folder_index_dir
+from aurelis.index.scan import ScanOptions, read_source, walk
+from aurelis.index.store import FileEntry, Snapshot, StoreProblem
+from aurelis.index.symbols import match as match_symbols
+from aurelis.index.texts import chunk_tokens, dense_text, tokens
+from aurelis.index.vectors import VectorIndex
+from aurelis.workspace import languages
+from aurelis.workspace.uris import from_path
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]  # (files done, files total, message)
+MODES = ("hybrid", "dense", "lexical")
+_EMBED_GROUP = 256  # chunks encoded per step of a build: progress and cancellation granularity
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class SearchHit:
+    uri: str
+    path: str  # relative to the folder
+    name: str  # qualified
+    kind: str
+    score: float
+    preview: str
+    text: str
+    language: str
+    chunk_id: str
+    start_line: int
+    start_col: int  # byte column
+    end_line: int
+    end_col: int
+    start_byte: int
+    end_byte: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def preview(chunk: Chunk, lines: int = 3, chars: int = 240) -> str:
+    shown = [line for line in chunk.text.splitlines() if line.strip()][:lines]
+    return "\n".join(shown)[:chars]
+
+
+class WorkspaceIndex:
+    def __init__(
+        self, root: Path, settings: IndexSettings, embedder: Embedder, index_dir: Path | None = None
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.settings = settings
+        self.embedder = embedder
+        self.index_dir = index_dir or folder_index_dir(self.root)
+        self.state = "empty"  # empty | indexing | ready | cancelled | error
+        self.last_error: str | None = None
+        self.skipped: Counter = Counter()
+        self.rebuild_reason: str | None = None
+        self._lock = threading.RLock()
+        self._chunks: dict[str, Chunk] = {}
+        self._labels: dict[str, int] = {}
+        self._by_label: dict[int, str] = {}
+        self._files: dict[str, FileEntry] = {}
+        self._next_label = 0
+        self._vectors: VectorIndex | None = None
+        self._lexical = LexicalIndex()
+        self._generation: Counter = Counter()  # per file: bumped by every direct update
+        self._loaded = False
+        self.file_listeners: list[Callable[[WorkspaceIndex, str], None]] = []
+
+    # -- options -----------------------------------------------------------------
+    @property
+    def scan_options(self) -> ScanOptions:
+        s = self.settings
+        return ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
+
+    @property
+    def chunk_options(self) -> ChunkOptions:
+        return ChunkOptions(self.settings.chunk_lines, self.settings.window_lines)
+
+    def uri_of(self, relpath: str) -> str:
+        return from_path(self.root / relpath)
+
+    def relpath(self, path: Path) -> str | None:
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            try:
+                return Path(path).absolute().relative_to(self.root).as_posix()
+            except ValueError:
+                return None
+
+    # -- persistence -------------------------------------------------------------
+    def load(self) -> bool:
+        """Adopt the index on disk if it is sound and built by this model; else start empty."""
+        with self._lock:
+            self._loaded = True
+            try:
+                snap = store.load(self.index_dir, self.embedder.model_id)
+            except StoreProblem as exc:
+                self.rebuild_reason = str(exc)
+                if str(exc) != "no index on disk":
+                    log.warning("index of %s rebuilt: %s", self.root, exc)
+                return False
+            self._chunks, self._labels, self._files = snap.chunks, snap.labels, snap.files
+            self._by_label = {v: k for k, v in self._labels.items()}
+            self._next_label, self._vectors = snap.next_label, snap.vectors
+            for cid, chunk in self._chunks.items():
+                self._lexical.set(cid, chunk_tokens(chunk))
+            log.info("index of %s loaded: %d chunks", self.root, len(self._chunks))
+            return True
+
+    def save(self) -> None:
+        with self._lock:
+            if self._vectors is None:
+                return
+            snap = Snapshot(self.embedder.model_id, self._vectors.dim, dict(self._chunks), dict(self._labels),
+                            dict(self._files), self._next_label, self._vectors)
+            store.save(self.index_dir, snap)
+
+    # -- building ----------------------------------------------------------------
+    def build(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
+        """Bring the index up to date with the folder: new and changed files are chunked and
+        embedded, deleted ones dropped. Raises ``Cancelled`` when ``cancel`` is set."""
+        self.state = "indexing"
+        self.last_error = None
+        try:
+            if not self._loaded:
+                self.load()
+            scan = walk(self.root, self.scan_options)
+            skipped = Counter(scan.skipped)
+            present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
+            with self._lock:
+                gone = [rel for rel in self._files if rel not in present]
+            for rel in gone:
+                self._apply(rel, None, [], None, self._generation[rel])
+            total, done = len(present), 0
+            pending: list[tuple[str, FileEntry, list[Chunk], int]] = []
+            n_pending = 0
+            if progress:
+                progress(0, total, f"0/{total} files")
+            for rel, path in present.items():
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                gen = self._generation[rel]
+                entry, chunks, reason = self._read(rel, path)
+                if reason:
+                    skipped[reason] += 1
+                    self._apply(rel, None, [], None, gen)
+                    done += 1
+                    continue
+                if chunks is None:  # unchanged since the last build
+                    done += 1
+                    continue
+                pending.append((rel, entry, chunks, gen))
+                n_pending += len(chunks)
+                if n_pending >= _EMBED_GROUP:
+                    done += self._flush(pending, cancel)
+                    pending, n_pending = [], 0
+                    if progress:
+                        progress(done, total, f"{done}/{total} files")
+            done += self._flush(pending, cancel)
+            self.skipped = skipped
+            self._ensure_vectors()
+            self.save()
+            self.state = "ready"
+            if progress:
+                progress(total, total, f"{total}/{total} files")
+        except Cancelled:
+            self.state = "cancelled"
+            self.save()
+            raise
+        except Exception as exc:
+            self.state = "error"
+            self.last_error = f"{exc.__class__.__name__}: {exc}"
+            log.exception("indexing %s failed", self.root)
+            raise
+
+    def _read(self, rel: str, path: Path) -> tuple[FileEntry | None, list[Chunk] | None, str | None]:
+        """(entry, chunks, None); chunks None when the file is unchanged; or a skip reason."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None, None, "unreadable"
+        with self._lock:
+            old = self._files.get(rel)
+        if old is not None and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size:
+            return old, None, None
+        data, reason = read_source(path, self.scan_options)
+        if data is None:
+            return None, None, reason
+        sha = hashlib.sha256(data).hexdigest()
+        entry = FileEntry(st.st_mtime_ns, st.st_size, sha)
+        if old is not None and old.sha == sha:
+            entry.chunk_ids = old.chunk_ids
+            with self._lock:
+                self._files[rel] = entry  # touched, same content
+            return entry, None, None
+        language = languages.language_for_path(rel)
+        return entry, chunk_source(rel, data, language, self.chunk_options), None
+
+    def _flush(self, pending: list[tuple[str, FileEntry, list[Chunk], int]], cancel) -> int:
+        if not pending:
+            return 0
+        all_chunks = [c for _, _, chunks, _ in pending for c in chunks]
+        vecs = self.embedder.encode([dense_text(c) for c in all_chunks])
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        pos = 0
+        for rel, entry, chunks, gen in pending:
+            self._apply(rel, entry, chunks, vecs[pos : pos + len(chunks)], gen)
+            pos += len(chunks)
+        return len(pending)
+
+    def _ensure_vectors(self) -> None:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorIndex(self.embedder.dim)
+
+    def _apply(self, rel: str, entry: FileEntry | None, chunks: list[Chunk], vecs: np.ndarray | None,
+               gen: int) -> bool:
+        """Replace a file's chunks (entry None: the file is gone). Skipped when a newer update won."""
+        with self._lock:
+            if self._generation[rel] != gen:
+                return False
+            old = self._files.pop(rel, None)
+            if old is not None:
+                dead = [self._labels.pop(cid) for cid in old.chunk_ids if cid in self._labels]
+                if self._vectors is not None:
+                    self._vectors.remove(dead)
+                for cid in old.chunk_ids:
+                    self._chunks.pop(cid, None)
+                    self._lexical.remove(cid)
+                for label in dead:
+                    self._by_label.pop(label, None)
+            if entry is None:
+                return True
+            if chunks and self._vectors is None:
+                self._vectors = VectorIndex(int(vecs.shape[1]), capacity=max(1024, 2 * len(chunks)))
+            labels = list(range(self._next_label, self._next_label + len(chunks)))
+            self._next_label += len(chunks)
+            if chunks:
+                self._vectors.add(labels, vecs, threads=1)
+            for chunk, label in zip(chunks, labels):
+                self._chunks[chunk.id] = chunk
+                self._labels[chunk.id] = label
+                self._by_label[label] = chunk.id
+                self._lexical.set(chunk.id, chunk_tokens(chunk))
+            entry.chunk_ids = [c.id for c in chunks]
+            self._files[rel] = entry
+            return True
+
+    # -- incremental updates -----------------------------------------------------
+    def update_file(self, path: Path, text: str | None = None, persist: bool = True) -> bool:
+        """Re-index one file from ``text`` (an open buffer) or from disk; a missing file is removed.
+        Returns True when the index changed."""
+        rel = self.relpath(path)
+        if rel is None or languages.language_for_path(rel) is None:
+            return False
+        with self._lock:
+            self._generation[rel] += 1
+            gen = self._generation[rel]
+        p = self.root / rel
+        if text is None and not p.exists():
+            changed = self._apply(rel, None, [], None, gen)
+        else:
+            if text is not None:
+                data = text.encode("utf-8", "surrogatepass")
+                mtime, size = -1, len(data)  # a buffer: the next build re-reads the disk
+            else:
+                data, reason = read_source(p, self.scan_options)
+                if data is None:
+                    self.skipped[reason] += 1
+                    return self._apply(rel, None, [], None, gen)
+                st = p.stat()
+                mtime, size = st.st_mtime_ns, st.st_size
+            sha = hashlib.sha256(data).hexdigest()
+            with self._lock:
+                old = self._files.get(rel)
+            if old is not None and old.sha == sha:
+                return False
+            chunks = chunk_source(rel, data, languages.language_for_path(rel), self.chunk_options)
+            vecs = self.embedder.encode([dense_text(c) for c in chunks])
+            changed = self._apply(rel, FileEntry(mtime, size, sha), chunks, vecs, gen)
+        if changed:
+            if persist:
+                self.save()
+            for fn in list(self.file_listeners):
+                try:
+                    fn(self, rel)
+                except Exception:
+                    log.exception("file listener failed")
+        return changed
+
+    # -- queries -----------------------------------------------------------------
+    def chunks(self) -> list[Chunk]:
+        with self._lock:
+            return list(self._chunks.values())
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self._chunks.get(chunk_id)
+
+    def chunks_of(self, relpath: str) -> list[Chunk]:
+        with self._lock:
+            entry = self._files.get(relpath)
+            return [self._chunks[c] for c in entry.chunk_ids] if entry else []
+
+    def vector(self, chunk_id: str) -> np.ndarray | None:
+        with self._lock:
+            label = self._labels.get(chunk_id)
+            if label is None or self._vectors is None:
+                return None
+            return self._vectors.vectors([label])[0]
+
+    def neighbours(self, target: str | np.ndarray, k: int = 10) -> list[tuple[Chunk, float]]:
+        """The ``k`` chunks most similar to a chunk id or a vector (the chunk itself excluded)."""
+        vec = self.vector(target) if isinstance(target, str) else np.asarray(target, dtype=np.float32)
+        if vec is None:
+            return []
+        with self._lock:
+            if self._vectors is None:
+                return []
+            found = self._vectors.query(vec, k + 1)
+            out = [(self._chunks[self._by_label[l]], s) for l, s in found if l in self._by_label]
+        return [(c, s) for c, s in out if not (isinstance(target, str) and c.id == target)][:k]
+
+    def symbols(self, query: str, limit: int = 100) -> list[Chunk]:
+        return match_symbols(query, self.chunks(), limit)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", paths: Iterable[str] | None = None
+               ) -> list[SearchHit]:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if not query.strip():
+            return []
+        allowed = self._allowed(paths)
+        pool = max(50, 3 * k)
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            qvec = self.embedder.encode_query(query)
+            with self._lock:
+                if self._vectors is not None:
+                    by_label = self._by_label
+                    flt = None
+                    if allowed is not None:
+                        allowed_labels = {self._labels[c] for c in allowed if c in self._labels}
+                        flt = allowed_labels.__contains__
+                    found = self._vectors.query(qvec, pool, flt, len(allowed) if allowed is not None else None)
+                    dense = [(by_label[l], s) for l, s in found if l in by_label]
+        if mode in ("hybrid", "lexical"):
+            lexical = self._lexical.search(tokens(query), pool, allowed)
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lexical
+        else:
+            ranked = rrf([c for c, _ in dense], [c for c, _ in lexical])
+        return self._hits(ranked, k)
+
+    def _allowed(self, paths: Iterable[str] | None) -> set[str] | None:
+        if not paths:
+            return None
+        import pathspec
+
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", list(paths))
+        with self._lock:
+            return {cid for rel, e in self._files.items() if spec.match_file(rel) for cid in e.chunk_ids}
+
+    def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        seen: set[tuple[str, str]] = set()
+        with self._lock:
+            for cid, score in ranked:
+                c = self._chunks.get(cid)
+                if c is None:
+                    continue
+                if c.kind != "module":  # the windows of one long function are one result
+                    key = (c.path, c.name)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                hits.append(SearchHit(self.uri_of(c.path), c.path, c.name, c.kind, round(score, 6), preview(c),
+                                      c.text, c.language, c.id, c.start_line, c.start_col, c.end_line, c.end_col,
+                                      c.start_byte, c.end_byte))
+                if len(hits) >= k:
+                    break
+        return hits
+
+    def status(self) -> dict:
+        with self._lock:
+            return {
+                "state": self.state,
+                "folder": str(self.root),
+                "files_indexed": len(self._files),
+                "chunks": len(self._chunks),
+                "skipped": dict(self.skipped),
+                "model": self.embedder.model_name,
+                "index_path": str(self.index_dir),
+                "last_error": self.last_error,
+            }
+
+
+def _under(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
