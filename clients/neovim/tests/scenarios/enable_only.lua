@@ -1,0 +1,10 @@
+-- No setup(): lsp/aurelis.lua on 'runtimepath' is enough for vim.lsp.enable("aurelis"),
+-- with the default cmd (`aurelis serve` from PATH).
+return function(T)
+  vim.lsp.enable("aurelis")
+  local bufnr, client = T.open("pkg/shapes.py")
+  T.out.cmd = client.config.cmd
+  T.out.root_dir = client.root_dir or client.config.root_dir
+  local tree = T.execute("syntaxTree", { uri = vim.uri_from_bufnr(bufnr) })
+  T.out.has_module = tree.sexp:find("^%(module") ~= nil
+end
