@@ -32,4 +32,5 @@ def run(args: argparse.Namespace) -> int:
         server.start_tcp(host, port)
     else:
         server.start_io()
-    return 0
+    # LSP: exit after shutdown is a clean stop (0); exit (or EOF) without shutdown is 1.
+    return 0 if server.protocol._shutdown else 1
