@@ -60,3 +60,21 @@ def test_invalid_utf8_and_lone_surrogates_do_not_crash():
     assert doc.tree is not None
     doc.apply_changes([Change("y", Pos(0, 0), Pos(0, 1))], 2)
     assert doc.text.startswith("y = ")
+
+
+def test_line_table_updated_in_place_matches_a_rescan():
+    import random
+
+    from aurelis.workspace.positions import line_starts
+
+    rng = random.Random(7)
+    pieces = ["a", "\n", "\r", "\r\n", "é", "😀", "xy", ""]
+    doc = Document("file:///m.txt", "ab\r\ncd\nef\rgh\r\n", 1, "plaintext")
+    for i in range(3000):
+        n = doc.line_count
+        a = Pos(rng.randrange(n + 1), rng.randrange(6))
+        b = Pos(rng.randrange(n + 1), rng.randrange(6))
+        if (b.line, b.character) < (a.line, a.character):
+            a, b = b, a
+        doc.apply_changes([Change("".join(rng.choice(pieces) for _ in range(rng.randrange(4))), a, b)], i)
+        assert doc.lines.starts == line_starts(doc.source), f"line table wrong after edit {i}: {doc.source!r}"

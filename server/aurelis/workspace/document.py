@@ -58,10 +58,10 @@ class Document:
         self.incremental_parse_count = 0
 
     # -- content ---------------------------------------------------------------
-    def _set_bytes(self, data: bytes) -> None:
+    def _set_bytes(self, data: bytes, lines: LineIndex | None = None) -> None:
         self._data = data
         self._text: str | None = None
-        self.lines = LineIndex(data)
+        self.lines = lines or LineIndex(data)
 
     @property
     def source(self) -> bytes:
@@ -124,12 +124,12 @@ class Document:
                 old_end_point=ts_point(old, old_end),
                 new_end_point=ts_point(new, new_end),
             )
-            self._set_bytes(new)
+            self._set_bytes(new, self.lines.edited(new, start, old_end, new_end))
             self.tree = self._parser.parse(new, self.tree)
             self.parse_count += 1
             self.incremental_parse_count += 1
         else:
-            self._set_bytes(new)
+            self._set_bytes(new, self.lines.edited(new, start, old_end, new_end))
 
     def has_syntax_errors(self) -> bool:
         return bool(self.tree is not None and self.tree.root_node.has_error)

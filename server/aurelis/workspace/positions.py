@@ -105,9 +105,32 @@ class LineIndex:
 
     __slots__ = ("data", "starts")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, starts: list[int] | None = None) -> None:
         self.data = data
-        self.starts = line_starts(data)
+        self.starts = line_starts(data) if starts is None else starts
+
+    def edited(self, new: bytes, start: int, old_end: int, new_end: int) -> LineIndex:
+        """The line table after bytes ``start..old_end`` became ``start..new_end`` in ``new``.
+
+        Only the edited region is rescanned: a line start depends on the byte before it
+        (and, after a ``\\r``, the byte at it), so starts before ``start`` and after
+        ``old_end`` survive, the latter shifted.
+        """
+        old = self.starts
+        lo = bisect.bisect_left(old, start)  # old starts < start are untouched
+        hi = bisect.bisect_right(old, old_end)  # old starts > old_end move by delta
+        delta = new_end - old_end
+        scan_from = max(start - 1, 0)
+        middle = [0] if start == 0 else []
+        middle += [
+            scan_from + m.end()
+            for m in _BREAK.finditer(new[scan_from : new_end + 1])
+            if start <= scan_from + m.end() <= new_end
+        ]
+        tail = old[hi:]
+        if delta:
+            tail = [p + delta for p in tail]
+        return LineIndex(new, old[:lo] + middle + tail)
 
     def line_content_end(self, line: int) -> int:
         """Byte offset of the end of ``line``'s content, before its line break."""
