@@ -1,0 +1,60 @@
+"""Function units and neighbour lookups from the workspace index (``aurelis.index``).
+
+The index chunks every function and method (an oversize one into overlapping
+windows, ``part`` 1, 2, …). A unit is one whole function: its windows are
+merged back, the first one stands for it in neighbour queries. A unit whose
+text no longer matches the file we hold is stale (the index is behind an
+edit) and is left out until the file is re-indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from aurelis.analysis.crossfile.duplicates import Unit
+from aurelis.analysis.crossfile.workspace import name_range
+
+FUNCTION_KINDS = ("function", "method")
+
+
+def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | None]
+                     ) -> tuple[list[Unit], Callable[[Unit, int], Iterable[str]]]:
+    """(units, neighbours) for one folder's ``WorkspaceIndex``.
+
+    ``root`` is the folder path as the editor names it (chunk paths are relative
+    to it); ``source_of(abs_posix_path)`` gives the text our findings refer to.
+    """
+    chunks = sorted((c for c in index.chunks() if c.kind in FUNCTION_KINDS),
+                    key=lambda c: (c.path, c.start_byte, c.part))
+    groups: list[list[Any]] = []
+    for c in chunks:
+        if c.part > 1 and groups and groups[-1][0].path == c.path and groups[-1][0].name == c.name:
+            groups[-1].append(c)  # a later window of the same long function
+        else:
+            groups.append([c])
+    units: list[Unit] = []
+    owner: dict[str, str] = {}  # chunk id -> unit key (windows map to their function)
+    for group in groups:
+        first, last = group[0], group[-1]
+        path = (root / first.path).as_posix()
+        source = source_of(path)
+        if source is None or source[first.start_byte:first.end_byte].decode("utf-8", "replace") != first.text:
+            continue  # stale: the index has not caught up with this file yet
+        text = source[first.start_byte:last.end_byte].decode("utf-8", "replace")
+        ns, ne = name_range(source, first.start_byte, last.end_byte, first.short_name)
+        units.append(Unit(first.id, path, first.name, first.start_byte, last.end_byte, first.start_line,
+                          first.start_col, last.end_line, last.end_col, text, first.language, ns, ne))
+        for c in group:
+            owner[c.id] = first.id
+
+    def neighbours(unit: Unit, k: int) -> list[str]:
+        out: list[str] = []
+        for chunk, _score in index.neighbours(unit.key, k + 2):
+            key = owner.get(chunk.id)
+            if key is not None and key != unit.key and key not in out:
+                out.append(key)
+        return out[:k]
+
+    return units, neighbours

@@ -1,0 +1,101 @@
+"""The cross-file rules over paths, without an editor (``aurelis check``).
+
+The reference table needs the whole project, not only the checked files, or
+everything they use from elsewhere would look dead: the project root is the
+nearest ancestor of the checked paths holding pyproject.toml / setup.py /
+setup.cfg (else their common directory). Findings are returned for the checked
+paths only. Duplicates need the embedding index; it is built (or loaded from
+its cache) for the root when the index is enabled.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aurelis.analysis.crossfile.workspace import DUPLICATE_CODE, CrossFileWorkspace
+from aurelis.analysis.rule import Finding
+
+log = logging.getLogger(__name__)
+
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def project_root(paths: list[Path]) -> Path:
+    dirs = [p if p.is_dir() else p.parent for p in paths]
+    common = Path(os.path.commonpath([str(d) for d in dirs]))
+    for candidate in (common, *common.parents):
+        if any((candidate / m).is_file() for m in _PROJECT_MARKERS):
+            return candidate
+    return common
+
+
+def load_workspace(root: Path, settings: Any = None) -> CrossFileWorkspace:
+    """A workspace with every Python file of ``root`` that the index would scan."""
+    from aurelis.config.settings import Settings
+    from aurelis.index.scan import ScanOptions, read_source, walk
+
+    settings = settings or Settings()
+    ws = CrossFileWorkspace(root, settings)
+    s = settings.index
+    options = ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
+    for path in walk(root, options).files:
+        if path.suffix not in (".py", ".pyi"):
+            continue
+        data, _reason = read_source(path, options)
+        if data is not None:
+            ws.update((root / path.relative_to(root.resolve())).as_posix() if path.is_absolute() else path.as_posix(),
+                      data)
+    return ws
+
+
+def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
+    """Build (or load) the root's embedding index and compute the duplicates; False if unavailable."""
+    from aurelis.analysis.crossfile.index_units import units_from_index
+    from aurelis.config.settings import Settings
+    from aurelis.index.embedder import shared_embedder
+    from aurelis.index.service import WorkspaceIndex
+
+    settings = settings or Settings()
+    s = settings.index
+    if not s.enabled:
+        return False
+    try:
+        index = WorkspaceIndex(ws.root, s, shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads))
+        index.build()
+    except Exception as exc:  # no model, broken cache…: dead code still runs
+        log.warning("duplicate detection skipped: the index of %s is unavailable (%s)", ws.root, exc)
+        return False
+    units, neighbours = units_from_index(index, ws.root, ws.sources.get)
+    ws.set_units(units, neighbours)
+    return True
+
+
+def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None, use_index: bool = True
+                  ) -> dict[str, list[Finding]]:
+    """Cross-file findings (AUR410 duplicates, AUR411 dead code) for the Python files under ``paths``.
+
+    ``settings`` is the whole ``Settings`` (None: defaults). Keys are absolute
+    posix paths; files without findings are left out.
+    """
+    targets = [Path(p).absolute() for p in paths]
+    if not targets:
+        return {}
+    root = project_root(targets)
+    ws = load_workspace(root, settings)
+    wanted = [p for p in ws.python_paths() if any(_under(Path(p), t) for t in targets)]
+    if use_index and any(DUPLICATE_CODE in {r.code for r in ws.rules_for(p)} for p in wanted[:1] or [""]):
+        attach_index(ws, settings)
+    out: dict[str, list[Finding]] = {}
+    for path in sorted(wanted):
+        found = ws.findings(path)
+        if found:
+            out[path] = found
+    return out
+
+
+def _under(path: Path, target: Path) -> bool:
+    return path == target or target in path.parents
