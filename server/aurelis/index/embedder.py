@@ -103,13 +103,20 @@ class Embedder:
     def raw_encode(self, texts: list[str]) -> np.ndarray:
         """The model alone, no cache: what the benchmarks call the limit."""
         model = self.load()
-        with self._encode_lock:
-            vecs = model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        self.stats.batches += 1
-        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
+        # Sorted by length so each batch pads little; the lock is taken per batch so a
+        # query embedding waits for at most one batch of a running build.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            with self._encode_lock:
+                vecs = model.encode(
+                    [texts[i] for i in idx], batch_size=self.batch_size, normalize_embeddings=True,
+                    convert_to_numpy=True, show_progress_bar=False,
+                )
+            out[idx] = np.asarray(vecs, dtype=np.float32)
+            self.stats.batches += 1
+        return out
 
     # -- cache -----------------------------------------------------------------
     def _disk(self):

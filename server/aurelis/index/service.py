@@ -157,6 +157,9 @@ class WorkspaceIndex:
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
+            self.embedder.load()  # needed for queries anyway; seconds, so cancellation is checked after it
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
             with self._lock:
                 gone = [rel for rel in self._files if rel not in present]
             for rel in gone:

@@ -19,6 +19,10 @@ MODULES = [
     "symbols",
     "code_action",
     "debug",
+    "diagnostics",
+    "analysis_actions",
+    "indexing",
+    "workspace_symbols",
 ]
 
 
