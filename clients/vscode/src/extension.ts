@@ -1,0 +1,66 @@
+// Entry point: wires the client, the commands and the status bar together.
+
+import * as vscode from "vscode";
+import { AurelisClient } from "./client";
+import { ANSWER_SCHEME, AnswerDocuments, registerCommands } from "./commands";
+import { ExtensionCommand } from "./ids";
+import { missingCommands, ServerCommand, statusRequest } from "./protocol";
+import { statusView } from "./views";
+
+let client: AurelisClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel("Aurelis", { log: true });
+  const readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
+  client = new AurelisClient(log, readme);
+  const answers = new AnswerDocuments();
+  const bar = vscode.window.createStatusBarItem("aurelis.status", vscode.StatusBarAlignment.Left, 10);
+  bar.name = "Aurelis";
+  bar.command = ExtensionCommand.showStatus;
+  bar.text = "$(sync~spin) Aurelis";
+  bar.show();
+
+  // The status bar polls `aurelis.status`: often while the index is busy, rarely when idle.
+  let serverState = "starting";
+  let timer: NodeJS.Timeout | undefined;
+  const refreshStatus = (): void => {
+    if (timer) clearTimeout(timer);
+    const c = client;
+    if (!c || !c.running || missingCommands(c.serverCommands, [ServerCommand.status]).length) {
+      const view = statusView(undefined, undefined, c?.running ? "running" : serverState);
+      bar.text = view.text;
+      bar.tooltip = view.tooltip;
+      return;
+    }
+    c.execute(statusRequest())
+      .then((status) => {
+        const view = statusView(status);
+        bar.text = view.text;
+        bar.tooltip = view.tooltip;
+        timer = setTimeout(refreshStatus, view.busy ? 1_500 : 15_000);
+      })
+      .catch((err: unknown) => {
+        log.warn(`aurelis.status failed: ${String(err)}`);
+        timer = setTimeout(refreshStatus, 15_000);
+      });
+  };
+  client.onState((state) => {
+    serverState = state;
+    refreshStatus();
+  });
+
+  context.subscriptions.push(
+    log,
+    bar,
+    vscode.workspace.registerTextDocumentContentProvider(ANSWER_SCHEME, answers),
+    ...registerCommands({ client, answers, log, refreshStatus }),
+    { dispose: () => timer && clearTimeout(timer) },
+  );
+  await client.start();
+  refreshStatus();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.dispose();
+  client = undefined;
+}

@@ -1,0 +1,168 @@
+// Turning server answers into what the UI shows: status-bar text, QuickPick items, markdown.
+// Pure and tolerant: a field the server does not send is left out, never a crash.
+
+import { pathToFileURL } from "node:url";
+import type { Range } from "./protocol";
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+// -- status bar ---------------------------------------------------------------------------------
+
+export interface Progress {
+  title?: string;
+  message?: string;
+  percentage?: number;
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  busy: boolean;
+}
+
+/** The index part of `aurelis.status`: `{state, files_done?, files_total?, chunks?}` or a folder list. */
+function indexSummary(index: unknown): { state?: string; done?: number; total?: number; chunks?: number } {
+  if (Array.isArray(index)) {
+    // one entry per workspace folder: busy if any is busy, counts summed
+    const parts = index.map(indexSummary);
+    const busy = parts.find((p) => p.state && !["ready", "idle", "disabled"].includes(p.state));
+    const sum = (k: "done" | "total" | "chunks") =>
+      parts.some((p) => p[k] !== undefined) ? parts.reduce((a, p) => a + (p[k] ?? 0), 0) : undefined;
+    return { state: busy?.state ?? parts[0]?.state, done: sum("done"), total: sum("total"), chunks: sum("chunks") };
+  }
+  if (!isObj(index)) return {};
+  return {
+    state: str(index.state) ?? str(index.status),
+    done: num(index.files_done) ?? num(index.done),
+    total: num(index.files_total) ?? num(index.total),
+    chunks: num(index.chunks),
+  };
+}
+
+function providerName(ai: unknown): string | undefined {
+  if (!isObj(ai)) return undefined;
+  if (str(ai.provider)) return str(ai.provider);
+  if (isObj(ai.provider)) return str(ai.provider.name);
+  if (Array.isArray(ai.providers) && ai.providers.length > 0) {
+    const first = ai.providers[0];
+    return isObj(first) ? str(first.name) : str(first);
+  }
+  return undefined;
+}
+
+/** Status-bar text from the last `aurelis.status` answer and the running progress, if any. */
+export function statusView(status: unknown, progress?: Progress, serverState = "running"): StatusView {
+  if (serverState !== "running") {
+    return { text: `$(circle-slash) Aurelis: ${serverState}`, tooltip: `Aurelis language server ${serverState}`, busy: false };
+  }
+  const s = isObj(status) ? status : {};
+  const index = indexSummary(s.index ?? s.folders);
+  const provider = providerName(s.ai) ?? str(s.provider);
+  const tooltip: string[] = [];
+  let text: string;
+  let busy = false;
+  if (progress) {
+    busy = true;
+    const pct = num(progress.percentage);
+    text = `$(sync~spin) Aurelis: ${progress.title ?? "working"}${pct !== undefined ? ` ${Math.round(pct)}%` : ""}`;
+    if (progress.message) tooltip.push(progress.message);
+  } else if (index.state && !["ready", "idle", "disabled"].includes(index.state)) {
+    busy = true;
+    const counts = index.total ? ` ${index.done ?? 0}/${index.total}` : "";
+    text = `$(sync~spin) Aurelis: ${index.state}${counts}`;
+  } else {
+    text = `$(check) Aurelis${index.state ? `: ${index.state}` : ""}`;
+  }
+  if (index.state) tooltip.push(`Index: ${index.state}${index.chunks !== undefined ? `, ${index.chunks} chunks` : ""}`);
+  if (provider) {
+    text += ` · ${provider}`;
+    tooltip.push(`AI provider: ${provider}`);
+  } else if (isObj(s.ai)) {
+    tooltip.push("AI provider: none configured");
+  }
+  tooltip.push("Click for the full status");
+  return { text, tooltip: tooltip.join("\n"), busy };
+}
+
+// -- semantic search ----------------------------------------------------------------------------
+
+export interface SearchItem {
+  label: string;
+  description: string;
+  detail: string;
+  uri: string;
+  range: Range;
+}
+
+function hitRange(hit: Obj): Range {
+  if (isObj(hit.range) && isObj(hit.range.start) && isObj(hit.range.end)) return hit.range as unknown as Range;
+  // 1-based inclusive line numbers, as the CLI prints them
+  const start = Math.max(0, (num(hit.start_line) ?? num(hit.line) ?? 1) - 1);
+  const end = Math.max(start, (num(hit.end_line) ?? start + 1) - 1);
+  return { start: { line: start, character: 0 }, end: { line: end, character: 0 } };
+}
+
+function hitUri(hit: Obj): string | undefined {
+  const uri = str(hit.uri);
+  if (uri) return uri;
+  const p = str(hit.path);
+  if (!p) return undefined;
+  return pathToFileURL(p).href;
+}
+
+/** `aurelis.search` hits (a list, or `{results: [...]}`) as QuickPick items, best first. */
+export function searchItems(result: unknown): SearchItem[] {
+  const hits = Array.isArray(result) ? result : isObj(result) && Array.isArray(result.results) ? result.results : [];
+  const items: SearchItem[] = [];
+  for (const hit of hits) {
+    if (!isObj(hit)) continue;
+    const uri = hitUri(hit);
+    if (!uri) continue;
+    const range = hitRange(hit);
+    const file = decodeURIComponent(uri.split("/").pop() ?? uri);
+    const name = str(hit.name) ?? str(hit.symbol) ?? str(hit.qualname);
+    const score = num(hit.score);
+    const preview = (str(hit.preview) ?? str(hit.text) ?? str(hit.snippet) ?? "").split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 3).join(" ⏎ ");
+    items.push({
+      label: name ?? `${file}:${range.start.line + 1}`,
+      description: `${name ? `${file}:${range.start.line + 1}` : ""}${score !== undefined ? `  ${score.toFixed(3)}` : ""}`.trim(),
+      detail: preview,
+      uri,
+      range,
+    });
+  }
+  return items;
+}
+
+// -- markdown answers ---------------------------------------------------------------------------
+
+const TEXT_KEYS = ["markdown", "explanation", "answer", "review", "text", "content", "message"];
+
+/** The markdown to show for an AI command's answer (explain, review, ask). */
+export function resultMarkdown(title: string, result: unknown): string {
+  let body: string | undefined = str(result);
+  if (body === undefined && isObj(result)) {
+    for (const k of TEXT_KEYS) {
+      body = str(result[k]);
+      if (body !== undefined) break;
+    }
+    if (body !== undefined && Array.isArray(result.sources) && result.sources.length > 0) {
+      const refs = result.sources.map((s) => (isObj(s) ? str(s.uri) ?? str(s.path) : str(s))).filter(Boolean);
+      if (refs.length) body += "\n\n**Sources**\n\n" + refs.map((r) => `- ${r}`).join("\n");
+    }
+  }
+  if (body === undefined) body = "```json\n" + JSON.stringify(result ?? null, null, 2) + "\n```";
+  return `# ${title}\n\n${body}\n`;
+}

@@ -1,0 +1,53 @@
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+import { resultMarkdown, searchItems, statusView } from "../../src/views";
+
+test("status: ready index and provider", () => {
+  const v = statusView({ index: { state: "ready", chunks: 120 }, ai: { provider: "local" } });
+  assert.equal(v.text, "$(check) Aurelis: ready · local");
+  assert.equal(v.busy, false);
+  assert.match(v.tooltip, /Index: ready, 120 chunks/);
+  assert.match(v.tooltip, /AI provider: local/);
+});
+
+test("status: indexing shows progress counts and is busy", () => {
+  const v = statusView({ index: [{ state: "indexing", files_done: 3, files_total: 10 }, { state: "ready", files_done: 5, files_total: 5 }] });
+  assert.equal(v.text, "$(sync~spin) Aurelis: indexing 8/15");
+  assert.equal(v.busy, true);
+});
+
+test("status: explicit progress wins; providers list; server not running", () => {
+  const v = statusView({ ai: { providers: [{ name: "ollama" }] } }, { title: "Embedding", percentage: 42.4 });
+  assert.equal(v.text, "$(sync~spin) Aurelis: Embedding 42% · ollama");
+  assert.equal(statusView({ ai: { providers: [] } }).tooltip.includes("none configured"), true);
+  assert.equal(statusView(undefined, undefined, "crashed").text, "$(circle-slash) Aurelis: crashed");
+  assert.equal(statusView("garbage").text, "$(check) Aurelis");
+});
+
+test("search hits become items with uri and range, best first order kept", () => {
+  const items = searchItems({
+    results: [
+      { uri: "file:///w/a.py", range: { start: { line: 4, character: 0 }, end: { line: 9, character: 0 } }, score: 0.91234, name: "load_config", text: "def load_config(path):\n    ..." },
+      { path: "/w/b c.py", start_line: 3, end_line: 7, score: 0.5 },
+      { nothing: true },
+    ],
+  });
+  assert.equal(items.length, 2);
+  assert.deepEqual(items[0], {
+    label: "load_config",
+    description: "a.py:5  0.912",
+    detail: "def load_config(path): ⏎ ...",
+    uri: "file:///w/a.py",
+    range: { start: { line: 4, character: 0 }, end: { line: 9, character: 0 } },
+  });
+  assert.equal(items[1].uri, "file:///w/b%20c.py");
+  assert.deepEqual(items[1].range, { start: { line: 2, character: 0 }, end: { line: 6, character: 0 } });
+  assert.equal(items[1].label, "b c.py:3");
+  assert.deepEqual(searchItems(null), []);
+});
+
+test("markdown answers: string, known field, sources, fallback to JSON", () => {
+  assert.equal(resultMarkdown("Explanation", "It parses."), "# Explanation\n\nIt parses.\n");
+  assert.equal(resultMarkdown("Answer", { answer: "Yes.", sources: [{ uri: "file:///w/a.py" }] }), "# Answer\n\nYes.\n\n**Sources**\n\n- file:///w/a.py\n");
+  assert.match(resultMarkdown("Review", { findings: 2 }), /```json\n\{\n {2}"findings": 2\n\}\n```/);
+});
