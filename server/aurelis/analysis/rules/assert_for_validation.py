@@ -1,0 +1,133 @@
+"""AUR107: `assert` used to validate arguments disappears under `python -O`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+from aurelis.analysis.syntax import alone_on_lines, indent_of
+
+_IMPLICIT = {"self", "cls", "mcs", "metacls"}
+_NARROWING_CALLS = {"isinstance", "issubclass", "callable", "hasattr"}
+_INVERT = {
+    ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.LtE: ">", ast.Gt: "<=", ast.GtE: "<",
+    ast.In: "not in", ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is",
+}
+
+
+class AssertForValidation(Rule):
+    code = "AUR107"
+    name = "assert-for-validation"
+    category = Category.BUG_RISK
+    severity = Severity.WARNING
+    summary = "`assert` used to validate an argument; it is stripped under `python -O`"
+    description = (
+        "`assert` statements are removed when Python runs with `-O`, so a public function that checks "
+        "its arguments with `assert` stops checking them in optimised deployments. Raise a real "
+        "exception instead.\n\n"
+        "To stay precise, only asserts at the top level of a public function's body that test one of "
+        "its parameters (not reassigned before) are flagged. Test files, private and nested functions, methods of private classes, "
+        "`assert False`, and type-narrowing asserts (`isinstance`, `issubclass`, `callable`, `hasattr`, "
+        "`x is None` / `x is not None`) are left alone. The offered fix (`if not ...: raise ValueError`) "
+        "changes the exception type, so it is not applied by fix-all."
+    )
+    bad = "def withdraw(amount):\n    assert amount > 0, 'amount must be positive'\n    ..."
+    good = "def withdraw(amount):\n    if amount <= 0:\n        raise ValueError('amount must be positive')\n    ..."
+    fixable = True
+    noqa = ("S101",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        tree = ctx.python_ast
+        if tree is None or ctx.is_test_file:
+            return
+        for func in _public_functions(tree):
+            params = _params(func)
+            assigned: set[str] = set()
+            for stmt in func.body:
+                if isinstance(stmt, ast.Assert):
+                    used = sorted(_names(stmt.test) & (params - assigned))
+                    if used and not _is_narrowing(stmt.test):
+                        yield self._finding(ctx, stmt, used)
+                assigned |= _stored(stmt)
+
+    def _finding(self, ctx: RuleContext, stmt: ast.Assert, used: list[str]) -> Finding:
+        start = ctx.offset_of(stmt.lineno, stmt.col_offset)
+        end = ctx.offset_of(stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0)
+        what = ", ".join(f"`{n}`" for n in used)
+        message = f"`assert` validates argument {what}; it is stripped under `python -O`"
+        return self.finding(start, end, message=message, fix=_fix(ctx, stmt, start, end))
+
+
+def _public_functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Module-level functions and methods of module-level (or nested) classes, not nested functions."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = child.name
+                if not name.startswith("_") or (name.startswith("__") and name.endswith("__")):
+                    yield child
+            elif (isinstance(child, ast.ClassDef) and not child.name.startswith("_")) or isinstance(child, (ast.If, ast.Try)):
+                stack.append(child)  # public classes, and defs under `if`/`try` at module or class level
+
+
+def _params(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    a = func.args
+    every = [*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]
+    return {p.arg for p in every} - _IMPLICIT
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _stored(stmt: ast.stmt) -> set[str]:
+    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+
+
+def _is_narrowing(test: ast.expr) -> bool:
+    """Type-narrowing / unreachable markers that type checkers rely on, not input validation."""
+    if isinstance(test, ast.BoolOp):
+        return all(_is_narrowing(v) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_narrowing(test.operand)
+    if isinstance(test, ast.Constant):
+        return not test.value  # `assert False` / `assert 0`: an unreachable marker
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name):
+        return test.func.id in _NARROWING_CALLS
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        return any(isinstance(c, ast.Constant) and c.value is None for c in (test.left, *test.comparators))
+    return False
+
+
+def _fix(ctx: RuleContext, stmt: ast.Assert, start: int, end: int) -> Fix | None:
+    """`assert cond, msg` -> `if not cond:\\n    raise ValueError(msg)` (unsafe: the exception type changes)."""
+    src = ctx.source
+    if not alone_on_lines(src, start, end):
+        return None
+    indent = indent_of(src, start) or ""
+    unit = "\t" if "\t" in indent else "    "
+    test = _segment(ctx, stmt.test)
+    one_line = "\n" not in test
+    cond: str
+    if one_line and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1 \
+            and type(stmt.test.ops[0]) in _INVERT:
+        left = _segment(ctx, stmt.test.left)
+        right = _segment(ctx, stmt.test.comparators[0])
+        cond = f"{left} {_INVERT[type(stmt.test.ops[0])]} {right}"
+    elif one_line and isinstance(stmt.test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        cond = f"not {test}"
+    else:
+        cond = f"not ({test})"
+    message = _segment(ctx, stmt.msg) if stmt.msg is not None else repr(" ".join(test.split()))
+    text = f"if {cond}:\n{indent}{unit}raise ValueError({message})"
+    return Fix("Raise ValueError instead of `assert`", (Edit(start, end, text),), safe=False)
+
+
+def _segment(ctx: RuleContext, node: ast.expr) -> str:
+    s = ctx.offset_of(node.lineno, node.col_offset)
+    e = ctx.offset_of(node.end_lineno or node.lineno, node.end_col_offset or 0)
+    return ctx.source[s:e].decode("utf-8")
