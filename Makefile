@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml
 
 run: setup
 	$(VENV)/bin/aurelis summary $(SAMPLE)
+	$(VENV)/bin/aurelis index $(SAMPLE)
+	$(VENV)/bin/aurelis search "shipping cost of a parcel" --path $(SAMPLE) --k 3
+	$(VENV)/bin/aurelis search "save orders to a file" --path $(SAMPLE) --k 3
 
 test: test-python test-neovim test-vscode
 

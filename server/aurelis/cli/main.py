@@ -9,7 +9,7 @@ import sys
 
 from aurelis import __version__
 
-COMMANDS = ["serve", "summary"]
+COMMANDS = ["serve", "summary", "index", "search"]
 
 
 def build_parser() -> argparse.ArgumentParser:
