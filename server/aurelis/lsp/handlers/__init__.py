@@ -23,6 +23,7 @@ MODULES = [
     "analysis_actions",
     "indexing",
     "workspace_symbols",
+    "ai_commands",
 ]
 
 

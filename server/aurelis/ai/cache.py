@@ -1,0 +1,82 @@
+"""Response cache in diskcache, keyed by (provider, model, hash of the full prompt).
+
+Lives under ``$AURELIS_CACHE_DIR/ai`` (tests and benches point the variable at a
+temporary directory) or the user cache dir. A cache that cannot be opened or
+read is skipped with a warning, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+import platformdirs
+
+from aurelis.ai.prompts import Prompt
+from aurelis.config.ai import ProviderSettings
+
+log = logging.getLogger(__name__)
+
+ENV = "AURELIS_CACHE_DIR"
+
+
+def default_dir() -> Path:
+    override = os.environ.get(ENV)
+    root = Path(override) if override else Path(platformdirs.user_cache_dir("aurelis"))
+    return root / "ai"
+
+
+def cache_key(provider: ProviderSettings, prompt: Prompt) -> str:
+    # Sampling settings change the answer, so they are part of "the prompt" here.
+    payload = json.dumps(
+        [prompt.task, prompt.system, prompt.user, provider.max_tokens, provider.temperature], ensure_ascii=False
+    )
+    digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{provider.name}|{provider.kind}|{provider.model}|{digest}"
+
+
+class ResponseCache:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or default_dir()
+        self._cache = None
+        self._broken = False
+
+    def _open(self):
+        if self._cache is None and not self._broken:
+            try:
+                import diskcache
+
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(self.directory), size_limit=256 * 2**20)
+            except Exception as exc:  # unwritable dir, corrupt db: run without a cache
+                log.warning("AI response cache unavailable at %s: %s", self.directory, exc)
+                self._broken = True
+        return self._cache
+
+    def get(self, key: str) -> str | None:
+        cache = self._open()
+        if cache is None:
+            return None
+        try:
+            value = cache.get(key)
+        except Exception as exc:
+            log.warning("AI response cache read failed: %s", exc)
+            return None
+        return value if isinstance(value, str) else None
+
+    def set(self, key: str, text: str, ttl: int) -> None:
+        cache = self._open()
+        if cache is None or ttl <= 0:
+            return
+        try:
+            cache.set(key, text, expire=ttl)
+        except Exception as exc:
+            log.warning("AI response cache write failed: %s", exc)
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None

@@ -1,0 +1,264 @@
+"""Turning a model's answer into a safe, minimal edit.
+
+The answer is a fenced code block (or a unified diff). Its code is re-indented
+to fit the lines it replaces, narrowed to the characters that really change,
+and the whole resulting document is re-parsed with tree-sitter: an edit that
+adds syntax errors is rejected (:class:`EditRejected` keeps the model's text so
+the user still sees it). Offsets are character offsets into ``str`` text; the
+caller converts at the edge.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from aurelis.ai.errors import EditRejected
+from aurelis.workspace import languages
+
+_FENCE = re.compile(r"^```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.S | re.M)
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass(frozen=True)
+class PlannedEdit:
+    """Replace ``start..end`` (character offsets of the text it was computed for) with ``new_text``."""
+
+    start: int
+    end: int
+    new_text: str
+    result: str  # the whole text after the edit
+
+    def is_noop(self) -> bool:
+        return self.start == self.end and not self.new_text
+
+
+# -- reading the answer ---------------------------------------------------------------
+def code_blocks(answer: str) -> list[tuple[str, str]]:
+    """(language tag, body) of each fenced block, in order."""
+    return [(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(answer)]
+
+
+def extract_code(answer: str, language: str | None = "python") -> str | None:
+    """The code of the answer: the first block tagged for ``language`` (or untagged),
+    else the first block; an answer without fences counts only if it is all code."""
+    blocks = [(tag, body) for tag, body in code_blocks(answer) if tag not in ("diff", "patch")]
+    if blocks:
+        tags = {"python": ("python", "py", "python3", ""), None: ("",)}.get(language, (language or "", ""))
+        for tag, body in blocks:
+            if tag in tags:
+                return body.rstrip("\n")
+        return blocks[0][1].rstrip("\n")
+    text = answer.strip("\n")
+    if text and language and "```" not in text and syntax_errors(text, language) == 0 and not _looks_like_prose(text):
+        return text
+    return None
+
+
+def _looks_like_prose(text: str) -> bool:
+    first = text.strip().splitlines()[0]
+    return bool(re.match(r"^[A-Z][a-z]+( [a-z]+){3,}", first))
+
+
+def extract_diff(answer: str) -> str | None:
+    for tag, body in code_blocks(answer):
+        if tag in ("diff", "patch") or re.search(r"^@@ -\d", body, re.M):
+            return body
+    if re.search(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", answer, re.M):
+        return answer
+    return None
+
+
+def apply_unified_diff(text: str, diff: str) -> str:
+    """Apply a unified diff to ``text``. Each hunk must match (its stated line first,
+    then anywhere); a hunk that matches nowhere rejects the whole diff."""
+    lines = text.splitlines(keepends=True)
+    hunks: list[tuple[int, list[str], list[str]]] = []
+    current: tuple[int, list[str], list[str]] | None = None
+    for raw in diff.splitlines():
+        m = _HUNK.match(raw)
+        if m:
+            current = (int(m.group(1)), [], [])
+            hunks.append(current)
+            continue
+        if current is None or raw.startswith(("--- ", "+++ ", "\\ ")):
+            continue
+        tag, body = (raw[:1], raw[1:]) if raw else (" ", "")
+        if tag == " ":
+            current[1].append(body)
+            current[2].append(body)
+        elif tag == "-":
+            current[1].append(body)
+        elif tag == "+":
+            current[2].append(body)
+    if not hunks:
+        raise ValueError("the diff has no hunks")
+    stripped = [line.rstrip("\r\n") for line in lines]
+    offset = 0
+    for start, old, new in hunks:
+        at = _find(stripped, old, start - 1 + offset)
+        if at is None:
+            raise ValueError(f"hunk at line {start} does not match the document")
+        eol = _eol(lines)
+        replacement = [f"{line}{eol}" for line in new]
+        if at + len(old) == len(lines) and lines and not lines[-1].endswith(("\n", "\r")) and replacement:
+            replacement[-1] = replacement[-1].rstrip("\r\n")
+        lines[at : at + len(old)] = replacement
+        stripped[at : at + len(old)] = new
+        offset += len(new) - len(old)
+    return "".join(lines)
+
+
+def _find(lines: list[str], block: list[str], hint: int) -> int | None:
+    n = len(block)
+    if n == 0:
+        return max(0, min(hint, len(lines)))
+    order = sorted(range(len(lines) - n + 1), key=lambda i: abs(i - hint))
+    for i in order:
+        if lines[i : i + n] == block:
+            return i
+    for i in order:  # tolerate trailing-whitespace differences
+        if [s.rstrip() for s in lines[i : i + n]] == [s.rstrip() for s in block]:
+            return i
+    return None
+
+
+def _eol(lines: list[str]) -> str:
+    for line in lines:
+        if line.endswith("\r\n"):
+            return "\r\n"
+        if line.endswith("\n"):
+            return "\n"
+    return "\n"
+
+
+# -- shaping the edit ------------------------------------------------------------------
+def line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start..end`` widened to whole lines (end just after the last line's break)."""
+    ls = text.rfind("\n", 0, start) + 1
+    if end > start and end > 0 and text[end - 1] == "\n":
+        return ls, end  # the selection already ends at a line break
+    le = text.find("\n", end)
+    return ls, (len(text) if le == -1 else le + 1)
+
+
+def indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def fit_indent(code: str, indent: str) -> str:
+    """Dedent ``code`` and indent every non-blank line by ``indent``."""
+    body = textwrap.dedent(code.expandtabs(4) if "\t" in code and " " in indent else code)
+    return "\n".join((indent + line) if line.strip() else "" for line in body.split("\n"))
+
+
+def insertion_indent(text: str, line_start: int) -> str:
+    """Indentation for code inserted at the line starting at ``line_start``."""
+    le = text.find("\n", line_start)
+    line = text[line_start : len(text) if le == -1 else le]
+    if line.strip():
+        return indent_of(line)
+    prev = text[:line_start].rstrip("\n").split("\n")
+    for candidate in reversed(prev):
+        if candidate.strip():
+            base = indent_of(candidate)
+            return base + "    " if candidate.rstrip().endswith(":") else base
+    return ""
+
+
+def minimal(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """Shrink ``text[start:end] -> replacement`` by their common prefix and suffix."""
+    old = text[start:end]
+    p = 0
+    limit = min(len(old), len(replacement))
+    while p < limit and old[p] == replacement[p]:
+        p += 1
+    s = 0
+    while s < limit - p and old[len(old) - 1 - s] == replacement[len(replacement) - 1 - s]:
+        s += 1
+    return start + p, end - s, replacement[p : len(replacement) - s]
+
+
+# -- syntax safety -------------------------------------------------------------------
+def syntax_errors(text: str, language: str | None) -> int:
+    """ERROR and MISSING nodes in ``text`` parsed as ``language`` (0 when unparsable language)."""
+    if not language or not languages.supported(language):
+        return 0
+    tree = languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass"))
+    count = 0
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        if node.has_error:
+            stack.extend(node.children)
+    return count
+
+
+def check(text: str, planned: PlannedEdit, language: str | None, answer: str) -> PlannedEdit:
+    before = syntax_errors(text, language)
+    after = syntax_errors(planned.result, language)
+    if after > before:
+        raise EditRejected(
+            f"Aurelis AI: the suggested change would introduce a syntax error ({after - before} new); "
+            "it was not applied.",
+            answer,
+        )
+    return planned
+
+
+def _planned(text: str, start: int, end: int, replacement: str) -> PlannedEdit:
+    s, e, new = minimal(text, start, end, replacement)
+    return PlannedEdit(s, e, new, text[:s] + new + text[e:])
+
+
+# -- the three shapes of edit ---------------------------------------------------------
+def plan_replace(text: str, start: int, end: int, answer: str, language: str | None) -> PlannedEdit:
+    """Replace the whole lines spanning ``start..end`` by the answer's code (or apply its diff)."""
+    diff = extract_diff(answer)
+    if diff is not None:
+        try:
+            result = apply_unified_diff(text, diff)
+        except ValueError as exc:
+            raise EditRejected(f"Aurelis AI: the suggested diff does not apply ({exc}).", answer) from None
+        return check(text, _planned(text, 0, len(text), result), language, answer)
+    code = extract_code(answer, language)
+    if code is None:
+        raise EditRejected("Aurelis AI: the answer contains no code block to apply.", answer)
+    ls, le = line_span(text, start, end)
+    region = text[ls:le]
+    first = next((line for line in region.split("\n") if line.strip()), "")
+    new = fit_indent(code, indent_of(first))
+    if region.endswith("\n"):
+        new += "\n"
+    return check(text, _planned(text, ls, le, new), language, answer)
+
+
+def plan_insert(text: str, offset: int, answer: str, language: str | None) -> PlannedEdit:
+    """Insert the answer's code as whole lines at the line containing ``offset``
+    (a blank line there is replaced)."""
+    code = extract_code(answer, language)
+    if code is None:
+        raise EditRejected("Aurelis AI: the answer contains no code block to insert.", answer)
+    ls = text.rfind("\n", 0, offset) + 1
+    le = text.find("\n", ls)
+    line = text[ls : len(text) if le == -1 else le]
+    new = fit_indent(code, insertion_indent(text, ls))
+    if line.strip():  # insert above a non-blank line
+        return check(text, _planned(text, ls, ls, new + "\n"), language, answer)
+    end = len(text) if le == -1 else le
+    return check(text, _planned(text, ls, end, new), language, answer)
+
+
+def plan_append(text: str, answer: str, language: str | None) -> PlannedEdit:
+    """Append the answer's code at the end of ``text`` (a new test module, more tests)."""
+    code = extract_code(answer, language)
+    if code is None:
+        raise EditRejected("Aurelis AI: the answer contains no code block.", answer)
+    code = textwrap.dedent(code).strip("\n") + "\n"
+    if not text.strip():
+        return check(text, _planned(text, 0, len(text), code), language, answer)
+    sep = "" if text.endswith("\n") else "\n"
+    return check(text, PlannedEdit(len(text), len(text), sep + "\n\n" + code, text + sep + "\n\n" + code), language, answer)

@@ -1,0 +1,47 @@
+"""OpenAI-compatible chat completions (OpenAI, Azure, GitHub Models, Groq, Gemini's
+OpenAI endpoint, vLLM, llama.cpp server, LM Studio, …)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aurelis.ai.errors import ProviderError
+from aurelis.ai.prompts import Prompt
+from aurelis.ai.providers.base import Provider, join_url, sse_data
+
+
+class OpenAIProvider(Provider):
+    kind = "openai"
+
+    def request(self, prompt: Prompt, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
+        s = self.settings
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+            if ".azure.com" in s.base_url:  # Azure's key header
+                headers["api-key"] = self._api_key
+        body = {
+            "model": s.model,
+            "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            "max_tokens": s.max_tokens,
+            "temperature": s.temperature,
+            "stream": stream,
+        }
+        return join_url(s.base_url, "/v1/chat/completions"), headers, body
+
+    def parse_full(self, data: Any) -> str:
+        return data["choices"][0]["message"].get("content") or ""
+
+    async def parse_stream(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+        async for _event, data in sse_data(lines):
+            if data.strip() == "[DONE]":
+                return
+            chunk = json.loads(data)
+            if "error" in chunk:
+                raise ProviderError(self.name, f"stream error: {chunk['error']}", retryable=True)
+            for choice in chunk.get("choices") or []:
+                delta = (choice.get("delta") or {}).get("content")
+                if delta:
+                    yield delta
