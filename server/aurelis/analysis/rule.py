@@ -118,8 +118,9 @@ class Rule:
 
 
 def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
-    """Apply non-overlapping edits (any order) to ``source``; raises on overlap."""
-    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    """Apply non-overlapping edits (any order) to ``source``; raises on overlap.
+    Identical edits (findings that share one fix) are applied once."""
+    ordered = sorted(set(edits), key=lambda e: (e.start, e.end, e.text))
     out: list[bytes] = []
     pos = 0
     for e in ordered:

@@ -21,6 +21,9 @@ class DiagnosticsHub:
         self.server = server
         self._by_uri: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self._lock = threading.Lock()
+        # Set when the client pulls (textDocument/diagnostic): pushing as well would show
+        # every diagnostic twice, so a change asks the client to pull again instead.
+        self.pull = False
 
     def set(self, uri: str, producer: str, diagnostics: list[types.Diagnostic], version: int | None = None,
             publish: bool = True) -> None:
@@ -51,6 +54,10 @@ class DiagnosticsHub:
             return list(self._by_uri)
 
     def publish(self, uri: str, version: int | None = None) -> None:
+        if self.pull:
+            if self.server.client_supports("workspace.diagnostics.refresh_support"):
+                self.server.workspace_diagnostic_refresh(None)
+            return
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=self.get(uri), version=version)
         )

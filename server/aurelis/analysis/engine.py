@@ -1,0 +1,105 @@
+"""Run the selected per-file rules on one document.
+
+Selection (select/ignore/per-file-ignores), severity overrides and suppression
+comments are applied here, so the LSP layer and `aurelis check` see the same
+findings. A rule that raises is logged and skipped; the others still run.
+Rules with ``cross_file = True`` are not run here (the workspace pass runs them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from aurelis.analysis import selection
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.registry import all_rules
+from aurelis.analysis.rule import Finding, Rule
+from aurelis.analysis.suppressions import Suppressions, scan
+
+if TYPE_CHECKING:
+    from aurelis.config.analysis import AnalysisSettings
+    from aurelis.workspace.document import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    """The findings of one run, in document order, with their rule classes."""
+
+    uri: str
+    version: int | None
+    findings: list[Finding] = field(default_factory=list)
+    rules: dict[str, type[Rule]] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)  # codes of rules that raised
+
+    def rule_of(self, finding: Finding) -> type[Rule]:
+        return self.rules[finding.code]
+
+
+def rules_for(settings: AnalysisSettings, path: PurePath | None = None, root: PurePath | None = None,
+              cross_file: bool = False) -> list[type[Rule]]:
+    """The rules that run on ``path`` under ``settings`` (per-file ones unless ``cross_file``)."""
+    ignore = list(settings.ignore) + selection.file_ignores(path, settings.per_file_ignores, root)
+    return [
+        r for r in all_rules()
+        if r.cross_file == cross_file and selection.is_enabled(r, settings.select, settings.extend_select, ignore)
+    ]
+
+
+def suppressions_of(ctx: RuleContext) -> Suppressions:
+    src = ctx.source
+    if b"#" not in src or ctx.doc.tree is None:
+        return Suppressions()
+    return scan([(n.start_point[0], ctx.text(n)) for n in ctx.nodes("comment")])
+
+
+def line_of(doc: Document, offset: int) -> int:
+    return max(0, bisect.bisect_right(doc.lines.starts, offset) - 1)
+
+
+def run_rules(ctx: RuleContext, rules: list[type[Rule]], report: Report | None = None) -> list[Finding]:
+    """Every finding of ``rules`` on ``ctx`` (no suppression or severity applied)."""
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            out.extend(rule().check(ctx))
+        except Exception:  # one broken rule must not hide the others' findings
+            log.exception("rule %s failed on %s", rule.code, ctx.doc.uri)
+            if report is not None:
+                report.failed.append(rule.code)
+    return out
+
+
+def analyze(doc: Document, settings: AnalysisSettings | None = None, root: PurePath | None = None,
+            workspace: Any = None, rules: list[type[Rule]] | None = None) -> Report:
+    """Findings of the per-file rules on ``doc``; severities resolved, suppressions applied."""
+    from aurelis.config.analysis import AnalysisSettings
+
+    settings = settings or AnalysisSettings()
+    ctx = RuleContext(doc, settings, workspace)
+    report = Report(doc.uri, doc.version)
+    if doc.tree is None or doc.language_id is None:
+        return report
+    chosen = rules if rules is not None else rules_for(settings, ctx.path, root)
+    chosen = [r for r in chosen if doc.language_id in r.languages]
+    report.rules = {r.code: r for r in chosen}
+    findings = run_rules(ctx, chosen, report)
+    suppressed = suppressions_of(ctx)
+    kept: list[Finding] = []
+    for f in findings:
+        rule = report.rules.get(f.code)
+        if rule is None:
+            continue
+        first, last = line_of(doc, f.start), line_of(doc, max(f.start, f.end - 1))
+        if suppressed.silences(rule, first) or (last != first and suppressed.silences(rule, last)):
+            continue
+        f.severity = selection.override_for(rule, settings.severity) or f.severity or rule.severity
+        kept.append(f)
+    kept.sort(key=lambda f: (f.start, f.end, f.code))
+    report.findings = kept
+    return report

@@ -1,0 +1,130 @@
+"""Fix verification and fix-all.
+
+A fix is offered only when the fixed text parses and the rule fires fewer
+times afterwards. Fix-all applies every safe, non-overlapping fix in one batch,
+checks the batch the same way (falling back to one verified fix at a time when
+the batch does not check out) and repeats until nothing is left to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.engine import Report, analyze, run_rules
+from aurelis.analysis.rule import Edit, Finding, Fix, Rule, apply_edits
+from aurelis.workspace.document import Document
+
+if TYPE_CHECKING:
+    from aurelis.config.analysis import AnalysisSettings
+
+
+def parses(doc: Document) -> bool:
+    """The text is valid for its language (Python: `ast` accepts it, too)."""
+    if doc.tree is None or doc.has_syntax_errors():
+        return False
+    if doc.language_id == "python":
+        try:
+            ast.parse(doc.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return True
+
+
+def with_text(doc: Document, source: bytes) -> Document:
+    return Document(doc.uri, source.decode("utf-8", "surrogatepass"), doc.version, doc.language_id, doc.encoding)
+
+
+def _count(doc: Document, rule: type[Rule], settings: AnalysisSettings | None) -> int:
+    return len(run_rules(RuleContext(doc, settings), [rule]))
+
+
+def verify(doc: Document, fix: Fix, rule: type[Rule], settings: AnalysisSettings | None = None) -> bool:
+    """True when applying ``fix`` to ``doc`` parses and leaves fewer ``rule`` findings."""
+    if not fix.edits or not parses(doc):
+        return False
+    try:
+        fixed = with_text(doc, apply_edits(doc.source, fix.edits))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return parses(fixed) and _count(fixed, rule, settings) < _count(doc, rule, settings)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1] == b[0] == b[1]:
+        return True  # two insertions at one point: their order would be a guess
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def batch(findings: list[Finding]) -> list[Finding]:
+    """Safe fixes whose edits do not overlap each other (first come, first served).
+    Findings that share one fix (e.g. one import statement) are batched once."""
+    chosen: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    seen: set[tuple[Edit, ...]] = set()
+    for f in sorted(findings, key=lambda f: min((e.start for e in f.fix.edits), default=0) if f.fix else 0):
+        if f.fix is None or not f.fix.safe or not f.fix.edits:
+            continue
+        if f.fix.edits in seen:
+            continue
+        spans = [(e.start, e.end) for e in f.fix.edits]
+        if any(_overlaps(s, t) for s in spans for t in taken):
+            continue
+        seen.add(f.fix.edits)
+        taken.extend(spans)
+        chosen.append(f)
+    return chosen
+
+
+@dataclass
+class FixAllResult:
+    source: bytes  # the fixed text (== the input when nothing applied)
+    applied: int  # fixes applied
+    report: Report  # findings left in the fixed text
+
+
+def fix_all(doc: Document, settings: AnalysisSettings | None = None, root: PurePath | None = None,
+            max_rounds: int = 10) -> FixAllResult:
+    """Apply every safe fix, repeatedly, never producing text that does not parse."""
+    current = doc
+    report = analyze(current, settings, root)
+    applied = 0
+    if not parses(doc):
+        return FixAllResult(doc.source, 0, report)
+    for _ in range(max_rounds):
+        chosen = batch(report.findings)
+        if not chosen:
+            break
+        edits = [e for f in chosen for e in f.fix.edits]  # type: ignore[union-attr]
+        candidate = with_text(current, apply_edits(current.source, edits))
+        after = analyze(candidate, settings, root) if parses(candidate) else None
+        if after is not None and _fewer(report, after, chosen):
+            current, report, applied = candidate, after, applied + len(chosen)
+            continue
+        # The batch did not check out: take the first fix that does on its own.
+        for f in chosen:
+            if f.fix is not None and verify(current, f.fix, report.rule_of(f), settings):
+                current = with_text(current, apply_edits(current.source, f.fix.edits))
+                report = analyze(current, settings, root)
+                applied += 1
+                break
+        else:
+            break
+    return FixAllResult(current.source, applied, report)
+
+
+def _fewer(before: Report, after: Report, fixed: list[Finding]) -> bool:
+    b = Counter(f.code for f in before.findings)
+    a = Counter(f.code for f in after.findings)
+    return all(a[code] < b[code] for code in {f.code for f in fixed})
+
+
+def verified_fix(doc: Document, finding: Finding, report: Report, settings: AnalysisSettings | None = None) -> Fix | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    return fix if verify(doc, fix, report.rule_of(finding), settings) else None

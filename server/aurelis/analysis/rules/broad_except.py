@@ -1,0 +1,70 @@
+"""AUR102: bare `except:` / `except BaseException` that swallows the exception."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+
+_NESTED_SCOPES = {"function_definition", "class_definition", "lambda"}
+
+
+def _reraises(block) -> bool:
+    """A `raise` in the handler itself (not in a nested def) means it does not swallow."""
+    stack = list(block.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "raise_statement":
+            return True
+        if node.type not in _NESTED_SCOPES:
+            stack.extend(node.named_children)
+    return False
+
+
+class BroadExcept(Rule):
+    code = "AUR102"
+    name = "broad-except"
+    category = Category.BUG_RISK
+    severity = Severity.WARNING
+    summary = "Bare `except:` or `except BaseException` swallows KeyboardInterrupt and SystemExit"
+    description = (
+        "A bare `except:` (and `except BaseException`) also catches `KeyboardInterrupt`, `SystemExit` "
+        "and `GeneratorExit`, so Ctrl-C and `sys.exit()` stop working inside the `try`. Catch "
+        "`Exception` (or something narrower). Handlers that re-raise are not flagged."
+    )
+    bad = "try:\n    work()\nexcept:\n    log.warning('failed')"
+    good = "try:\n    work()\nexcept Exception:\n    log.warning('failed')"
+    fixable = True
+    noqa = ("E722", "BLE001")
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for clause in ctx.nodes("except_clause"):
+            keyword = clause.children[0] if clause.children else None
+            if keyword is None or keyword.type != "except":
+                continue
+            if clause.parent is not None and any(c.type == "except*" for c in clause.children):
+                continue
+            value = clause.child_by_field_name("value")
+            block = next((c for c in clause.named_children if c.type == "block"), None)
+            if block is not None and _reraises(block):
+                continue
+            if value is None:
+                if any(c.type == "as_pattern" or c.type == "identifier" for c in clause.named_children):
+                    continue  # grammar variants: a type we could not find by field
+                fix = Fix("Catch `Exception` instead", (Edit(keyword.end_byte, keyword.end_byte, " Exception"),))
+                yield self.finding(keyword, message="Bare `except:` also catches KeyboardInterrupt and SystemExit; "
+                                   "catch `Exception`", fix=fix)
+                continue
+            target = value.named_children[0] if value.type == "as_pattern" and value.named_children else value
+            if target.type == "identifier" and ctx.text(target) == "BaseException":
+                fix = Fix("Catch `Exception` instead", (Edit(target.start_byte, target.end_byte, "Exception"),))
+                yield self.finding(keyword.start_byte, target.end_byte,
+                                   message="`except BaseException` swallows KeyboardInterrupt and SystemExit; "
+                                   "catch `Exception` or re-raise", fix=fix)
+            elif target.type == "tuple" and any(
+                c.type == "identifier" and ctx.text(c) == "BaseException" for c in target.named_children
+            ):
+                yield self.finding(keyword.start_byte, target.end_byte,
+                                   message="`except (BaseException, ...)` swallows KeyboardInterrupt and "
+                                   "SystemExit; catch `Exception` or re-raise")

@@ -1,0 +1,208 @@
+"""AUR401: an imported name that nothing in the module uses."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, Tag
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class _Imp:
+    stmt: ast.Import | ast.ImportFrom
+    alias: ast.alias
+    bound: str
+    body: list[ast.stmt]  # the block holding the statement
+    type_checking: bool
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    for h in node.handlers:
+        names = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for n in names:
+            if h.type is None or (isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception")):
+                return True
+    return False
+
+
+def _imports(body: list[ast.stmt], type_checking: bool, in_function: bool, init_file: bool) -> Iterator[_Imp]:
+    for stmt in body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
+                continue
+            if init_file and not in_function:
+                continue  # package `__init__` imports are its public re-exports
+            for alias in stmt.names:
+                if alias.name == "*" or (alias.asname is not None and alias.asname == alias.name.rsplit(".", 1)[-1]
+                                         and (isinstance(stmt, ast.ImportFrom) or alias.asname == alias.name)):
+                    continue  # `import x as x`: the explicit re-export idiom
+                bound = alias.asname or alias.name.split(".", 1)[0]
+                yield _Imp(stmt, alias, bound, body, type_checking)
+            continue
+        if isinstance(stmt, ast.Try) and _catches_import_error(stmt):
+            # `try: import fast except ImportError: ...` probes availability; only look past the body
+            for field in ("orelse", "finalbody"):
+                yield from _imports(getattr(stmt, field), type_checking, in_function, init_file)
+            for h in stmt.handlers:
+                yield from _imports(h.body, type_checking, in_function, init_file)
+            continue
+        nested_fn = in_function or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        tc = type_checking or (isinstance(stmt, ast.If) and _is_type_checking(stmt.test))
+        for field in _BLOCK_FIELDS:
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                yield from _imports(inner, tc if field == "body" else type_checking, nested_fn, init_file)
+        for h in getattr(stmt, "handlers", []) or []:
+            yield from _imports(h.body, type_checking, nested_fn, init_file)
+        for case in getattr(stmt, "cases", []) or []:
+            yield from _imports(case.body, type_checking, nested_fn, init_file)
+
+
+def _used_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """Names read anywhere (incl. string annotations and `__all__`), and words of every string."""
+    used: set[str] = set()
+    words: set[str] = set()
+    annotations: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Store):
+                used.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if len(node.value) < 2000:
+                words.update(_WORD.findall(node.value))
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            annotations.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            annotations.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
+                used.update(c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, str))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "__all__":
+            used.update(c.value for a in node.args for c in ast.walk(a) if isinstance(c, ast.Constant) and isinstance(c.value, str))
+    for ann in annotations:  # "Foo" / "list[Foo]" annotations name imports too
+        for c in ast.walk(ann):
+            if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                try:
+                    expr = ast.parse(c.value.strip(), mode="eval")
+                except (SyntaxError, ValueError):
+                    continue
+                used.update(n.id for n in ast.walk(expr) if isinstance(n, ast.Name))
+    return used, words
+
+
+class UnusedImport(Rule):
+    code = "AUR401"
+    name = "unused-import"
+    category = Category.MAINTAINABILITY
+    severity = Severity.WARNING
+    summary = "Imported name is never used"
+    description = (
+        "An unused import slows start-up, can create import cycles and misleads readers about a "
+        "module's dependencies. Names listed in `__all__`, imports in a package's `__init__.py`, "
+        "`import x as x` re-exports, availability probes in `try/except ImportError` and "
+        "`TYPE_CHECKING` imports used in string annotations are not flagged."
+    )
+    bad = "import os\nimport sys\n\nprint(sys.argv)"
+    good = "import sys\n\nprint(sys.argv)"
+    fixable = True
+    noqa = ("F401",)
+    tags = frozenset({Tag.UNNECESSARY})
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        tree = ctx.python_ast
+        if tree is None or b"import" not in ctx.source:
+            return
+        imports = list(_imports(tree.body, False, False, ctx.is_init_file))
+        if not imports:
+            return
+        used, words = _used_names(tree)
+        comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
+                         for w in _WORD.findall(ctx.text(n))}
+        unused = [i for i in imports if i.bound not in used and i.bound not in comment_words
+                  and not (i.type_checking and i.bound in words)]
+        if not unused:
+            return
+        fixes = self._fixes(ctx, unused)
+        for imp in unused:
+            a = imp.alias
+            start, end = ctx.offset_of(a.lineno, a.col_offset), ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0)
+            shown = f"{a.name} as {a.asname}" if a.asname else a.name
+            yield self.finding(start, end, message=f"`{shown}` imported but unused", fix=fixes.get(id(imp.stmt)))
+
+    # -- fixes -------------------------------------------------------------------------------
+    def _fixes(self, ctx: RuleContext, unused: list[_Imp]) -> dict[int, Fix]:
+        by_stmt: dict[int, list[_Imp]] = {}
+        for imp in unused:
+            by_stmt.setdefault(id(imp.stmt), []).append(imp)
+        whole = {k for k, imps in by_stmt.items() if len(imps) == len(imps[0].stmt.names)}
+        out: dict[int, Fix] = {}
+        passed: set[int] = set()  # blocks that already got their `pass`
+        for key, imps in by_stmt.items():
+            stmt = imps[0].stmt
+            names = ", ".join(f"`{i.alias.asname or i.alias.name}`" for i in imps)
+            title = f"Remove unused import{'s' if len(imps) > 1 else ''} {names}"
+            if key in whole:
+                body = imps[0].body
+                emptied = all(id(s) in whole for s in body)
+                edit = self._delete_statement(ctx, stmt, as_pass=emptied and id(body) not in passed)
+                if emptied:
+                    passed.add(id(body))
+            else:
+                edit = self._delete_aliases(ctx, stmt, {id(i.alias) for i in imps})
+            if edit is not None:
+                out[key] = Fix(title, (edit,))
+        return out
+
+    def _delete_statement(self, ctx: RuleContext, stmt: ast.stmt, as_pass: bool) -> Edit | None:
+        src, starts = ctx.source, ctx.doc.lines.starts
+        start = ctx.offset_of(stmt.lineno, stmt.col_offset)
+        end = ctx.offset_of(stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0)
+        line_start = starts[stmt.lineno - 1]
+        last = (stmt.end_lineno or stmt.lineno) - 1
+        line_end = starts[last + 1] if last + 1 < len(starts) else len(src)
+        before, after = src[line_start:start], src[end:line_end].strip()
+        if before.strip() or (after and not after.startswith(b"#")):
+            return None  # shares its line with other statements (`a; import b`)
+        if as_pass:
+            return Edit(start, end, "pass")
+        return Edit(line_start, line_end, "")
+
+    def _delete_aliases(self, ctx: RuleContext, stmt: ast.Import | ast.ImportFrom, drop: set[int]) -> Edit | None:
+        spans = [(ctx.offset_of(a.lineno, a.col_offset), ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0),
+                  id(a) in drop) for a in stmt.names]
+        pieces: list[tuple[int, int]] = []
+        i = 0
+        while i < len(spans):
+            if not spans[i][2]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(spans) and spans[j + 1][2]:
+                j += 1
+            if j + 1 < len(spans):  # a kept name follows: delete up to its start
+                pieces.append((spans[i][0], spans[j + 1][0]))
+            else:  # trailing run: delete from the end of the last kept name
+                pieces.append((spans[i - 1][1], spans[j][1]))
+            i = j + 1
+        start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
+        text = bytearray(ctx.source[start:end])
+        for s, e in sorted(pieces, reverse=True):
+            del text[s - start : e - start]
+        return Edit(start, end, text.decode("utf-8", "surrogatepass"))

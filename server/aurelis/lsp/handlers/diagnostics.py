@@ -1,0 +1,201 @@
+"""Rule diagnostics: pushed after every didOpen/didChange, or pulled by the client.
+
+Push: right after the incremental reparse the document is snapshotted and the
+rules run on a worker thread. There is no fixed debounce; changes that arrive
+while a run is in flight mark the document dirty and the next run takes the
+newest text, so queued edits coalesce and stale results are never published.
+Pull (`textDocument/diagnostic`, `workspace/diagnostic`) is used when the
+client advertises it; then nothing is pushed (see DiagnosticsHub.pull).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from aurelis.analysis.engine import Report, analyze
+from aurelis.analysis.rule import Finding, Severity, Tag
+from aurelis.lsp import convert
+
+if TYPE_CHECKING:
+    from aurelis.lsp.server import AurelisServer
+    from aurelis.workspace.document import Document
+
+log = logging.getLogger(__name__)
+PRODUCER = "rules"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+_TAGS = {Tag.UNNECESSARY: types.DiagnosticTag.Unnecessary, Tag.DEPRECATED: types.DiagnosticTag.Deprecated}
+
+
+def snapshot(doc: Document) -> Document:
+    """A frozen copy to analyse off the event loop: bytes and line table are never
+    mutated in place (edits replace them); the tree is, so it is copied."""
+    snap = copy.copy(doc)
+    if doc.tree is not None:
+        snap.tree = doc.tree.copy()
+    return snap
+
+
+def to_diagnostic(doc: Document, report: Report, f: Finding) -> types.Diagnostic:
+    rule = report.rule_of(f)
+    related = None
+    if f.related:
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(
+                    uri=r.uri,
+                    range=types.Range(types.Position(r.start_line, r.start_col), types.Position(r.end_line, r.end_col)),
+                ),
+                message=r.message,
+            )
+            for r in f.related
+        ]
+    return types.Diagnostic(
+        range=convert.byte_range(doc, f.start, f.end),
+        message=f.message,
+        severity=_SEVERITY[f.severity or rule.severity],
+        code=f.code,
+        code_description=types.CodeDescription(href=rule.docs_url()),
+        source="aurelis",
+        tags=[_TAGS[t] for t in sorted(f.tags, key=lambda t: t.value)] or None,
+        related_information=related,
+        data={"rule": rule.name, "category": rule.category.value, "fixable": f.fix is not None, **f.data},
+    )
+
+
+class RuleDiagnostics:
+    def __init__(self, server: AurelisServer) -> None:
+        self.server = server
+        self.reports: dict[str, tuple[Document, Report]] = {}  # uri -> (analysed snapshot, report)
+        self._dirty: set[str] = set()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def pull(self) -> bool:
+        """The client pulls diagnostics (known from its capabilities once initialized)."""
+        pull = self.server.client_supports("text_document.diagnostic")
+        self.server.diagnostics.pull = pull
+        return pull
+
+    # -- running -----------------------------------------------------------------
+    def analyze(self, snap: Document) -> Report:
+        engine = self.server.engine
+        settings = engine.settings_for(snap.uri).analysis
+        folder = engine.folder_for(snap.uri)
+        if not settings.enabled:
+            return Report(snap.uri, snap.version)
+        report = analyze(snap, settings, root=folder.path if folder else None)
+        self.reports[snap.uri] = (snap, report)
+        return report
+
+    def current(self, doc: Document) -> tuple[Document, Report]:
+        """The report for ``doc``'s current version (computed now if the cached one is older)."""
+        cached = self.reports.get(doc.uri)
+        if cached is not None and cached[0].version == doc.version and cached[0].source == doc.source:
+            return cached
+        snap = snapshot(doc)
+        return snap, self.analyze(snap)
+
+    def diagnostics(self, snap: Document, report: Report) -> list[types.Diagnostic]:
+        return [to_diagnostic(snap, report, f) for f in report.findings]
+
+    # -- push --------------------------------------------------------------------
+    def schedule(self, doc: Document) -> None:
+        if self.pull:
+            return
+        self._dirty.add(doc.uri)
+        if doc.uri not in self._tasks:
+            self._tasks[doc.uri] = asyncio.ensure_future(self._run(doc.uri))
+
+    async def _run(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while uri in self._dirty:
+                await asyncio.sleep(0)  # let already-received didChange notifications apply first
+                self._dirty.discard(uri)
+                doc = self.server.engine.documents.find(uri)
+                if doc is None:
+                    return
+                snap = snapshot(doc)
+                try:
+                    report = await loop.run_in_executor(self.server.thread_pool, self.analyze, snap)
+                except Exception:
+                    log.exception("analysis of %s failed", uri)
+                    return
+                if uri in self._dirty or (doc := self.server.engine.documents.find(uri)) is None:
+                    continue  # newer text arrived: its run publishes
+                if doc.version != snap.version:
+                    continue
+                self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), version=snap.version)
+        finally:
+            self._tasks.pop(uri, None)
+
+    def closed(self, uri: str) -> None:
+        self._dirty.discard(uri)
+        self.reports.pop(uri, None)
+        self.server.diagnostics.clear(uri, PRODUCER)
+
+    def rerun_all(self) -> None:
+        for doc in self.server.engine.documents:
+            self.reports.pop(doc.uri, None)
+            if self.pull:
+                continue
+            self.schedule(doc)
+        if self.pull and self.server.client_supports("workspace.diagnostics.refresh_support"):
+            self.server.workspace_diagnostic_refresh(None)
+
+    # -- pull --------------------------------------------------------------------
+    async def pull_document(self, uri: str) -> list[types.Diagnostic]:
+        doc = self.server.engine.documents.find(uri)
+        if doc is not None:
+            snap, report = await asyncio.get_running_loop().run_in_executor(self.server.thread_pool, self.current, doc)
+            self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), publish=False)
+        return self.server.diagnostics.get(uri)
+
+
+def service(server: AurelisServer) -> RuleDiagnostics:
+    svc = getattr(server, "rule_diagnostics", None)
+    if svc is None:
+        svc = RuleDiagnostics(server)
+        server.rule_diagnostics = svc  # type: ignore[attr-defined]
+    return svc
+
+
+def register(server: AurelisServer) -> None:
+    svc = service(server)
+
+    @server.events.initialized.subscribe
+    def _initialized() -> None:
+        svc.rerun_all()  # the client's settings have arrived: documents opened early run again
+
+    server.events.opened.subscribe(svc.schedule)
+    server.events.changed.subscribe(svc.schedule)
+    server.events.closed.subscribe(svc.closed)
+    server.events.settings_changed.subscribe(svc.rerun_all)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="aurelis", inter_file_dependencies=True, workspace_diagnostics=True),
+    )
+    async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
+        items = await svc.pull_document(params.text_document.uri)
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        items: list[Any] = []
+        open_uris = {d.uri: d.version for d in server.engine.documents}
+        for uri in sorted(set(open_uris) | set(server.diagnostics.uris())):
+            diags = await svc.pull_document(uri)
+            items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diags, version=open_uris.get(uri)))
+        return types.WorkspaceDiagnosticReport(items=items)
