@@ -69,3 +69,11 @@ def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str]
                           stdin=subprocess.DEVNULL)
     data = json.loads(result.read_text()) if result.is_file() else {}
     return Outcome(proc.returncode, proc.stdout, proc.stderr, data)
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of ``path`` containing ``needle``."""
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")

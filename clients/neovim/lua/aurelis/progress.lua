@@ -12,7 +12,7 @@ local THROTTLE_MS = 1000
 local group = vim.api.nvim_create_augroup("aurelis.progress", { clear = true })
 
 local function line(p)
-  local text = p.title or "working"
+  local text = (p.title or "working"):gsub("^Aurelis: ", "")
   if p.message and p.message ~= "" then
     text = text .. ": " .. p.message
   end
@@ -53,7 +53,8 @@ local function on_progress(args)
   if value.kind == "end" then
     M.active[token] = nil
     if show then
-      vim.notify("Aurelis: " .. (entry.title or "done") .. (value.message and (": " .. value.message) or " done"))
+      local title = (entry.title or "work"):gsub("^Aurelis: ", "")
+      vim.notify("Aurelis: " .. title .. (value.message and (": " .. value.message) or " done"))
     end
   else
     M.active[token] = entry
