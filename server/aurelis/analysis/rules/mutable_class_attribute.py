@@ -1,0 +1,133 @@
+"""AUR109: a list/dict/set assigned in a class body is one object shared by all instances."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from aurelis.analysis.context import RuleContext
+from aurelis.analysis.rule import Category, Finding, Rule, Severity
+
+_FACTORIES = {"list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"}
+_MUTATORS = {
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "add", "discard",
+    "update", "setdefault", "popitem", "difference_update", "intersection_update",
+    "symmetric_difference_update", "appendleft", "extendleft", "popleft", "__setitem__", "__delitem__",
+}
+_ENUM_BASES = ("Enum", "Flag")  # Enum, IntEnum, StrEnum, Flag, IntFlag, enum.Enum ...
+_MODEL_BASES = {"BaseModel", "BaseSettings", "RootModel", "SQLModel"}  # pydantic copies defaults
+_DATACLASS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "define", "frozen", "attr.define"}
+
+
+class MutableClassAttribute(Rule):
+    code = "AUR109"
+    name = "mutable-class-attribute"
+    category = Category.BUG_RISK
+    severity = Severity.WARNING
+    summary = "Mutable class attribute is shared by all instances"
+    description = (
+        "A list, dict or set assigned in the class body is created once and shared by every "
+        "instance; `self.items.append(x)` on one instance changes all of them. Create it in "
+        "`__init__`, or annotate it `ClassVar[...]` when sharing is intended.\n\n"
+        "By default the rule reports an attribute only when the class mutates it through `self` "
+        "(`self.items.append(...)`, `self.cache[k] = v`, `self.items += ...`) and never rebinds "
+        "`self.items = ...`: that is the bug. Option `require_mutation = false` reports every "
+        "mutable class attribute (like ruff's RUF012). Never reported: dunders (`__slots__`, "
+        "`__all__`), UPPER_CASE constants, `ClassVar` annotations, Enum members, pydantic fields "
+        "(pydantic copies defaults) and `field(default_factory=...)`."
+    )
+    bad = "class Cart:\n    items = []\n\n    def add(self, item):\n        self.items.append(item)"
+    good = "class Cart:\n    def __init__(self):\n        self.items = []\n\n    def add(self, item):\n        self.items.append(item)"
+    noqa = ("RUF012",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        tree = ctx.python_ast
+        if tree is None:
+            return
+        require_mutation = bool(ctx.option(self.code, "require_mutation", True))
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            bases = {_dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
+            if any(b.endswith(_ENUM_BASES) for b in bases):
+                continue
+            is_model = bool(bases & _MODEL_BASES)
+            is_dataclass = any(_dotted(d.func if isinstance(d, ast.Call) else d) in _DATACLASS for d in cls.decorator_list)
+            mutated, rebound = _self_usage(cls) if require_mutation else (set(), set())
+            for stmt, name, value in _attributes(cls):
+                if name.startswith("__") or name.isupper() or not _is_mutable(value):
+                    continue
+                annotated = isinstance(stmt, ast.AnnAssign)
+                if annotated and ("ClassVar" in _dotted_ann(stmt.annotation) or is_model):
+                    continue
+                start = ctx.offset_of(value.lineno, value.col_offset)
+                end = ctx.offset_of(value.end_lineno or value.lineno, value.end_col_offset or 0)
+                if annotated and is_dataclass:
+                    message = f"Mutable default for dataclass field `{name}`; use `field(default_factory=...)`"
+                    yield self.finding(start, end, message=message)
+                    continue
+                if require_mutation and (name not in mutated or name in rebound):
+                    continue
+                message = f"Class attribute `{name}` is mutable and shared by all instances"
+                if name in mutated:
+                    message += f"; `self.{name}` is modified in place"
+                yield self.finding(start, end, message=message)
+
+
+def _attributes(cls: ast.ClassDef) -> Iterator[tuple[ast.stmt, str, ast.expr]]:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    yield stmt, target.id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+            yield stmt, stmt.target.id, stmt.value
+
+
+def _is_mutable(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+        return True
+    return isinstance(value, ast.Call) and _dotted(value.func).rsplit(".", 1)[-1] in _FACTORIES
+
+
+def _self_usage(cls: ast.ClassDef) -> tuple[set[str], set[str]]:
+    """Attribute names mutated in place through `self`, and names rebound with `self.x = ...`."""
+    mutated: set[str] = set()
+    rebound: set[str] = set()
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+            name = _self_attr(node.func.value)
+            if name:
+                mutated.add(name)
+        elif isinstance(node, (ast.Subscript,)) and not isinstance(node.ctx, ast.Load):
+            name = _self_attr(node.value)
+            if name:
+                mutated.add(name)  # self.cache[k] = v / del self.cache[k]
+        elif isinstance(node, ast.AugAssign):
+            name = _self_attr(node.target)
+            if name:
+                mutated.add(name)  # self.items += [...] extends the shared list in place
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for sub in ast.walk(t):
+                    name = _self_attr(sub) if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) else None
+                    if name:
+                        rebound.add(name)
+    return mutated, rebound
+
+
+def _self_attr(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _dotted_ann(node: ast.AST) -> str:
+    return ast.unparse(node) if node is not None else ""
