@@ -158,7 +158,7 @@ class _Chunker:
             m_body = m_inner.child_by_field_name("body")
             if m_body is None:
                 continue
-            pieces.append(self.src[pos : m_body.start_byte])
+            pieces.append(self.src[pos : m_body.start_byte].rstrip())
             pieces.append(b" ...")
             pos = m_body.end_byte
         pieces.append(self.src[pos : outer.end_byte])

@@ -14,7 +14,7 @@ def module_name(relpath: str) -> str:
     """``pkg/mod.py`` -> ``pkg.mod``; ``pkg/__init__.py`` -> ``pkg``; a leading src/ is dropped."""
     p = PurePosixPath(relpath)
     parts = list(p.parent.parts)
-    if parts and parts[0] in _SOURCE_ROOTS and len(parts) > 1:
+    if parts and parts[0] in _SOURCE_ROOTS:
         parts = parts[1:]
     stem = p.stem
     if p.suffix in (".ts", ".tsx") and stem.endswith(".d"):

@@ -393,7 +393,7 @@ class WorkspaceIndex:
             return None
         import pathspec
 
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", list(paths))
+        spec = pathspec.GitIgnoreSpec.from_lines(list(paths))
         with self._lock:
             return {cid for rel, e in self._files.items() if spec.match_file(rel) for cid in e.chunk_ids}
 
