@@ -9,7 +9,7 @@ import sys
 
 from aurelis import __version__
 
-COMMANDS = ["serve", "summary", "index", "search"]
+COMMANDS = ["serve", "summary", "index", "search", "check"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,161 @@
+"""`aurelis check PATH... [--format text|json|sarif] [--select ...] [--ignore ...] [--fix]`.
+
+The same engine and configuration as the server: `[tool.aurelis]` of the
+nearest pyproject.toml above each path. Exit 1 when findings remain, 0 when
+clean, 2 on usage errors. `--fix` applies the safe fixes in place (atomic
+writes) and never touches a file that does not parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from aurelis.cli.summary import _walk
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="run the analysis rules over files and directories")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--select", default=None, help="comma-separated codes/prefixes/categories (replaces the config's)")
+    p.add_argument("--extend-select", default=None, help="comma-separated selectors added to the config's select")
+    p.add_argument("--ignore", default=None, help="comma-separated codes/prefixes/categories to skip (added)")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml settings")
+    p.set_defaults(func=run)
+
+
+def _split(raw: str | None) -> list[str]:
+    return [s.strip() for s in (raw or "").split(",") if s.strip()]
+
+
+def _project_root(path: Path) -> Path:
+    start = path.resolve()
+    start = start if start.is_dir() else start.parent
+    for d in (start, *start.parents):
+        if (d / "pyproject.toml").is_file():
+            return d
+    return start
+
+
+def _unknown_selectors(selectors: list[str]) -> list[str]:
+    from aurelis.analysis.registry import all_rules
+    from aurelis.analysis.selection import specificity
+
+    rules = all_rules()
+    return [s for s in selectors if not any(specificity(s, r) >= 0 for r in rules)]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write next to ``path`` and rename over it: readers never see half a file."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".aurelis-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    from aurelis.analysis.engine import analyze, rules_for
+    from aurelis.analysis.fixes import fix_all, parses
+    from aurelis.cli import check_formats as fmt
+    from aurelis.config.settings import Settings
+    from aurelis.config.sources import read_pyproject, resolve
+    from aurelis.workspace import languages
+    from aurelis.workspace.document import Document
+    from aurelis.workspace.uris import from_path
+
+    select, extend, ignore = _split(args.select), _split(args.extend_select), _split(args.ignore)
+    if bad := _unknown_selectors(select + extend + ignore):
+        print(f"aurelis check: unknown rule selector(s): {', '.join(bad)}", file=sys.stderr)
+        return 2
+    for p in args.paths:
+        if not p.exists():
+            print(f"aurelis check: no such path: {p}", file=sys.stderr)
+            return 2
+
+    settings_cache: dict[Path, Settings] = {}
+
+    def settings_for(root: Path):
+        if root not in settings_cache:
+            layers = [] if args.no_config else [x for x in [read_pyproject(root)] if x is not None]
+            settings, warnings = resolve(layers)
+            for w in warnings:
+                print(str(w), file=sys.stderr)
+            a = settings.analysis
+            update = {}
+            if select:
+                update["select"] = select
+            if extend:
+                update["extend_select"] = [*a.extend_select, *extend]
+            if ignore:
+                update["ignore"] = [*a.ignore, *ignore]
+            settings_cache[root] = settings.model_copy(update={"analysis": a.model_copy(update=update)})
+        return settings_cache[root].analysis
+
+    results = []
+    used_rules: dict[str, type] = {}
+    fixed_total = fixed_files = 0
+    seen: set[Path] = set()
+    for root_arg in args.paths:
+        root = _project_root(root_arg)
+        settings = settings_for(root)
+        for path in _walk(root_arg):
+            if languages.language_for_path(path) != "python" or path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            try:
+                data = path.read_bytes()
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"{fmt.display_path(path)}: skipped: {exc}", file=sys.stderr)
+                continue
+            doc = Document(from_path(path), text, language_id="python")
+            for r in rules_for(settings, path.resolve(), root):
+                used_rules[r.code] = r
+            if args.fix:
+                if not parses(doc):
+                    print(f"{fmt.display_path(path)}: not fixed: the file does not parse", file=sys.stderr)
+                    report = analyze(doc, settings, root)
+                else:
+                    result = fix_all(doc, settings, root)
+                    report = result.report
+                    if result.applied and result.source != data:
+                        atomic_write(path, result.source)
+                        doc = Document(doc.uri, result.source.decode("utf-8"), language_id="python")
+                        fixed_total += result.applied
+                        fixed_files += 1
+            else:
+                report = analyze(doc, settings, root)
+            results.append((path, doc, report))
+
+    findings = sum(len(r.findings) for _, _, r in results)
+    if args.format == "text":
+        for path, doc, report in results:
+            for f in report.findings:
+                print(fmt.text_line(path, doc, f))
+        summary = f"Found {findings} problem{'s' if findings != 1 else ''} in {len(results)} files"
+        if args.fix:
+            summary += f"; fixed {fixed_total} in {fixed_files} files"
+        print(summary, file=sys.stderr)
+    elif args.format == "json":
+        out = [{"uri": doc.uri, "diagnostics": [fmt.lsp_diagnostic(doc, report, f) for f in report.findings]}
+               for _, doc, report in results if report.findings]
+        print(json.dumps(out, indent=2))
+    else:
+        rules = sorted(used_rules.values(), key=lambda r: r.code)
+        print(json.dumps(fmt.sarif(results, rules), indent=2))
+    return 1 if findings else 0
