@@ -3,7 +3,14 @@ local client_mod = require("aurelis.client")
 
 local M = {}
 
--- Markdown lines of any command result (string, list or table).
+local function scalar(v)
+  if v == vim.NIL or v == nil then
+    return "none"
+  end
+  return tostring(v)
+end
+
+-- Markdown lines of any command result: a string as is, tables as nested bullet lists.
 function M.to_markdown(value, indent)
   indent = indent or ""
   if value == nil or value == vim.NIL then
@@ -14,12 +21,14 @@ function M.to_markdown(value, indent)
   end
   local lines = {}
   if vim.islist(value) then
-    for _, item in ipairs(value) do
-      local sub = M.to_markdown(item, indent .. "  ")
-      if sub[1] then
-        sub[1] = indent .. "- " .. vim.trim(sub[1])
+    for i, item in ipairs(value) do
+      if type(item) == "table" and not vim.tbl_isempty(item) then
+        local label = not vim.islist(item) and (item.name or item.folder or item.uri) or nil
+        table.insert(lines, string.format("%s- %s", indent, label and tostring(label) or ("#" .. i)))
+        vim.list_extend(lines, M.to_markdown(item, indent .. "  "))
+      else
+        table.insert(lines, string.format("%s- %s", indent, type(item) == "table" and "none" or scalar(item)))
       end
-      vim.list_extend(lines, sub)
     end
     return lines
   end
@@ -27,11 +36,11 @@ function M.to_markdown(value, indent)
   table.sort(keys)
   for _, k in ipairs(keys) do
     local v = value[k]
-    if type(v) == "table" then
+    if type(v) == "table" and not vim.tbl_isempty(v) then
       table.insert(lines, string.format("%s- **%s**:", indent, k))
       vim.list_extend(lines, M.to_markdown(v, indent .. "  "))
     else
-      table.insert(lines, string.format("%s- **%s**: %s", indent, k, tostring(v)))
+      table.insert(lines, string.format("%s- **%s**: %s", indent, k, type(v) == "table" and "none" or scalar(v)))
     end
   end
   return lines
