@@ -46,9 +46,10 @@ class VectorIndex:
     def add(self, labels: list[int], vectors: np.ndarray, threads: int = 1) -> None:
         if not labels:
             return
-        needed = self.index.get_current_count() + len(labels)
-        if needed > self.index.get_max_elements():
-            self.index.resize_index(max(needed, 2 * self.index.get_max_elements()))
+        # Deleted slots are reused first (replace_deleted), so only live elements count.
+        capacity = self.index.get_max_elements()
+        if len(self.live) + len(labels) > capacity:
+            self.index.resize_index(max(2 * capacity, self.index.get_current_count() + len(labels)))
         self.index.add_items(vectors, np.asarray(labels, dtype=np.int64), num_threads=threads, replace_deleted=True)
         self.live.update(labels)
 
