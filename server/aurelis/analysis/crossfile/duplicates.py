@@ -66,6 +66,14 @@ class TokenCache:
     """Normalised streams by (language, text): unchanged functions are not re-tokenised."""
 
     streams: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    pairs: dict[tuple[int, int, float], float | None] = field(default_factory=dict)  # by text hashes
+
+    def score(self, a: Unit, b: Unit, threshold: float) -> float | None:
+        ha, hb = hash((a.language, a.text)), hash((b.language, b.text))
+        key = (min(ha, hb), max(ha, hb), threshold)
+        if key not in self.pairs:
+            self.pairs[key] = similar_enough(self.get(a), self.get(b), threshold)
+        return self.pairs[key]
 
     def get(self, unit: Unit) -> list[str]:
         key = (unit.language, unit.text)
@@ -77,6 +85,8 @@ class TokenCache:
     def retain(self, units: Iterable[Unit]) -> None:
         keep = {(u.language, u.text) for u in units}
         self.streams = {k: v for k, v in self.streams.items() if k in keep}
+        live = {hash(k) for k in keep}
+        self.pairs = {k: v for k, v in self.pairs.items() if k[0] in live and k[1] in live}
 
 
 def eligible(unit: Unit, tokens: list[str], options: DuplicateOptions) -> bool:
@@ -113,7 +123,7 @@ def find_duplicates(
             other = by_key[other_key]
             if unit.contains(other) or other.contains(unit):
                 continue
-            score = similar_enough(cache.get(unit), cache.get(other), options.threshold)
+            score = cache.score(unit, other, options.threshold)
             if score is None:
                 continue
             result.setdefault(unit.key, {})[other_key] = score

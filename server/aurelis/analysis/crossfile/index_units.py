@@ -40,12 +40,15 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
         first, last = group[0], group[-1]
         path = (root / first.path).as_posix()
         source = source_of(path)
-        if source is None or source[first.start_byte:first.end_byte].decode("utf-8", "replace") != first.text:
-            continue  # stale: the index has not caught up with this file yet
-        text = source[first.start_byte:last.end_byte].decode("utf-8", "replace")
-        ns, ne = name_range(source, first.start_byte, last.end_byte, first.short_name)
-        units.append(Unit(first.id, path, first.name, first.start_byte, last.end_byte, first.start_line,
-                          first.start_col, last.end_line, last.end_col, text, first.language, ns, ne))
+        if source is None:
+            continue
+        start, end = _locate(source, group)
+        if start is None:
+            continue  # this function was edited since it was indexed: wait for the re-index
+        text = source[start:end].decode("utf-8", "replace")
+        ns, ne = name_range(source, start, end, first.short_name)
+        (sl, sc), (el, ec) = _point(source, start), _point(source, end)
+        units.append(Unit(first.id, path, first.name, start, end, sl, sc, el, ec, text, first.language, ns, ne))
         for c in group:
             owner[c.id] = first.id
 
@@ -58,3 +61,23 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
         return out[:k]
 
     return units, neighbours
+
+
+def _locate(source: bytes, group: list[Any]) -> tuple[int | None, int]:
+    """Where the function of ``group`` (its chunks) is in ``source`` now.
+
+    Where the index put it when the text there is unchanged; else, when an edit
+    above it only moved it, the one place its text occurs now."""
+    first, last = group[0], group[-1]
+    head = first.text.encode("utf-8", "surrogatepass")
+    if source[first.start_byte:first.end_byte] == head:
+        return first.start_byte, last.end_byte
+    if len(group) == 1 and source.count(head) == 1:
+        at = source.find(head)
+        return at, at + len(head)
+    return None, 0
+
+
+def _point(source: bytes, offset: int) -> tuple[int, int]:
+    """0-based (line, byte column) of ``offset``."""
+    return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)

@@ -13,13 +13,17 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aurelis.analysis.crossfile.duplicates import DuplicateOptions, TokenCache, Twin, Unit, find_duplicates
 from aurelis.analysis.crossfile.references import ReferenceTable
 from aurelis.analysis.rule import Finding, Rule
 from aurelis.workspace.document import Document
+from aurelis.workspace.positions import Encoding
 from aurelis.workspace.uris import from_path
+
+if TYPE_CHECKING:
+    from aurelis.analysis.engine import Report
 
 log = logging.getLogger(__name__)
 
@@ -110,17 +114,32 @@ class CrossFileWorkspace:
             return []
         return rules_for(settings, PurePosixPath(path), PurePosixPath(self.root.as_posix()), cross_file=True)
 
-    def findings(self, path: str, source: bytes | None = None) -> list[Finding]:
-        """Findings of the enabled cross-file rules on ``path`` (its recorded text unless given),
-        with suppression comments and severity overrides applied like the per-file rules."""
+    def report(self, path: str, source: bytes | None = None, encoding: Encoding = Encoding.UTF16
+               ) -> tuple[Document, Report] | None:
+        """The cross-file rules' report on ``path`` (its recorded text unless given), with
+        suppression comments and severity overrides applied like the per-file rules; None
+        when no cross-file rule is enabled there."""
         from aurelis.analysis.engine import analyze
 
         data = source if source is not None else self.sources.get(path)
         rules = self.rules_for(path)
         if data is None or not rules:
-            return []
-        doc = Document(from_path(path), data.decode("utf-8", "replace"), language_id="python")
-        return analyze(doc, self.settings, PurePosixPath(self.root.as_posix()), workspace=self, rules=rules).findings
+            return None
+        doc = Document(from_path(path), data.decode("utf-8", "replace"), language_id="python", encoding=encoding)
+        return doc, analyze(doc, self.settings, PurePosixPath(self.root.as_posix()), workspace=self, rules=rules)
+
+    def findings(self, path: str, source: bytes | None = None) -> list[Finding]:
+        done = self.report(path, source)
+        return done[1].findings if done is not None else []
+
+    def signature(self, path: str) -> tuple:
+        """Changes whenever ``path``'s cross-file findings may change (cheap: no parsing)."""
+        source = self.sources.get(path, b"")
+        return (hash(source), tuple((d.name, d.start) for d in self.references.unused(path)),
+                _signature(self._twins.get(path, [])))
+
+    def may_have_findings(self, path: str) -> bool:
+        return bool(self._twins.get(path)) or bool(self.references.unused(path))
 
 
 def _analysis(settings: Any) -> Any:

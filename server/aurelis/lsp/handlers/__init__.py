@@ -24,6 +24,7 @@ MODULES = [
     "indexing",
     "workspace_symbols",
     "ai_commands",
+    "crossfile",
 ]
 
 

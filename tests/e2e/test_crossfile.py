@@ -1,0 +1,118 @@
+"""Cross-file diagnostics over a real stdio session: duplicates found through the real
+embedding index (AUR410 with relatedInformation on both twins) and dead code
+(AUR411) that follows edits in open documents."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.analysis.crossfile.workspace_fixture import make_project
+from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
+
+CACHE = tempfile.mkdtemp(prefix="aurelis-crossfile-e2e-")
+ENV = {**os.environ, "AURELIS_CACHE_DIR": CACHE, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+async def _start(client: LanguageClient, root, options: dict) -> None:
+    prepare(client)
+    client.root = root
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(encodings=["utf-16"]),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=options,
+        )
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=ENV))
+async def client(lsp_client: LanguageClient, tmp_path):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+def codes(client: LanguageClient, uri: str, code: str) -> list[types.Diagnostic]:
+    return [d for d in client.diagnostics.get(uri, []) if d.code == code]
+
+
+def names(diags: list[types.Diagnostic]) -> set[str]:
+    return {d.data["name"] for d in diags}
+
+
+async def test_duplicates_through_the_index_and_dead_code(client: LanguageClient, tmp_path):
+    root = make_project(tmp_path / "ws")
+    await _start(client, root, {})
+    billing, orders = (root / "shop/billing.py").as_uri(), (root / "shop/orders.py").as_uri()
+
+    dup_b = await wait_until(lambda: codes(client, billing, "AUR410"), timeout=180)
+    dup_o = await wait_until(lambda: codes(client, orders, "AUR410"), timeout=30)
+    assert len(dup_b) == len(dup_o) == 1
+    b, o = dup_b[0], dup_o[0]
+    # the diagnostic sits on the function's name, the related information on the whole twin
+    assert b.range == types.Range(types.Position(6, 4), types.Position(6, 17))  # invoice_total
+    assert o.range == types.Range(types.Position(15, 4), types.Position(15, 13))  # order_sum
+    assert "order_sum" in b.message and "orders.py:16" in b.message
+    assert b.source == "aurelis" and b.severity == types.DiagnosticSeverity.Information
+    assert b.code_description.href.endswith("#aur410-duplicate-code")
+    assert b.data["rule"] == "duplicate-code" and b.data["category"] == "maintainability"
+    [rel_b] = b.related_information
+    assert rel_b.location.uri == orders
+    assert rel_b.location.range.start == types.Position(15, 0)
+    assert rel_b.location.range.end == types.Position(25, 26)
+    [rel_o] = o.related_information
+    assert rel_o.location.uri == billing and rel_o.location.range.start == types.Position(6, 0)
+    # parse_lines (same topic, different code) is no duplicate
+    assert all("parse_lines" not in d.message for d in dup_o)
+
+    dead = codes(client, billing, "AUR411")
+    assert names(dead) == {"never_called"}  # not __all__, @register, test-used nor suppressed ones
+    [d] = dead
+    assert list(d.tags) == [types.DiagnosticTag.Unnecessary]
+    assert d.range == types.Range(types.Position(35, 4), types.Position(35, 16))
+    assert codes(client, orders, "AUR411") == []
+    assert codes(client, (root / "shop/cli.py").as_uri(), "AUR411") == []  # `run` is an entry point
+
+    status = await command(client, "aurelis.crossfileStatus", {})
+    assert status["folders"][0]["index_used"] is True
+    assert status["folders"][0]["files_with_duplicates"] == 2
+
+
+async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient, tmp_path):
+    root = make_project(tmp_path / "ws")
+    await _start(client, root, {"index": {"enabled": False}})  # dead code needs no index
+    billing = (root / "shop/billing.py").as_uri()
+    await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
+
+    # A new open buffer starts using never_called: its finding goes (billing.py is not even open).
+    app = (root / "shop/app.py").as_uri()
+    open_doc(client, app, "from shop import billing\n\n\ndef go():\n    return 1\n")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(4, 11), types.Position(4, 12)), text="billing.never_called(1)")],
+    ))
+    await wait_until(lambda: codes(client, billing, "AUR411") == [])
+    # …and the new file's own unused function is reported in the open buffer
+    await wait_until(lambda: names(codes(client, app, "AUR411")) == {"go"})
+
+    # Removing the use brings it back.
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=3),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(4, 11), types.Position(4, 34)), text="2")],
+    ))
+    await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
+    await wait_until(lambda: names(codes(client, app, "AUR411")) == {"go"})
+
+    # A suppression comment typed into the open buffer silences its finding.
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=4),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(3, 9), types.Position(3, 9)), text="  # aurelis: ignore[AUR411]")],
+    ))
+    await wait_until(lambda: app in client.diagnostics and codes(client, app, "AUR411") == [])
