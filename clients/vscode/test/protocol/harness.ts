@@ -1,0 +1,127 @@
+// A real `aurelis serve` over stdio, driven with vscode-languageserver-protocol the way the
+// extension's language client drives it, plus the OpenAI-compatible fake LLM the tests may use.
+
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import {
+  ApplyWorkspaceEditParams,
+  ConfigurationParams,
+  createProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  ProtocolConnection,
+  ShowMessageNotification,
+  ShowMessageParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..", "..");
+export const PYTHON = process.env.AURELIS_PYTHON ?? path.join(REPO_ROOT, ".venv", "bin", "python");
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Poll `predicate` until it returns a truthy value (server notifications arrive asynchronously). */
+export async function waitUntil<T>(predicate: () => T | Promise<T>, timeoutMs = 60_000, what = "condition"): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface FakeLlm {
+  port: number;
+  baseUrl: string;
+  stop(): void;
+}
+
+/** `python -m tests.support.fake_llm --port 0`: prints `PORT=<n>` first, then serves. */
+export async function startFakeLlm(reply: string): Promise<FakeLlm> {
+  const proc = spawn(PYTHON, ["-m", "tests.support.fake_llm", "--port", "0", "--reply", reply], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = readline.createInterface({ input: proc.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`fake LLM exited with ${code}`)));
+    lines.on("line", (line) => {
+      const m = /^PORT=(\d+)$/.exec(line.trim());
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { port, baseUrl: `http://127.0.0.1:${port}/v1`, stop: () => proc.kill() };
+}
+
+export interface Session {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  messages: ShowMessageParams[];
+  diagnostics: Map<string, PublishDiagnosticsParams>;
+  edits: ApplyWorkspaceEditParams[];
+  configurationRequests: ConfigurationParams[];
+  stderr: string[];
+  close(): Promise<void>;
+}
+
+export type ConfigurationHandler = (params: ConfigurationParams) => unknown[];
+
+/** Spawn `python -m aurelis serve` and answer the server's requests the way VS Code does. */
+export function startServer(answerConfiguration: ConfigurationHandler, env: Record<string, string> = {}): Session {
+  const proc = spawn(PYTHON, ["-m", "aurelis", "serve"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HF_HUB_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const stderr: string[] = [];
+  proc.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const session: Session = {
+    connection,
+    process: proc,
+    messages: [],
+    diagnostics: new Map(),
+    edits: [],
+    configurationRequests: [],
+    stderr,
+    close: async () => {
+      try {
+        await connection.sendRequest("shutdown");
+        await connection.sendNotification("exit");
+      } catch {
+        // already gone
+      }
+      await waitUntil(() => proc.exitCode !== null || proc.signalCode !== null, 15_000, "server exit").catch(() => proc.kill());
+      connection.dispose();
+    },
+  };
+  connection.onRequest("workspace/configuration", (params: ConfigurationParams) => {
+    session.configurationRequests.push(params);
+    return answerConfiguration(params);
+  });
+  connection.onRequest("workspace/applyEdit", (params: ApplyWorkspaceEditParams) => {
+    session.edits.push(params);
+    return { applied: true };
+  });
+  connection.onRequest("window/workDoneProgress/create", () => null);
+  connection.onRequest("client/registerCapability", () => null);
+  connection.onRequest("client/unregisterCapability", () => null);
+  connection.onRequest("workspace/codeLens/refresh", () => null);
+  connection.onRequest("workspace/diagnostic/refresh", () => null);
+  connection.onNotification(ShowMessageNotification.type, (params: ShowMessageParams) => {
+    session.messages.push(params);
+  });
+  connection.onNotification("window/logMessage", () => undefined);
+  connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+    session.diagnostics.set(params.uri, params);
+  });
+  connection.listen();
+  return session;
+}

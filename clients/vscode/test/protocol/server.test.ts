@@ -1,0 +1,272 @@
+// Protocol-level test: the real `aurelis serve`, driven with the extension's own request builders,
+// settings code and result views, so the extension and the server cannot disagree on names,
+// argument shapes or answers.
+
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { ExecuteCommandRequest, InitializeResult, ResponseError } from "vscode-languageserver-protocol/node";
+import {
+  ALL_SERVER_COMMANDS,
+  askRequest,
+  CommandRequest,
+  Diagnostic,
+  docstringRequest,
+  explainRequest,
+  fixRequest,
+  generateRequest,
+  missingCommands,
+  reindexRequest,
+  reviewRequest,
+  searchRequest,
+  ServerCommand,
+  ServerCommandName,
+  statusRequest,
+  testsRequest,
+} from "../../src/protocol";
+import { configurationAnswer, defaultsFromContributions, JsonObject, SECTION, serverSettings } from "../../src/settings";
+import { resultMarkdown, searchItems, statusView } from "../../src/views";
+import { manifest } from "../unit/manifest";
+import { FakeLlm, Session, startFakeLlm, startServer, tempDir, waitUntil } from "./harness";
+
+const REPLY = "The function adds two numbers.\n\n```python\ndef add(a, b):\n    \"\"\"Return a + b.\"\"\"\n    return a + b\n```";
+
+const FILES: Record<string, string> = {
+  "shop/shipping.py":
+    '"""Shipping."""\n\n\ndef shipping_cost(weight_kg, express=False):\n    """Cost of sending a parcel, from its weight in kilograms."""\n' +
+    "    base = 4.5 + 1.2 * weight_kg\n    return base * 2 if express else base\n",
+  "shop/calc.py":
+    "def add(a, b):\n    return a + b\n\n\ndef read_config(path):\n    f = open(path)\n    data = f.read()\n    f.close()\n    return data\n",
+  "shop/accounts.py":
+    '"""Accounts."""\nimport hashlib\n\n\ndef hash_password(password):\n    """Hash a password with a salt so it is never stored in clear."""\n' +
+    '    return hashlib.sha256(("salt" + password).encode()).hexdigest()\n',
+};
+
+describe("the extension against a real `aurelis serve`", () => {
+  let workspace: string;
+  let llm: FakeLlm;
+  let session: Session;
+  let init: InitializeResult;
+  let calcUri: string;
+  /** What VS Code's getConfiguration would return: manifest defaults + the user's values (incl. client-only keys). */
+  let userSection: JsonObject;
+
+  before(async () => {
+    workspace = tempDir("aurelis-vscode-ws-");
+    for (const [rel, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, rel), text);
+    }
+    calcUri = pathToFileURL(path.join(workspace, "shop/calc.py")).href;
+    llm = await startFakeLlm(REPLY);
+    userSection = defaultsFromContributions(manifest().contributes.configuration.properties);
+    userSection.server = { command: ["/somewhere/aurelis", "serve"] };
+    userSection.trace = { server: "verbose" };
+    (userSection.index as JsonObject).debounce_ms = 321;
+    (userSection.ai as JsonObject).providers = [{ name: "local", kind: "openai", base_url: llm.baseUrl, model: "test" }];
+    session = startServer(
+      (params) =>
+        configurationAnswer(params.items, (section) => (section === SECTION ? userSection : undefined)),
+      { AURELIS_CACHE_DIR: tempDir("aurelis-vscode-cache-") },
+    );
+    const folderUri = pathToFileURL(workspace).href;
+    init = await session.connection.sendRequest("initialize", {
+      processId: process.pid,
+      clientInfo: { name: "Visual Studio Code", version: "1.91.0" },
+      rootUri: folderUri,
+      workspaceFolders: [{ uri: folderUri, name: "ws" }],
+      initializationOptions: serverSettings(userSection),
+      capabilities: {
+        general: { positionEncodings: ["utf-16"] },
+        window: { workDoneProgress: true, showMessage: {} },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true, resourceOperations: ["create", "rename", "delete"] },
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          executeCommand: { dynamicRegistration: true },
+        },
+        textDocument: {
+          synchronization: { didSave: true, dynamicRegistration: true },
+          publishDiagnostics: { relatedInformation: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "source"] } }, dataSupport: true },
+        },
+      },
+    });
+    await session.connection.sendNotification("initialized", {});
+    await session.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: calcUri, languageId: "python", version: 1, text: FILES["shop/calc.py"] },
+    });
+  });
+
+  after(async () => {
+    await session?.close();
+    llm?.stop();
+  });
+
+  const advertised = () => init.capabilities.executeCommandProvider?.commands ?? [];
+  const send = (request: CommandRequest) => session.connection.sendRequest(ExecuteCommandRequest.type, request);
+
+  test("the server advertises executeCommandProvider; the extension reports what it lacks", (t) => {
+    assert.ok(Array.isArray(init.capabilities.executeCommandProvider?.commands));
+    const missing = missingCommands(advertised());
+    t.diagnostic(`server commands the extension uses but this server lacks: ${missing.join(", ") || "none"}`);
+    assert.deepEqual(missing, ALL_SERVER_COMMANDS.filter((c) => !advertised().includes(c)));
+    // the index commands exist in this server
+    assert.deepEqual(missingCommands(advertised(), [ServerCommand.search, ServerCommand.reindex, ServerCommand.status]), []);
+  });
+
+  test("settings reach the server through initializationOptions and workspace/configuration, minus client-only keys", async () => {
+    await waitUntil(() => session.configurationRequests.length > 0, 30_000, "workspace/configuration request");
+    const effective: JsonObject = await waitUntil(async () => {
+      const s = (await session.connection.sendRequest(ExecuteCommandRequest.type, { command: "aurelis.settings", arguments: [{}] })) as JsonObject;
+      return (s.index as JsonObject).debounce_ms === 321 ? s : null;
+    }, 30_000, "configured debounce_ms");
+    const defaults = serverSettings(defaultsFromContributions(manifest().contributes.configuration.properties));
+    assert.equal((effective.ai as JsonObject).enabled, (defaults.ai as JsonObject).enabled);
+    assert.equal(((effective.ai as JsonObject).providers as JsonObject[])[0].base_url, llm.baseUrl);
+    assert.equal(effective.log_level, defaults.log_level);
+    // A deliberately bad value, pushed the way VS Code does on a settings change, is warned about;
+    // warnings come in order, so once it is here any warning about client-only keys would be too.
+    userSection.log_level = "loud";
+    await session.connection.sendNotification("workspace/didChangeConfiguration", { settings: null });
+    await waitUntil(() => session.messages.some((m) => m.message.includes("log_level")), 30_000, "log_level warning");
+    const all = session.messages.map((m) => m.message).join("\n");
+    assert.doesNotMatch(all, /'(server|trace)[.']/, all);
+    userSection.log_level = "info";
+  });
+
+  test("aurelis.status and aurelis.reindex answer, and the status bar renders the answer", async () => {
+    const started = (await send(reindexRequest())) as { started?: boolean };
+    assert.equal(started.started, true);
+    const status = await waitUntil(async () => {
+      const s = (await send(statusRequest())) as { state?: string };
+      return s.state === "ready" ? s : undefined;
+    }, 240_000, "index ready");
+    const view = statusView(status);
+    assert.match(view.text, /Aurelis: ready/);
+    assert.equal(view.busy, false);
+    assert.match(view.tooltip, /Index: ready, \d+ chunks/);
+  });
+
+  test("aurelis.search hits become QuickPick items that jump to the right file and lines", async () => {
+    const result = await send(searchRequest("cost of sending a parcel by weight", { k: 3 }));
+    const items = searchItems(result);
+    assert.ok(items.length > 0, JSON.stringify(result));
+    assert.ok(items[0].uri.endsWith("/shop/shipping.py"), items[0].uri);
+    assert.equal(items[0].label.includes("shipping_cost"), true, items[0].label);
+    assert.equal(items[0].range.start.line, 3);
+    const lexical = searchItems(await send(searchRequest("hashlib sha256 salt", { k: 1, mode: "lexical", paths: ["shop/*"] })));
+    assert.equal(lexical.length, 1);
+    assert.ok(lexical[0].uri.endsWith("/shop/accounts.py"), lexical[0].uri);
+  });
+
+  test("wrong argument shapes are InvalidParams from the server (the contract is checked there)", async () => {
+    await assert.rejects(
+      session.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommand.search, arguments: [{ k: 3 }] }),
+      (err: unknown) => err instanceof ResponseError && err.code === -32602 && /query/.test(err.message),
+    );
+  });
+
+  // Every command the extension sends, built by the extension's own builders, and what the
+  // extension relies on in each answer.
+  const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 16 } };
+  type Answer = Record<string, unknown>;
+  const lastEdit = (label: string) => {
+    const edit = [...session.edits].reverse().find((e) => e.label === label);
+    assert.ok(edit, `no workspace/applyEdit labelled ${label}`);
+    return edit.edit.documentChanges ?? [];
+  };
+  const editOf = (label: string) => {
+    const change = lastEdit(label)[0] as { textDocument: { uri: string; version: number }; edits: { range: typeof range }[] };
+    assert.deepEqual(change.textDocument, { uri: calcUri, version: 1 }, "the edit is for the version the command saw");
+    return change.edits[0];
+  };
+  const markdownOf = (title: string, answer: Answer) => {
+    assert.equal(answer.provider, "local");
+    const md = resultMarkdown(title, answer);
+    assert.ok(md.includes("The function adds two numbers."), md);
+  };
+  const cases: Record<ServerCommandName, { request: () => Promise<CommandRequest> | CommandRequest; check: (a: Answer) => void }> = {
+    [ServerCommand.search]: {
+      request: () => searchRequest("add two numbers"),
+      check: (a) => assert.ok(searchItems(a).length > 0),
+    },
+    [ServerCommand.reindex]: { request: () => reindexRequest(), check: (a) => assert.equal(a.started, true) },
+    [ServerCommand.status]: { request: () => statusRequest(), check: (a) => assert.equal(typeof a.state, "string") },
+    [ServerCommand.explain]: { request: () => explainRequest(calcUri, range), check: (a) => markdownOf("Explanation", a) },
+    [ServerCommand.generate]: {
+      request: () => generateRequest(calcUri, "add a multiply function", { position: { line: 2, character: 0 } }),
+      check: (a) => {
+        assert.equal(a.applied, true);
+        assert.deepEqual(editOf("Aurelis: generate").range.start, { line: 2, character: 0 });
+      },
+    },
+    [ServerCommand.fix]: {
+      request: async () => {
+        // as the extension does: the diagnostic under the cursor, as the server published it
+        const published = await waitUntil(
+          () => session.diagnostics.get(calcUri)?.diagnostics.find((d) => d.code === "AUR106"),
+          60_000,
+          "AUR106 diagnostic",
+        );
+        return fixRequest(calcUri, published.range, published as Diagnostic);
+      },
+      check: (a) => {
+        assert.equal(a.applied, true);
+        const edited = editOf("Aurelis: fix").range;
+        assert.ok(edited.start.line <= 5 && edited.end.line >= 5, JSON.stringify(edited));
+      },
+    },
+    [ServerCommand.docstring]: {
+      request: () => docstringRequest(calcUri, { line: 0, character: 4 }),
+      check: (a) => {
+        assert.equal(a.applied, true);
+        editOf("Aurelis: docstring");
+      },
+    },
+    [ServerCommand.tests]: {
+      request: () => testsRequest(calcUri, range),
+      check: (a) => {
+        assert.equal(a.applied, true);
+        assert.ok(String(a.uri).endsWith("/tests/test_calc.py"), String(a.uri));
+        assert.deepEqual(lastEdit("Aurelis: tests")[0], { kind: "create", uri: a.uri, options: { ignoreIfExists: true } });
+      },
+    },
+    [ServerCommand.review]: {
+      request: () => reviewRequest(calcUri, range),
+      check: (a) => {
+        markdownOf("Review", a);
+        assert.equal(typeof a.findings, "number");
+      },
+    },
+    [ServerCommand.ask]: {
+      request: () => askRequest("What does add do?"),
+      check: (a) => {
+        markdownOf("Answer", a);
+        assert.ok(Array.isArray(a.sources));
+      },
+    },
+  };
+
+  test("the request table covers every server command the extension knows", () => {
+    assert.deepEqual(Object.keys(cases).sort(), [...ALL_SERVER_COMMANDS].sort());
+  });
+
+  for (const name of ALL_SERVER_COMMANDS) {
+    test(`${name}: accepted with the extension's arguments, or refused by name when this server lacks it`, async (t) => {
+      const request = await cases[name].request();
+      assert.equal(request.command, name);
+      if (!advertised().includes(name)) {
+        t.diagnostic(`${name} is not provided by this server`);
+        await assert.rejects(send(request), (err: unknown) => err instanceof ResponseError && err.message.includes(`unknown command '${name}'`));
+        return;
+      }
+      cases[name].check((await send(request)) as Answer);
+    });
+  }
+});
