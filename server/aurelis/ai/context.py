@@ -34,6 +34,7 @@ _DEFINITIONS = {
 _IMPORTS = {"import_statement", "import_from_statement", "future_import_statement"}
 _MAX_NAMES = 12
 _MAX_DEF_LINES = 40
+_MAX_TARGET_LINES = 150
 _JEDI_LOCK = threading.Lock()  # jedi keeps global caches; one inference at a time
 
 
@@ -105,10 +106,16 @@ def enclosing_definition(doc: Document, start_byte: int, end_byte: int) -> Node 
     return best
 
 
-def target_span(doc: Document, start_byte: int, end_byte: int, around: int = 15) -> tuple[int, int]:
+def target_span(doc: Document, start_byte: int, end_byte: int, around: int = 15,
+                prefer_definition: bool = False) -> tuple[int, int]:
     """Byte span of the target: the selection's whole lines, else the enclosing definition,
-    else ``around`` lines either side."""
+    else ``around`` lines either side. ``prefer_definition`` (fixes: a diagnostic's range is
+    small) takes the enclosing definition first when it is not huge."""
     data = doc.source
+    if prefer_definition:
+        node = enclosing_definition(doc, start_byte, end_byte)
+        if node is not None and node.end_point[0] - node.start_point[0] <= _MAX_TARGET_LINES:
+            return data.rfind(b"\n", 0, node.start_byte) + 1, node.end_byte
     if end_byte > start_byte:
         ls = data.rfind(b"\n", 0, start_byte) + 1
         le = data.find(b"\n", end_byte - 1 if data[end_byte - 1 : end_byte] == b"\n" else end_byte)
@@ -288,13 +295,14 @@ def build(
     summary: bool = False,
     query: str | None = None,
     with_target: bool = True,
+    prefer_definition: bool = False,
 ) -> Context:
     """Context for the code at ``start_byte..end_byte`` of ``doc`` (a private snapshot)."""
     ctx = Context()
     candidates: list[Section] = []
     span = (0, 0)
     if with_target:
-        span = target_span(doc, start_byte, end_byte)
+        span = target_span(doc, start_byte, end_byte, prefer_definition=prefer_definition)
         target = doc.source[span[0] : span[1]].decode("utf-8", "replace")
         ctx.target = redact(target)
         ctx.target_start, ctx.target_end = char_offset(doc, span[0]), char_offset(doc, span[1])

@@ -245,9 +245,11 @@ def plan_insert(text: str, offset: int, answer: str, language: str | None) -> Pl
     ls = text.rfind("\n", 0, offset) + 1
     le = text.find("\n", ls)
     line = text[ls : len(text) if le == -1 else le]
-    new = fit_indent(code, insertion_indent(text, ls))
-    if line.strip():  # insert above a non-blank line
-        return check(text, _planned(text, ls, ls, new + "\n"), language, answer)
+    indent = insertion_indent(text, ls)
+    new = fit_indent(code, indent)
+    if line.strip():  # insert above a non-blank line; a definition keeps PEP 8's blank lines
+        gap = ("\n\n" if not indent else "\n") if re.match(r"\s*(def|class|async def|@)\b", new) else ""
+        return check(text, _planned(text, ls, ls, new + "\n" + gap), language, answer)
     end = len(text) if le == -1 else le
     return check(text, _planned(text, ls, end, new), language, answer)
 

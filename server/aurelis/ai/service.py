@@ -69,6 +69,7 @@ class ReviewAnswer:
 
 
 _FINDING = re.compile(r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.I)
+_DEF = re.compile(r"\s*(@|def |async def |class )")
 _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 
 
@@ -144,12 +145,19 @@ class AIService:
 
     async def fix(self, t: Target, ai: AISettings, *, problem: str = "", on_delta: OnDelta | None = None,
                   use_cache: bool = True) -> EditAnswer:
-        ctx = await self._context(t, ai)
+        ctx = await self._context(t, ai, prefer_definition=True)
         extra = f"## Problem\n{redact(problem)}" if problem else ""
+        if problem and t.end > t.start:
+            line = t.doc.source.count(b"\n", 0, t.start) + 1
+            extra += f" (at line {line}: `{redact(t.doc.source[t.start:t.end].decode('utf-8', 'replace'))[:200]}`)"
         prompt = prompts.build("fix", ctx.render(), target=ctx.target, extra=extra,
                                instruction="Return the corrected target code.")
         done = await self._ask(prompt, ai, on_delta, use_cache)
-        return self._plan_replace(done, t, t.doc.text, (ctx.target_start, ctx.target_end))
+        span = (ctx.target_start, ctx.target_end)
+        code = edits.extract_code(done.text, t.doc.language_id) or ""
+        if _DEF.match(ctx.target) and code.strip() and not _DEF.match(code.lstrip("\n")):
+            span = None  # the model answered with the fixed lines only: replace just those
+        return self._plan_replace(done, t, t.doc.text, span)
 
     async def docstring(self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None,
                         use_cache: bool = True) -> EditAnswer:
