@@ -14,9 +14,79 @@ if TYPE_CHECKING:
     from aurelis.analysis.context import RuleContext
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # nodes that open a new scope: their bodies are not part of the enclosing one
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+class AstIndex:
+    """One walk over a document's `ast`, shared by every rule of a run: nodes by type,
+    parent links and imports. Built lazily on first use and cached on the RuleContext."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.by_type: dict[type, list[ast.AST]] = {}
+        parents, by_type = self.parents, self.by_type
+        stack: list[ast.AST] = [tree]
+        while stack:  # hand-rolled walk: ast.walk's generators cost 2x on big files
+            node = stack.pop()
+            by_type.setdefault(type(node), []).append(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    parents[value] = node
+                    stack.append(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            stack.append(item)
+        self._imports: ImportMap | None = None
+
+    def of(self, *types: type) -> list[ast.AST]:
+        out: list[ast.AST] = []
+        for t in types:
+            out.extend(self.by_type.get(t, ()))
+        return out
+
+    @property
+    def imports(self) -> ImportMap:
+        if self._imports is None:
+            self._imports = ImportMap(self.of(ast.Import, ast.ImportFrom))
+        return self._imports
+
+    def scope_of(self, node: ast.AST) -> ast.AST:
+        """The function, lambda, class, comprehension or module whose scope ``node`` is in."""
+        below: ast.AST | None = None
+        child, parent = node, self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, COMPREHENSIONS):
+                first = parent.generators[0]
+                if not (child is first and below is first.iter):  # the first iterable is evaluated outside
+                    return parent
+            elif isinstance(parent, SCOPES) and _inside_body(parent, child):
+                return parent
+            below, child, parent = child, parent, self.parents.get(parent)
+        return self.tree
+
+
+def _inside_body(scope: ast.AST, child: ast.AST) -> bool:
+    """False for the parts of a def/class/lambda evaluated outside it (decorators, bases)."""
+    if isinstance(scope, ast.Lambda):
+        return child is scope.body
+    return child in scope.body or child is getattr(scope, "args", None)
+
+
+def ast_index(ctx: RuleContext) -> AstIndex | None:
+    """The shared index of ``ctx.python_ast`` (None while the text does not parse)."""
+    cached = ctx.__dict__.get("_aurelis_ast_index", False)
+    if cached is False:
+        tree = ctx.python_ast
+        cached = AstIndex(tree) if tree is not None else None
+        ctx.__dict__["_aurelis_ast_index"] = cached
+    return cached
 
 
 def node_range(ctx: RuleContext, node: ast.AST) -> tuple[int, int]:
@@ -87,9 +157,9 @@ class ImportMap:
     a rule resolving a call should not care where the import sits.
     """
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, tree: ast.AST | list[ast.AST]) -> None:
         self.names: dict[str, str] = {}
-        for node in ast.walk(tree):
+        for node in tree if isinstance(tree, list) else ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:

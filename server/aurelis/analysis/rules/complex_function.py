@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import FUNCTIONS, def_name_range
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, def_name_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -63,16 +63,15 @@ class ComplexFunction(Rule):
     noqa = ("C901",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         limit = int(ctx.option(self.code, "max_complexity", 10))
         found: list[Finding] = []
-        for fn in ast.walk(tree):
-            if isinstance(fn, FUNCTIONS):
-                score = complexity(fn)
-                if score > limit:
-                    start, end = def_name_range(ctx, fn)
-                    found.append(self.finding(start, end, data={"complexity": score},
-                                              message=f"`{fn.name}` has cyclomatic complexity {score} (limit {limit})"))
+        for fn in index.of(*FUNCTIONS):
+            score = complexity(fn)
+            if score > limit:
+                start, end = def_name_range(ctx, fn)
+                found.append(self.finding(start, end, data={"complexity": score},
+                                          message=f"`{fn.name}` has cyclomatic complexity {score} (limit {limit})"))
         yield from sorted(found, key=lambda f: f.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import FUNCTIONS, line_end, node_range
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, line_end, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -67,17 +67,16 @@ class DeepNesting(Rule):
     noqa = ("PLR1702",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         limit = int(ctx.option(self.code, "max_depth", 4))
         found: list[Finding] = []
-        for fn in ast.walk(tree):
-            if isinstance(fn, FUNCTIONS):
-                hit = first_too_deep(ctx, fn.body, limit)
-                if hit:
-                    stmt, depth = hit
-                    start, end = node_range(ctx, stmt)
-                    end = min(end, line_end(ctx.source, start))  # the statement's first line
-                    found.append(self.finding(start, end, message=f"Statement nested {depth} blocks deep in `{fn.name}` (limit {limit})"))
+        for fn in index.of(*FUNCTIONS):
+            hit = first_too_deep(ctx, fn.body, limit)
+            if hit:
+                stmt, depth = hit
+                start, end = node_range(ctx, stmt)
+                end = min(end, line_end(ctx.source, start))  # the statement's first line
+                found.append(self.finding(start, end, message=f"Statement nested {depth} blocks deep in `{fn.name}` (limit {limit})"))
         yield from sorted(found, key=lambda f: f.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import ImportMap, is_str_literal, module_bindings, node_range
+from aurelis.analysis.astutil import ast_index, is_str_literal, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -28,16 +28,21 @@ class EvalExec(Rule):
     noqa = ("S307", "S102")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
-        imports = ImportMap(tree)
+        calls = [c for c in index.of(ast.Call) if isinstance(c, ast.Call) and (
+            isinstance(c.func, ast.Name) and c.func.id in _BUILTINS
+            or isinstance(c.func, ast.Attribute) and c.func.attr in _BUILTINS)]
+        if not calls:
+            return
+        imports = index.imports
         # a module that defines or imports its own `eval` means something else by it
-        shadowed = module_bindings(tree) & _BUILTINS
+        shadowed = {n.name for n in index.of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}  # type: ignore[attr-defined]
+        shadowed |= {n.id for n in index.of(ast.Name) if isinstance(n.ctx, ast.Store)}  # type: ignore[attr-defined]
+        shadowed |= {name for name, origin in imports.names.items() if not origin.startswith("builtins.")}
         found = []
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in calls:
             func = node.func
             if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in shadowed:
                 which = func.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import node_range
+from aurelis.analysis.astutil import ast_index, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
 
@@ -17,6 +17,27 @@ def _hashable_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.Constant):
         return True
     return isinstance(node, ast.Tuple) and all(_hashable_literal(e) for e in node.elts)
+
+
+def _in_loop(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Evaluated once per iteration of a loop or comprehension of its own scope."""
+    child, parent = node, parents.get(node)
+    while parent is not None:
+        if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
+            return True
+        if isinstance(parent, ast.While) and (child is parent.test or child in parent.body):
+            return True
+        if isinstance(parent, ast.comprehension):
+            comp = parents[parent]
+            # the first iterable is evaluated once, in the enclosing scope
+            if not (child is parent.iter and parent is comp.generators[0]):  # type: ignore[attr-defined]
+                return True
+        if isinstance(parent, _COMPREHENSIONS) and child is not parent.generators[0]:
+            return True  # the element expression
+        if isinstance(parent, _NEW_SCOPE) and (child in getattr(parent, "body", ()) or child is getattr(parent, "body", None)):
+            return False  # runs when called, not per iteration of an enclosing loop
+        child, parent = parent, parents.get(parent)
+    return False
 
 
 class ListMembershipInLoop(Rule):
@@ -38,39 +59,15 @@ class ListMembershipInLoop(Rule):
     noqa = ("PLR6201",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         found: list[Finding] = []
-        self._visit(ctx, tree, False, found)
+        for node in index.of(ast.Compare):
+            for op, right in zip(node.ops, node.comparators):  # type: ignore[attr-defined]
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.List) and _in_loop(node, index.parents):
+                    found.append(self._finding(ctx, right))
         yield from sorted(found, key=lambda f: f.start)
-
-    def _visit(self, ctx: RuleContext, node: ast.AST, in_loop: bool, found: list[Finding]) -> None:
-        stack: list[tuple[ast.AST, bool]] = [(node, in_loop)]
-        while stack:
-            node, in_loop = stack.pop()
-            if isinstance(node, ast.Compare) and in_loop:
-                for op, right in zip(node.ops, node.comparators):
-                    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.List):
-                        found.append(self._finding(ctx, right))
-            if isinstance(node, _NEW_SCOPE):
-                # the body runs when called, not per iteration of an enclosing loop
-                body = node.body if isinstance(node.body, list) else [node.body]
-                children = [(c, False if c in body else in_loop) for c in ast.iter_child_nodes(node)]
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                children = [(node.target, in_loop), (node.iter, in_loop)]
-                children += [(c, True) for c in node.body] + [(c, in_loop) for c in node.orelse]
-            elif isinstance(node, ast.While):
-                children = [(node.test, True)] + [(c, True) for c in node.body] + [(c, in_loop) for c in node.orelse]
-            elif isinstance(node, _COMPREHENSIONS):
-                parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-                children = [(c, True) for c in parts]
-                for i, gen in enumerate(node.generators):
-                    # the first iterable is evaluated once, in the enclosing scope
-                    children += [(gen.target, True), (gen.iter, True if i else in_loop)] + [(c, True) for c in gen.ifs]
-            else:
-                children = [(c, in_loop) for c in ast.iter_child_nodes(node)]
-            stack.extend(children)
 
     def _finding(self, ctx: RuleContext, lst: ast.List) -> Finding:
         start, end = node_range(ctx, lst)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import FUNCTIONS, def_name_range
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, def_name_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -41,16 +41,15 @@ class LongFunction(Rule):
     good = "def main():\n    config = load_config()\n    data = parse(config)\n    report(data)"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         limit = int(ctx.option(self.code, "max_lines", 60))
         lines = ctx.source.split(b"\n")
         found: list[Finding] = []
-        for fn in ast.walk(tree):
-            if isinstance(fn, FUNCTIONS):
-                count = body_lines(fn, lines)
-                if count > limit:
-                    start, end = def_name_range(ctx, fn)
-                    found.append(self.finding(start, end, message=f"`{fn.name}` has {count} lines of code (limit {limit})"))
+        for fn in index.of(*FUNCTIONS):
+            count = body_lines(fn, lines)
+            if count > limit:
+                start, end = def_name_range(ctx, fn)
+                found.append(self.finding(start, end, message=f"`{fn.name}` has {count} lines of code (limit {limit})"))
         yield from sorted(found, key=lambda f: f.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import ImportMap, is_str_literal, iter_scope, node_range, scopes
+from aurelis.analysis.astutil import ImportMap, ast_index, is_str_literal, iter_scope, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -63,32 +63,21 @@ class ShellInjection(Rule):
     noqa = ("S602", "S604", "S605")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
-        imports = ImportMap(tree)
-        for scope in scopes(tree):
-            nodes = list(iter_scope(scope))
-            values: dict[str, list[ast.AST | None]] = {}  # None: a binding we cannot see through
-            direct: set[int] = set()
-            for node in nodes:
-                if isinstance(node, ast.Assign):
-                    for t in node.targets:
-                        if isinstance(t, ast.Name):
-                            values.setdefault(t.id, []).append(node.value)
-                            direct.add(id(t))
-                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
-                    # cmd += arg builds the command from a variable
-                    values.setdefault(node.target.id, []).append(node.value if isinstance(node, ast.AnnAssign) else node)
-                    direct.add(id(node.target))
-            for node in nodes:  # for-targets, with-as, unpacking, walrus: unknown values
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in direct:
-                    values.setdefault(node.id, []).append(None)
-            for node in nodes:
-                if isinstance(node, ast.Call):
-                    finding = self._check_call(ctx, node, imports, values)
-                    if finding:
-                        yield finding
+        imports = index.imports
+        calls = [c for c in index.of(ast.Call) if imports.qualname(c.func) in _SHELL_OPTIONAL | _ALWAYS_SHELL]  # type: ignore[attr-defined]
+        assigned: dict[int, dict[str, list[ast.AST | None]]] = {}
+        found = []
+        for call in calls:
+            scope = index.scope_of(call)
+            if id(scope) not in assigned:
+                assigned[id(scope)] = _assignments(scope)
+            finding = self._check_call(ctx, call, imports, assigned[id(scope)])  # type: ignore[arg-type]
+            if finding:
+                found.append(finding)
+        yield from sorted(found, key=lambda f: f.start)
 
     def _check_call(self, ctx: RuleContext, call: ast.Call, imports: ImportMap,
                     values: dict[str, list[ast.AST | None]]) -> Finding | None:
@@ -111,6 +100,27 @@ class ShellInjection(Rule):
             message = f"`{name}` with a command built from variables: shell injection risk; use subprocess.run([...]) with an argument list"
         start, end = node_range(ctx, command)
         return self.finding(start, end, message=message)
+
+
+def _assignments(scope: ast.AST) -> dict[str, list[ast.AST | None]]:
+    """Name -> assigned values in one scope; None for a binding we cannot see through."""
+    nodes = list(iter_scope(scope))
+    values: dict[str, list[ast.AST | None]] = {}
+    direct: set[int] = set()
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    values.setdefault(t.id, []).append(node.value)
+                    direct.add(id(t))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
+            # cmd += arg builds the command from a variable
+            values.setdefault(node.target.id, []).append(node.value if isinstance(node, ast.AnnAssign) else node)
+            direct.add(id(node.target))
+    for node in nodes:  # for-targets, with-as, unpacking, walrus: unknown values
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in direct:
+            values.setdefault(node.id, []).append(None)
+    return values
 
 
 def _via_local(expr: ast.AST, values: dict[str, list[ast.AST | None]], test, quantifier) -> bool:

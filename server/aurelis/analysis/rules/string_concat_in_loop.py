@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from aurelis.analysis.astutil import FUNCTIONS, iter_scope, line_end, line_indent, node_range, parents, scopes
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, iter_scope, line_end, line_indent, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
 
@@ -78,13 +78,27 @@ class StringConcatInLoop(Rule):
     fixable = True
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None or not index.of(*_LOOPS):
             return
-        up = parents(tree)
-        all_names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        up = index.parents
+        # only scopes holding a concatenation inside a loop are analysed in full
+        todo: dict[int, ast.AST] = {}
+        for stmt in index.of(ast.AugAssign, ast.Assign):
+            target = stmt.target if isinstance(stmt, ast.AugAssign) else stmt.targets[0]  # type: ignore[attr-defined]
+            if not isinstance(target, ast.Name):
+                continue
+            scope = index.scope_of(stmt)
+            if id(scope) in todo or not isinstance(scope, (ast.Module, *FUNCTIONS)):
+                continue
+            concat = self._concat(ctx, stmt, target.id, scope, up)
+            if concat is not None and concat.loops:
+                todo[id(scope)] = scope
+        if not todo:
+            return
+        all_names = {n.id for n in index.of(ast.Name)}  # type: ignore[attr-defined]
         found: list[Finding] = []
-        for scope in scopes(tree):
+        for scope in todo.values():
             found.extend(self._check_scope(ctx, scope, up, all_names))
         yield from sorted(found, key=lambda f: f.start)
 

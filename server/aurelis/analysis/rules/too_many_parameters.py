@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import FUNCTIONS, def_name_range, parents
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, def_name_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -48,14 +48,14 @@ class TooManyParameters(Rule):
     noqa = ("PLR0913",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         limit = int(ctx.option(self.code, "max_parameters", 5))
-        up = parents(tree)
+        up = index.parents
         found: list[Finding] = []
-        for fn in ast.walk(tree):
-            if isinstance(fn, FUNCTIONS) and not _is_overload(fn):
+        for fn in index.of(*FUNCTIONS):
+            if not _is_overload(fn):
                 count = count_parameters(fn, isinstance(up.get(fn), ast.ClassDef))
                 if count > limit:
                     start, end = def_name_range(ctx, fn)

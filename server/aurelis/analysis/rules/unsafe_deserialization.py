@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import ImportMap, node_range
+from aurelis.analysis.astutil import ast_index, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -35,14 +35,14 @@ class UnsafeDeserialization(Rule):
     noqa = ("S301", "S302")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
-        imports = ImportMap(tree)
+        imports = index.imports
         if not any(origin.split(".")[0] in {u.split(".")[0] for u in _UNSAFE} for origin in imports.names.values()):
             return
         found = []
-        for node in ast.walk(tree):
+        for node in index.of(ast.Call):
             if isinstance(node, ast.Call):
                 name = imports.qualname(node.func)
                 if name in _UNSAFE:

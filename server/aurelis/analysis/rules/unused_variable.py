@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import FUNCTIONS, iter_scope, line_end, node_range, parents
+from aurelis.analysis.astutil import FUNCTIONS, ast_index, line_end, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, Tag
 
@@ -26,6 +26,17 @@ def _pure(node: ast.AST) -> bool:
         return isinstance(node.operand, ast.Constant)
     if isinstance(node, ast.BinOp):
         return isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant)
+    return False
+
+
+def _read_below(fn: ast.AST, loads, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A read (or del) of the name anywhere inside ``fn``, nested functions included:
+    a closure reading the name uses it."""
+    for node in loads:
+        while node is not None:
+            if node is fn:
+                return True
+            node = parents.get(node)
     return False
 
 
@@ -50,53 +61,64 @@ class UnusedVariable(Rule):
     tags = frozenset({Tag.UNNECESSARY})
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None:
+        index = ast_index(ctx)
+        if index is None:
             return
         include_unpacking = bool(ctx.option(self.code, "include_unpacking", False))
-        up = parents(tree)
-        found: list[Finding] = []
-        for fn in ast.walk(tree):
-            if isinstance(fn, FUNCTIONS):
-                found.extend(self._function(ctx, fn, up, include_unpacking))
-        yield from sorted(found, key=lambda f: f.start)
-
-    def _function(self, ctx: RuleContext, fn: ast.AST, up: dict, include_unpacking: bool) -> Iterator[Finding]:
-        own = list(iter_scope(fn))
-        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _INTROSPECTION for n in own):
-            return
-        declared = {name for n in own if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
-        # reads anywhere below, nested scopes included: a closure reading the name uses it
-        reads = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
-        bindings: dict[str, list[tuple[ast.Name, ast.stmt]]] = {}
-        for stmt in own:
-            targets: list[ast.AST] = []
+        # candidate bindings per function: plain, annotated and augmented assignments
+        bindings: dict[tuple[int, str], list[tuple[ast.Name, ast.stmt]]] = {}
+        functions: dict[int, ast.AST] = {}
+        direct: set[int] = set()
+        for stmt in index.of(ast.Assign, ast.AnnAssign, ast.AugAssign):
+            scope = index.scope_of(stmt)
+            if not isinstance(scope, FUNCTIONS):
+                continue
             if isinstance(stmt, ast.Assign):
                 targets = list(stmt.targets)
-            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and (
-                    stmt.value is not None or isinstance(stmt, ast.AugAssign)):
-                targets = [stmt.target]
+            elif stmt.value is not None or isinstance(stmt, ast.AugAssign):  # type: ignore[attr-defined]
+                targets = [stmt.target]  # type: ignore[attr-defined]
+            else:
+                continue
             for t in targets:
-                if isinstance(t, ast.Name):
-                    bindings.setdefault(t.id, []).append((t, stmt))
-                elif include_unpacking and isinstance(t, (ast.Tuple, ast.List)):
-                    for n in ast.walk(t):
-                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                            bindings.setdefault(n.id, []).append((n, stmt))
-        # any binding we did not look at (for-target, with-as, walrus, unpacking...) marks the name as managed elsewhere
-        other = {n.id for n in own if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-                 and not any(n is t for t, _ in bindings.get(n.id, ()))}
+                names = [t] if isinstance(t, ast.Name) else [
+                    n for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                ] if include_unpacking and isinstance(t, (ast.Tuple, ast.List)) else []
+                for n in names:
+                    direct.add(id(n))
+                    if not n.id.startswith("_"):
+                        bindings.setdefault((id(scope), n.id), []).append((n, stmt))  # type: ignore[arg-type]
+                        functions[id(scope)] = scope
+        if not bindings:
+            return
+        # names each function must leave alone: global/nonlocal, bound some other way, or read via locals()
+        blocked: set[tuple[int, str]] = set()
+        hands_off: set[int] = set()
+        for node in index.of(ast.Global, ast.Nonlocal):
+            blocked.update((id(index.scope_of(node)), name) for name in node.names)  # type: ignore[attr-defined]
+        for call in index.of(ast.Call):
+            if isinstance(call.func, ast.Name) and call.func.id in _INTROSPECTION:  # type: ignore[attr-defined]
+                hands_off.add(id(index.scope_of(call)))
+        loads: dict[str, list[ast.AST]] = {}
+        for n in index.of(ast.Name):
+            if isinstance(n.ctx, ast.Store):  # type: ignore[attr-defined]
+                if id(n) not in direct:
+                    blocked.add((id(index.scope_of(n)), n.id))  # type: ignore[attr-defined]
+            else:
+                loads.setdefault(n.id, []).append(n)  # type: ignore[attr-defined]
         removable = {id(stmt) for items in bindings.values() if len(items) == 1
-                     for t, stmt in items if self._removable(ctx, stmt)}
-        for name, items in bindings.items():
-            if name.startswith("_") or name in declared or name in reads or name in other:
+                     for _, stmt in items if self._removable(ctx, stmt)}
+        found: list[Finding] = []
+        for (fn_id, name), items in bindings.items():
+            fn = functions[fn_id]
+            if fn_id in hands_off or (fn_id, name) in blocked or _read_below(fn, loads.get(name, ()), index.parents):
                 continue
             for target, stmt in items:
                 fix = None
                 if len(items) == 1 and id(stmt) in removable:
-                    fix = self._fix(ctx, name, stmt, up, removable)
+                    fix = self._fix(ctx, name, stmt, index.parents, removable)
                 start, end = node_range(ctx, target)
-                yield self.finding(start, end, message=f"Local variable `{name}` is assigned but never used", fix=fix)
+                found.append(self.finding(start, end, message=f"Local variable `{name}` is assigned but never used", fix=fix))
+        yield from sorted(found, key=lambda f: f.start)
 
     @staticmethod
     def _removable(ctx: RuleContext, stmt: ast.stmt) -> bool:
