@@ -41,35 +41,69 @@ class MutableClassAttribute(Rule):
     noqa = ("RUF012",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.nodes_by_type.get("class_definition"):
+            return  # no class: skip building the `ast`
         tree = ctx.python_ast
         if tree is None:
             return
         require_mutation = bool(ctx.option(self.code, "require_mutation", True))
-        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
-            bases = {_dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
-            if any(b.endswith(_ENUM_BASES) for b in bases):
+        found: list[Finding] = []
+        for cls in _classes(tree):
+            found.extend(self._check_class(ctx, cls, require_mutation))
+        yield from sorted(found, key=lambda f: f.start)
+
+    def _check_class(self, ctx: RuleContext, cls: ast.ClassDef, require_mutation: bool) -> Iterator[Finding]:
+        bases = {_dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
+        if any(b.endswith(_ENUM_BASES) for b in bases):
+            return
+        is_model = bool(bases & _MODEL_BASES)
+        is_dataclass = any(_dotted(d.func if isinstance(d, ast.Call) else d) in _DATACLASS for d in cls.decorator_list)
+        shared: list[tuple[str, ast.expr]] = []
+        for stmt, name, value in _attributes(cls):
+            if name.startswith("__") or name.isupper() or not _is_mutable(value):
                 continue
-            is_model = bool(bases & _MODEL_BASES)
-            is_dataclass = any(_dotted(d.func if isinstance(d, ast.Call) else d) in _DATACLASS for d in cls.decorator_list)
-            mutated, rebound = _self_usage(cls) if require_mutation else (set(), set())
-            for stmt, name, value in _attributes(cls):
-                if name.startswith("__") or name.isupper() or not _is_mutable(value):
+            if isinstance(stmt, ast.AnnAssign):
+                if "ClassVar" in _dotted_ann(stmt.annotation) or is_model:
                     continue
-                annotated = isinstance(stmt, ast.AnnAssign)
-                if annotated and ("ClassVar" in _dotted_ann(stmt.annotation) or is_model):
-                    continue
-                start = ctx.offset_of(value.lineno, value.col_offset)
-                end = ctx.offset_of(value.end_lineno or value.lineno, value.end_col_offset or 0)
-                if annotated and is_dataclass:
+                if is_dataclass:
                     message = f"Mutable default for dataclass field `{name}`; use `field(default_factory=...)`"
-                    yield self.finding(start, end, message=message)
+                    yield self._at(ctx, value, message)
                     continue
-                if require_mutation and (name not in mutated or name in rebound):
-                    continue
-                message = f"Class attribute `{name}` is mutable and shared by all instances"
-                if name in mutated:
-                    message += f"; `self.{name}` is modified in place"
-                yield self.finding(start, end, message=message)
+            shared.append((name, value))
+        if not shared:
+            return
+        mutated: set[str] = set()
+        if require_mutation:
+            text = ctx.source[ctx.offset_of(cls.lineno, cls.col_offset):
+                              ctx.offset_of(cls.end_lineno or cls.lineno, cls.end_col_offset or 0)]
+            shared = [(n, v) for n, v in shared if b"self." + n.encode() in text]  # cheap before walking
+            if not shared:
+                return
+            mutated, rebound = _self_usage(cls)
+            shared = [(n, v) for n, v in shared if n in mutated and n not in rebound]
+        for name, value in shared:
+            message = f"Class attribute `{name}` is mutable and shared by all instances"
+            if name in mutated:
+                message += f"; `self.{name}` is modified in place"
+            yield self._at(ctx, value, message)
+
+    def _at(self, ctx: RuleContext, value: ast.expr, message: str) -> Finding:
+        start = ctx.offset_of(value.lineno, value.col_offset)
+        end = ctx.offset_of(value.end_lineno or value.lineno, value.end_col_offset or 0)
+        return self.finding(start, end, message=message)
+
+
+def _classes(tree: ast.Module) -> Iterator[ast.ClassDef]:
+    """Every class, found by walking statements only (expressions cannot contain a class)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, field, ()) or ():
+                if isinstance(child, ast.ClassDef):
+                    yield child
+                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                    stack.append(child)
 
 
 def _attributes(cls: ast.ClassDef) -> Iterator[tuple[ast.stmt, str, ast.expr]]:

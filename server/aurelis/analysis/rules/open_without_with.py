@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
 from aurelis.analysis.syntax import alone_on_lines, indent_of, line_end, line_start
 
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+_PATTERNS = {"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
+             "as_pattern_target", "list_splat_pattern", "dictionary_splat_pattern", "typed_parameter"}
+_BINDING_PARENTS = {"parameters", "lambda_parameters", "global_statement", "nonlocal_statement"}
+_BINDING_FIELDS = {
+    "assignment": "left", "augmented_assignment": "left", "for_statement": "left", "for_in_clause": "left",
+    "named_expression": "name", "function_definition": "name", "class_definition": "name",
+    "default_parameter": "name", "typed_default_parameter": "name", "aliased_import": "alias",
+}
 _HANDOVER = ("closing", "enter_context", "enter_async_context", "push", "callback")
 _OWNER_PREFIXES = ("set", "add", "register", "append")  # `source.setByteStream(f)`, `files.append(f)`
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
@@ -33,16 +45,28 @@ class OpenWithoutWith(Rule):
     noqa = ("SIM115",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        tree = ctx.python_ast
-        if tree is None or _open_is_rebound(tree):
+        # cheap pre-filter on the tree-sitter tree; the `ast` is only searched along the paths to real calls
+        hits = _occurrences(ctx.source, b"open")
+        if not hits:
             return
-        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        names = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
+        names = [n for n in names if n is not None and n.type == "identifier"]
+        if any(_binds(n) for n in names):
+            return  # `open` is the module's own (def, import, assignment, parameter), not the builtin
+        calls = [n.parent for n in names if n.parent is not None and n.parent.type == "call"
+                 and n.parent.child_by_field_name("function") == n]
+        tree = ctx.python_ast
+        if tree is None or not calls:
+            return
         found = []
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "open":
-                finding = self._judge(ctx, call, parents)
-                if finding is not None:
-                    found.append(finding)
+        for call_node in calls:
+            path = _ast_path(tree, call_node.start_point, call_node.end_point)
+            if path is None:
+                continue
+            parents = {child: parent for parent, child in zip(path, path[1:])}
+            finding = self._judge(ctx, path[-1], parents)
+            if finding is not None:
+                found.append(finding)
         yield from sorted(found, key=lambda f: f.start)
 
     def _judge(self, ctx: RuleContext, call: ast.Call, parents: dict) -> Finding | None:
@@ -67,18 +91,58 @@ class OpenWithoutWith(Rule):
         return None
 
 
-def _open_is_rebound(tree: ast.Module) -> bool:
-    """`open` means the builtin unless the module binds the name itself (def, import, assignment, param)."""
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "open":
-            return True
-        if isinstance(node, ast.alias) and (node.asname or node.name) == "open":
-            return True
-        if isinstance(node, ast.Name) and node.id == "open" and isinstance(node.ctx, ast.Store):
-            return True
-        if isinstance(node, ast.arg) and node.arg == "open":
-            return True
+def _occurrences(source: bytes, word: bytes) -> list[int]:
+    """Offsets of ``word`` as a whole identifier (bytes.find is far faster than a regex here)."""
+    out, pos, n = [], source.find(word), len(word)
+    while pos >= 0:
+        before = source[pos - 1 : pos] if pos else b" "
+        after = source[pos + n : pos + n + 1]
+        if not (before.isalnum() or before in b"_.") and not (after.isalnum() or after == b"_"):
+            out.append(pos)
+        pos = source.find(word, pos + n)
+    return out
+
+
+def _binds(name: Node) -> bool:
+    """Is this `open` identifier a binding (assignment target, def/class name, parameter, import)?"""
+    node, parent = name, name.parent
+    while parent is not None and parent.type in _PATTERNS:
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in _BINDING_PARENTS:
+        return True
+    if parent.type in _BINDING_FIELDS:
+        return parent.child_by_field_name(_BINDING_FIELDS[parent.type]) == node
+    if parent.type == "dotted_name":  # `from gzip import open` / `import open`
+        grand = parent.parent
+        return grand is not None and grand.type in ("import_from_statement", "import_statement") and \
+            grand.child_by_field_name("module_name") != parent
     return False
+
+
+def _ast_path(tree: ast.Module, start: tuple[int, int], end: tuple[int, int]) -> list[ast.AST] | None:
+    """Nodes from the module down to the `open(...)` Call spanning tree-sitter points ``start..end``."""
+    lo, hi = (start[0] + 1, start[1]), (end[0] + 1, end[1])
+
+    def visit(node: ast.AST) -> list[ast.AST] | None:
+        for child in ast.iter_child_nodes(node):
+            if hasattr(child, "lineno") and hasattr(child, "end_lineno"):
+                c_lo = (child.lineno, child.col_offset)
+                c_hi = (child.end_lineno or child.lineno, child.end_col_offset or 0)
+                if not (c_lo <= lo and hi <= c_hi):
+                    continue
+                if c_lo == lo and c_hi == hi and isinstance(child, ast.Call) and _is_name(child.func, "open"):
+                    return [child]
+            elif isinstance(child, (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)):
+                continue
+            found = visit(child)
+            if found is not None:
+                return [child, *found]
+        return None
+
+    found = visit(tree)
+    return None if found is None else [tree, *found]
 
 
 def _scope_of(node: ast.AST, parents: dict) -> ast.AST:
