@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,24 @@ def make_workspace(tmp_path: Path) -> Path:
     return ws
 
 
-def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None, timeout: float = 240) -> Outcome:
+class Running:
+    """A scenario in progress (for tests that act from outside while Neovim runs)."""
+
+    def __init__(self, proc: subprocess.Popen, result: Path, timeout: float) -> None:
+        self.proc, self.result, self.timeout = proc, result, timeout
+
+    def wait(self) -> Outcome:
+        try:
+            stdout, stderr = self.proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            stdout, stderr = self.proc.communicate()
+        data = json.loads(self.result.read_text()) if self.result.is_file() else {}
+        return Outcome(self.proc.returncode, stdout, stderr, data)
+
+
+def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
+                   timeout: float = 240) -> Running:
     home = tmp_path / "home"
     result = tmp_path / f"{name}.json"
     full_env = {
@@ -65,10 +83,25 @@ def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str]
     }
     argv = [str(nvim_binary()), "--headless", "-n", "-i", "NONE", "-u", str(INIT),
             "-c", f"lua require('aurelis_test').main('{name}')"]
-    proc = subprocess.run(argv, cwd=workspace, env=full_env, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-    data = json.loads(result.read_text()) if result.is_file() else {}
-    return Outcome(proc.returncode, proc.stdout, proc.stderr, data)
+    proc = subprocess.Popen(argv, cwd=workspace, env=full_env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return Running(proc, result, timeout)
+
+
+def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
+                 timeout: float = 240) -> Outcome:
+    return start_scenario(name, workspace, tmp_path, env, timeout).wait()
+
+
+def wait_for(predicate, what: str, timeout: float = 60.0, running: Running | None = None) -> None:
+    """Poll ``predicate`` (the fake provider's state changes on its own thread); fail if Neovim died."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if running is not None and running.proc.poll() is not None:
+            raise AssertionError(f"nvim exited while waiting for {what}:\n{running.wait().explain()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
 
 
 def line_of(path: Path, needle: str) -> int:

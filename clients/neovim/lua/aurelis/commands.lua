@@ -30,12 +30,24 @@ local function lines_of(t, cmd)
   return client_mod.line_range(t.bufnr, row, row, t.enc)
 end
 
--- Answers of the AI commands: an edit to apply, or markdown to read.
+-- Answers of the AI commands: an edit (already sent by the server with workspace/applyEdit,
+-- or returned to apply here), or markdown to read.
 local function show(title)
   return function(result, client)
     if ui.apply_edit(result, client) then
-      local note = type(result) == "table" and (result.message or result.summary or result.explanation)
-      notify(title .. ": edit applied" .. (type(note) == "string" and (" — " .. note) or ""))
+      notify(title .. ": edit applied")
+      return
+    end
+    if type(result) == "table" and result.applied ~= nil then
+      if result.applied then
+        notify(title .. ": edit applied")
+      else
+        -- Nothing was changed; the answer is still worth reading.
+        notify(title .. ": " .. tostring(result.message or "no edit applied"), vim.log.levels.WARN)
+        if type(result.markdown) == "string" and result.markdown ~= "" then
+          ui.float(result.markdown, title)
+        end
+      end
       return
     end
     if result == nil or result == vim.NIL or result == "" then
@@ -125,9 +137,20 @@ end
 
 M.ask = function(cmd)
   local t = target()
-  if t then
-    return run(t, "ask", { question = cmd.args }, "Ask")
+  if not t then
+    return
   end
+  local float = show("Ask")
+  return run(t, "ask", { question = cmd.args }, "Ask", function(result, client)
+    float(result, client)
+    -- The places the answer cites go to the quickfix list (not opened: the float has focus).
+    local cites = type(result) == "table" and result.citations or {}
+    if type(cites) == "table" and #cites > 0 then
+      local items = vim.lsp.util.locations_to_items(cites, client_mod.encoding(client))
+      vim.fn.setqflist({}, " ", { title = "Aurelis ask: " .. cmd.args, items = items })
+      notify(#items .. " cited location(s) in the quickfix list")
+    end
+  end)
 end
 
 M.search = function(cmd)

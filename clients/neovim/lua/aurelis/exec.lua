@@ -5,6 +5,9 @@ local M = {}
 
 -- id -> { client, title, started }
 M.pending = {}
+-- ids cancelled here: Neovim drops the server's RequestCancelled answer, so the cancel is
+-- final on our side; any late answer to them is ignored.
+M.cancelled = {}
 local REQUEST_CANCELLED = -32800
 
 local function notify(msg, level)
@@ -25,23 +28,20 @@ function M.run(name, args, on_result, opts)
   local params = { command = "aurelis." .. name, arguments = { args or vim.empty_dict() } }
   local id
   local ok, rid = client_mod.request(client, "workspace/executeCommand", params, function(err, result)
-    local entry = id and M.pending[id]
+    if id and M.cancelled[id] then
+      M.cancelled[id] = nil
+      return -- the user moved on; a late answer must not pop up or edit anything
+    end
     if id then
       M.pending[id] = nil
     end
     if err then
-      if err.code == REQUEST_CANCELLED or (entry and entry.cancelled) then
+      if err.code == REQUEST_CANCELLED then
         notify(title .. " cancelled")
       else
         notify(title .. " failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
       end
       return
-    end
-    if entry and entry.cancelled then
-      return -- the user moved on; a late answer must not pop up or edit anything
-    end
-    if opts.slow then
-      notify(title .. " done")
     end
     on_result(result, client)
   end, bufnr)
@@ -61,8 +61,10 @@ end
 function M.cancel_all()
   local n = 0
   for id, entry in pairs(M.pending) do
-    entry.cancelled = true
+    M.pending[id] = nil
+    M.cancelled[id] = true
     client_mod.cancel(entry.client, id)
+    notify(entry.title .. " cancelled")
     n = n + 1
   end
   n = n + require("aurelis.progress").cancel_all()

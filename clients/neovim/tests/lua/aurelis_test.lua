@@ -1,6 +1,27 @@
 -- Test harness run inside headless Neovim: a scenario is a function(T) that raises on failure.
 -- Observations go into T.out and are written as JSON for the pytest driver to check too.
-local T = { out = {} }
+local T = { out = { notifications = {} } }
+
+-- Keep what the plugin tells the user, for the checks.
+vim.notify = function(msg, level)
+  table.insert(T.out.notifications, { msg = msg, level = level or vim.log.levels.INFO })
+end
+
+--- Wait until the pytest driver creates the signal file `name` (it acts from outside).
+function T.signal(name, timeout_ms)
+  local path = vim.env.AURELIS_SIGNALS .. "/" .. name
+  T.wait(function()
+    return vim.uv.fs_stat(path) ~= nil
+  end, "signal " .. name, timeout_ms)
+end
+
+function T.notified(pattern)
+  for _, n in ipairs(T.out.notifications) do
+    if n.msg:find(pattern, 1, true) then
+      return n
+    end
+  end
+end
 
 function T.wait(cond, what, timeout_ms)
   local ok = vim.wait(timeout_ms or 60000, function()
