@@ -39,13 +39,18 @@ class AssertForValidation(Rule):
     noqa = ("S101",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if ctx.is_test_file or not ctx.nodes_by_type.get("assert_statement"):
+            return  # no assert at all: skip building the `ast`
         tree = ctx.python_ast
-        if tree is None or ctx.is_test_file:
+        if tree is None:
             return
         for func in _public_functions(tree):
+            last = max((i for i, s in enumerate(func.body) if isinstance(s, ast.Assert)), default=-1)
+            if last < 0:
+                continue  # most functions: no top-level assert, nothing to walk
             params = _params(func)
             assigned: set[str] = set()
-            for stmt in func.body:
+            for stmt in func.body[: last + 1]:
                 if isinstance(stmt, ast.Assert):
                     used = sorted(_names(stmt.test) & (params - assigned))
                     if used and not _is_narrowing(stmt.test):

@@ -47,42 +47,41 @@ class ShadowedBuiltin(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         ignore = set(ctx.option(self.code, "ignore", ()) or ())
         found: list[Finding] = []
-        for kind, node in self._bindings(ctx):
+        for kind, node, owner in self._bindings(ctx):
             name = ctx.text(node)
-            if name in BUILTINS and name not in ignore:
+            # the name test is cheap; walking up to the scope (node.parent) is not, so it comes last
+            if name in BUILTINS and name not in ignore and (owner is None or not _in_class_body(owner)):
                 found.append(self.finding(node, message=f"{kind} `{name}` shadows the builtin `{name}`"))
         yield from sorted(found, key=lambda f: f.start)
 
-    def _bindings(self, ctx: RuleContext) -> Iterator[tuple[str, Node]]:
+    def _bindings(self, ctx: RuleContext) -> Iterator[tuple[str, Node, Node | None]]:
+        """(kind, identifier, node whose scope decides whether it is a class attribute)."""
         for node in ctx.nodes("assignment"):
-            if not _in_class_body(node) and not _binds_itself(node, "left", "right", ctx):
-                yield from (("Variable", n) for n in _targets(node.child_by_field_name("left")))
+            if not _binds_itself(node, "left", "right", ctx):
+                yield from (("Variable", n, node) for n in _targets(node.child_by_field_name("left")))
         for node in ctx.nodes("for_statement", "for_in_clause"):
-            if not _in_class_body(node):
-                yield from (("Loop variable", n) for n in _targets(node.child_by_field_name("left")))
+            yield from (("Loop variable", n, node) for n in _targets(node.child_by_field_name("left")))
         for node in ctx.nodes("as_pattern_target"):
-            if not _in_class_body(node):
-                yield from (("Variable", n) for n in _targets(node))
+            yield from (("Variable", n, node) for n in _targets(node))
         for node in ctx.nodes("named_expression"):
-            yield from (("Variable", n) for n in _targets(node.child_by_field_name("name")))
+            yield from (("Variable", n, None) for n in _targets(node.child_by_field_name("name")))
         for node in ctx.nodes("function_definition", "class_definition"):
-            if not _in_class_body(node):
-                kind = "Function" if node.type == "function_definition" else "Class"
-                yield from ((kind, n) for n in _targets(node.child_by_field_name("name")))
+            kind = "Function" if node.type == "function_definition" else "Class"
+            yield from ((kind, n, node) for n in _targets(node.child_by_field_name("name")))
         for node in ctx.nodes("parameters", "lambda_parameters"):
             for param in node.named_children:
                 if _binds_itself(param, "name", "value", ctx):
                     continue  # `len=len`: the builtin bound to a fast local, same object
-                yield from (("Argument", n) for n in _param_names(param))
+                yield from (("Argument", n, None) for n in _param_names(param))
         for node in ctx.nodes("aliased_import"):
             if not _from_builtins(node.parent, ctx):
-                yield from (("Import", n) for n in _targets(node.child_by_field_name("alias")))
+                yield from (("Import", n, None) for n in _targets(node.child_by_field_name("alias")))
         for node in ctx.nodes("import_from_statement"):
             if _from_builtins(node, ctx):
                 continue
             for name in node.children_by_field_name("name"):
                 if name.type == "dotted_name" and name.named_child_count == 1:
-                    yield "Import", name.named_children[0]
+                    yield "Import", name.named_children[0], None
 
 
 def _targets(node: Node | None) -> Iterator[Node]:
