@@ -1,5 +1,6 @@
-"""Related code for the AI context: the workspace index's hybrid search, when the
-engine has an index; otherwise no retrieval (the AI features still work)."""
+"""Related code for the AI context: the workspace index's hybrid search (issue 3's
+``engine.indexes``), when the folder has an enabled, built index; otherwise no
+retrieval and the AI features still work."""
 
 from __future__ import annotations
 
@@ -11,35 +12,39 @@ from aurelis.ai.context import Related, Retriever
 log = logging.getLogger(__name__)
 
 
-def _hits_to_related(hits: Any) -> list[Related]:
-    out: list[Related] = []
-    for h in hits or []:
-        get = h.get if isinstance(h, dict) else (lambda k, d=None, h=h: getattr(h, k, d))
-        chunk = get("chunk")
-        if chunk is not None:  # a hit wrapping a chunk
-            cget = chunk.get if isinstance(chunk, dict) else (lambda k, d=None, c=chunk: getattr(c, k, d))
-        else:
-            cget = get
-        path = cget("path") or cget("relpath") or get("path")
-        text = cget("text") or cget("code") or ""
-        start = cget("start_line") or cget("line") or 1
-        end = cget("end_line") or start
-        if path and text:
-            out.append(Related(str(path), int(start), int(end), str(text), float(get("score", 0.0) or 0.0)))
-    return out
+def from_hits(hits: Any) -> list[Related]:
+    """Index ``SearchHit``s (0-based lines, folder-relative paths) as context chunks."""
+    return [Related(h.path, h.start_line + 1, h.end_line + 1, h.text, float(h.score)) for h in hits or []]
 
 
-def retriever_for(engine: Any, uri: str | None) -> Retriever | None:
-    """A ``(query, k) -> [Related]`` over the index of ``uri``'s folder, or None."""
-    search = getattr(engine, "search", None)
-    if not callable(search):
-        return None
+def index_retriever(index: Any) -> Retriever:
+    """Search ``index`` (a ``WorkspaceIndex``). Until its embedding model is loaded the
+    search is lexical: a multi-second model load must not delay an AI answer."""
 
     def retrieve(query: str, k: int) -> list[Related]:
+        embedder = getattr(index, "embedder", None)
+        mode = "hybrid" if embedder is None or getattr(embedder, "loaded", True) else "lexical"
         try:
-            return _hits_to_related(search(query, k=k, uri=uri, mode="hybrid"))
-        except Exception as exc:
-            log.warning("index search failed: %s", exc)
+            return from_hits(index.search(query, k, mode))
+        except Exception as exc:  # a broken index degrades the context, never the command
+            log.warning("index search for the AI context failed: %s", exc)
             return []
 
     return retrieve
+
+
+def retriever_for(engine: Any, uri: str | None) -> Retriever | None:
+    manager = getattr(engine, "indexes", None)
+    if manager is None or uri is None:
+        return None
+    folder = engine.folder_for(uri)
+    if folder is None or not engine.folder_settings(folder).index.enabled:
+        return None
+    try:
+        index = manager.for_uri(uri)
+    except Exception as exc:
+        log.warning("no index for %s: %s", uri, exc)
+        return None
+    if index is None or not index.chunks():  # not built yet: searching would only load the model
+        return None
+    return index_retriever(index)

@@ -9,7 +9,7 @@ import sys
 
 from aurelis import __version__
 
-COMMANDS = ["serve", "summary", "index", "search", "check"]
+COMMANDS = ["serve", "summary", "index", "search", "check", "ai"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,77 @@
+"""`aurelis explain / ask / fix` as a user runs them: a subprocess, settings from the
+folder's pyproject, a real HTTP provider on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_llm import FakeLLM, Reply
+
+CODE = "def total(values):\n    s = 0\n    for v in values:\n        s += v\n    return s\n"
+
+
+@pytest.fixture
+def llm():
+    with FakeLLM(reply="It sums the values.") as server:
+        yield server
+
+
+@pytest.fixture
+def project(tmp_path: Path, llm: FakeLLM) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n\n[tool.aurelis.index]\nenabled = false\n\n'
+        "[[tool.aurelis.ai.providers]]\n"
+        f'name = "local"\nkind = "openai"\nbase_url = "{llm.openai_base_url}"\nmodel = "m"\n'
+        'api_key_env = "DEMO_KEY"\n'
+    )
+    (tmp_path / "calc.py").write_text(CODE)
+    return tmp_path
+
+
+def aurelis(*args: str, cwd: Path, key: str | None = "k-123") -> subprocess.CompletedProcess:
+    env = {**os.environ, "AURELIS_CACHE_DIR": str(cwd / ".cache"), "HF_HUB_OFFLINE": "1"}
+    if key:
+        env["DEMO_KEY"] = key
+    return subprocess.run([sys.executable, "-m", "aurelis", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_explain_prints_the_answer_for_a_line_range(project: Path, llm: FakeLLM):
+    out = aurelis("explain", "calc.py:2-4", cwd=project)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "It sums the values."
+    prompt = llm.prompt_text(0)
+    assert "s = 0\n    for v in values:\n        s += v" in prompt
+    assert llm.requests[0].headers["authorization"] == "Bearer k-123"
+
+
+def test_fix_prints_a_diff_and_applies_only_when_asked(project: Path, llm: FakeLLM):
+    llm.enqueue(Reply("```python\ndef total(values):\n    return sum(values)\n```"),
+                Reply("```python\ndef total(values):\n    return sum(values)\n```"))
+    out = aurelis("fix", "calc.py:2", "--problem", "use sum()", "--no-cache", cwd=project)
+    assert out.returncode == 0, out.stderr
+    assert "-    s = 0\n" in out.stdout and "+    return sum(values)\n" in out.stdout
+    assert (project / "calc.py").read_text() == CODE  # not written without --apply
+    assert "use sum()" in llm.prompt_text(0)
+    out = aurelis("fix", "calc.py:2", "--apply", "--no-cache", cwd=project)
+    assert out.returncode == 0, out.stderr
+    assert (project / "calc.py").read_text() == "def total(values):\n    return sum(values)\n"
+
+
+def test_ask_and_the_errors_a_user_can_make(project: Path, llm: FakeLLM):
+    (project / "README.md").write_text("# Demo calculator\n")
+    out = aurelis("ask", "what does this project do?", cwd=project)
+    assert out.returncode == 0, out.stderr and "It sums the values." in out.stdout
+    assert "Demo calculator" in llm.prompt_text(0) and "what does this project do?" in llm.prompt_text(0)
+    bad = aurelis("explain", "calc.py", cwd=project)
+    assert bad.returncode == 2 and "FILE:LINE" in bad.stderr
+    no_key = aurelis("explain", "calc.py:1", "--no-cache", cwd=project, key=None)
+    assert no_key.returncode == 1 and "DEMO_KEY is not set" in no_key.stderr
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    none = aurelis("explain", "calc.py:1", cwd=project)
+    assert none.returncode == 1 and "no provider configured" in none.stderr and "ai.providers" in none.stderr
