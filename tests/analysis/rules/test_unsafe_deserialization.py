@@ -54,5 +54,20 @@ def test_lookalikes_are_not_flagged():
     assert flagged("data = pickle.loads(b)\n") == []  # `pickle` never imported: unknown name
 
 
+def test_round_trips_of_bytes_produced_here_are_not_flagged():
+    src = (
+        "import pickle, marshal\n"
+        "def test_roundtrip(obj):\n"
+        "    assert pickle.loads(pickle.dumps(obj, 2)) == obj\n"
+        "    data = pickle.dumps(obj)\n"
+        "    assert pickle.loads(data) == obj\n"
+        "    code = marshal.loads(marshal.dumps(obj))\n"
+        "    blob = pickle.dumps(obj)\n"
+        "    blob = receive()\n"
+        "    return pickle.loads(blob)\n"   # rebound from elsewhere: flagged
+    )
+    assert flagged(src) == [("pickle.loads(blob)", "pickle.loads")]
+
+
 def test_bad_input_yields_nothing():
     assert flagged("import pickle\npickle.loads(\n") == []
