@@ -168,16 +168,29 @@ def insertion_indent(text: str, line_start: int) -> str:
 
 
 def minimal(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
-    """Shrink ``text[start:end] -> replacement`` by their common prefix and suffix."""
+    """Shrink ``text[start:end] -> replacement`` to the lines that differ (whole lines, so
+    the editor's undo and cursor behave), then to the characters when one line changes."""
     old = text[start:end]
+    a, b = old.splitlines(keepends=True), replacement.splitlines(keepends=True)
     p = 0
-    limit = min(len(old), len(replacement))
-    while p < limit and old[p] == replacement[p]:
+    while p < min(len(a), len(b)) and a[p] == b[p]:
         p += 1
     s = 0
-    while s < limit - p and old[len(old) - 1 - s] == replacement[len(replacement) - 1 - s]:
+    while s < min(len(a), len(b)) - p and a[len(a) - 1 - s] == b[len(b) - 1 - s]:
         s += 1
-    return start + p, end - s, replacement[p : len(replacement) - s]
+    head = sum(len(x) for x in a[:p])
+    old_mid, new_mid = "".join(a[p : len(a) - s]), "".join(b[p : len(b) - s])
+    start, end = start + head, start + head + len(old_mid)
+    if old_mid.count("\n") <= 1 and new_mid.count("\n") <= 1:  # one line edited: its changed characters
+        i = 0
+        n = min(len(old_mid), len(new_mid))
+        while i < n and old_mid[i] == new_mid[i]:
+            i += 1
+        j = 0
+        while j < n - i and old_mid[len(old_mid) - 1 - j] == new_mid[len(new_mid) - 1 - j]:
+            j += 1
+        return start + i, end - j, new_mid[i : len(new_mid) - j]
+    return start, end, new_mid
 
 
 # -- syntax safety -------------------------------------------------------------------
