@@ -10,12 +10,18 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
+  ProgressToken,
   State,
+  WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
+  WorkDoneProgressCreateRequest,
 } from "vscode-languageclient/node";
 import { RestartPolicy } from "./backoff";
+import { ProgressTracker } from "./progress";
 import { CommandRequest, missingCommands } from "./protocol";
 import { Candidate, candidates, notFoundMessage, probe } from "./serverCommand";
 import { configurationAnswer, SECTION, serverSettings } from "./settings";
+import type { Progress } from "./views";
 
 export const DOCUMENT_SELECTOR = [
   { scheme: "file", language: "python" },
@@ -89,6 +95,8 @@ export class AurelisClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly policy = new RestartPolicy();
   private readonly stateListeners: ((state: string) => void)[] = [];
+  private readonly progressListeners: ((progress: Progress | undefined) => void)[] = [];
+  readonly progress = new ProgressTracker();
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -97,6 +105,49 @@ export class AurelisClient implements vscode.Disposable {
 
   onState(listener: (state: string) => void): void {
     this.stateListeners.push(listener);
+  }
+
+  onProgress(listener: (progress: Progress | undefined) => void): void {
+    this.progressListeners.push(listener);
+  }
+
+  /**
+   * Server-created work-done progress: shown in VS Code's window progress like the built-in
+   * handler does, and fed to the status bar (a token takes one `$/progress` handler, so this
+   * replaces the built-in one rather than adding to it).
+   */
+  private watchProgress(client: LanguageClient): void {
+    client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => this.track(client, token));
+  }
+
+  private track(client: LanguageClient, token: ProgressToken): void {
+    let report: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+    let finish: (() => void) | undefined;
+    let ended = false;
+    let reported = 0;
+    const subscription = client.onProgress(WorkDoneProgress.type, token, (value) => {
+      const shown = this.progress.apply(token, value);
+      for (const l of this.progressListeners) l(shown);
+      if (value.kind === "begin") {
+        void vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: value.title, cancellable: value.cancellable },
+          (progress, cancel) => {
+            report = progress;
+            cancel.onCancellationRequested(() => void client.sendNotification(WorkDoneProgressCancelNotification.type, { token }));
+            progress.report({ message: value.message });
+            return ended ? Promise.resolve() : new Promise<void>((resolve) => (finish = resolve));
+          },
+        );
+      } else if (value.kind === "report") {
+        const increment = value.percentage !== undefined ? Math.max(0, value.percentage - reported) : undefined;
+        reported += increment ?? 0;
+        report?.report({ message: value.message, increment });
+      } else {
+        ended = true;
+        finish?.();
+        subscription.dispose();
+      }
+    });
   }
 
   private emit(state: string): void {
@@ -160,9 +211,17 @@ export class AurelisClient implements vscode.Disposable {
       { command: candidate.command, args: candidate.args, options: { env: { ...process.env } } },
       options,
     );
-    this.client.onDidChangeState((e) => {
-      if (e.newState === State.Running) this.emit("running");
-      if (e.newState === State.Stopped) this.emit("stopped");
+    const client = this.client;
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) {
+        this.watchProgress(client); // (re)installed after every (re)start, once the built-in one is
+        this.emit("running");
+      }
+      if (e.newState === State.Stopped) {
+        this.progress.clear();
+        for (const l of this.progressListeners) l(undefined);
+        this.emit("stopped");
+      }
     });
     await this.client.start();
     const missing = missingCommands(this.serverCommands);

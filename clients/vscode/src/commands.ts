@@ -65,11 +65,17 @@ async function withProgress<R>(ctx: Context, title: string, request: CommandRequ
   );
 }
 
-/** Edits are applied by the server with workspace/applyEdit; show what it says it did. */
-function reportEdit(title: string, result: unknown): void {
-  const r = result as { message?: unknown; applied?: unknown } | null;
-  if (r && typeof r.message === "string") void vscode.window.showInformationMessage(`Aurelis: ${r.message}`);
-  else if (r && r.applied === false) void vscode.window.showWarningMessage(`Aurelis: ${title}: no edit was applied`);
+/**
+ * Edits reach the editor as workspace/applyEdit from the server, which also says (showMessage)
+ * when it could not apply one; here the outcome is logged and a new test file is opened.
+ */
+async function reportEdit(ctx: Context, title: string, result: unknown): Promise<void> {
+  const r = (result ?? {}) as { message?: unknown; applied?: unknown; uri?: unknown };
+  ctx.log.info(`${title}: ${r.applied === true ? "applied" : `not applied${typeof r.message === "string" ? `: ${r.message}` : ""}`}`);
+  if (title === "tests" && typeof r.uri === "string") {
+    if (r.applied === true) await vscode.window.showTextDocument(vscode.Uri.parse(r.uri), { preview: false });
+    else if (typeof r.message === "string") void vscode.window.showWarningMessage(`Aurelis: ${r.message}`);
+  }
 }
 
 async function explain(ctx: Context) {
@@ -88,7 +94,7 @@ async function generate(ctx: Context) {
   if (!instruction) return;
   const c = converter(ctx);
   const at = ed.selection.isEmpty ? { position: c.asPosition(ed.selection.active) } : { range: c.asRange(ed.selection) };
-  reportEdit("generate", await withProgress(ctx, "generating…", generateRequest(ed.document.uri.toString(), instruction, at)));
+  await reportEdit(ctx, "generate", await withProgress(ctx, "generating…", generateRequest(ed.document.uri.toString(), instruction, at)));
 }
 
 async function fix(ctx: Context) {
@@ -100,19 +106,19 @@ async function fix(ctx: Context) {
   const ours = here.find((d) => d.source?.toLowerCase().startsWith("aurelis")) ?? here[0];
   const range = ed.selection.isEmpty && ours ? ours.range : ed.selection;
   const diagnostic = ours ? (c.asDiagnostic(ours) as Diagnostic) : undefined;
-  reportEdit("fix", await withProgress(ctx, "fixing…", fixRequest(ed.document.uri.toString(), c.asRange(range), diagnostic)));
+  await reportEdit(ctx, "fix", await withProgress(ctx, "fixing…", fixRequest(ed.document.uri.toString(), c.asRange(range), diagnostic)));
 }
 
 async function docstring(ctx: Context) {
   const ed = editorOrThrow();
   const req = docstringRequest(ed.document.uri.toString(), converter(ctx).asPosition(ed.selection.active));
-  reportEdit("docstring", await withProgress(ctx, "writing the docstring…", req));
+  await reportEdit(ctx, "docstring", await withProgress(ctx, "writing the docstring…", req));
 }
 
 async function tests(ctx: Context) {
   const ed = editorOrThrow();
   const req = testsRequest(ed.document.uri.toString(), converter(ctx).asRange(ed.selection));
-  reportEdit("tests", await withProgress(ctx, "writing tests…", req));
+  await reportEdit(ctx, "tests", await withProgress(ctx, "writing tests…", req));
 }
 
 async function review(ctx: Context) {

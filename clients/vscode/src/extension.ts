@@ -5,7 +5,8 @@ import { AurelisClient } from "./client";
 import { ANSWER_SCHEME, AnswerDocuments, registerCommands } from "./commands";
 import { ExtensionCommand } from "./ids";
 import { missingCommands, ServerCommand, statusRequest } from "./protocol";
-import { statusView } from "./views";
+import { SECTION } from "./settings";
+import { configuredProvider, Progress, statusView } from "./views";
 
 let client: AurelisClient | undefined;
 
@@ -21,23 +22,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   bar.show();
 
   // The status bar polls `aurelis.status`: often while the index is busy, rarely when idle.
+  // Running work-done progress updates it at once.
   let serverState = "starting";
+  let lastStatus: unknown;
+  let progress: Progress | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const render = (): boolean => {
+    const provider = configuredProvider(vscode.workspace.getConfiguration(SECTION).get("ai"));
+    const view = statusView(lastStatus, progress, client?.running ? "running" : serverState, provider);
+    bar.text = view.text;
+    bar.tooltip = view.tooltip;
+    return view.busy;
+  };
   const refreshStatus = (): void => {
     if (timer) clearTimeout(timer);
     const c = client;
     if (!c || !c.running || missingCommands(c.serverCommands, [ServerCommand.status]).length) {
-      const view = statusView(undefined, undefined, c?.running ? "running" : serverState);
-      bar.text = view.text;
-      bar.tooltip = view.tooltip;
+      render();
       return;
     }
     c.execute(statusRequest())
       .then((status) => {
-        const view = statusView(status);
-        bar.text = view.text;
-        bar.tooltip = view.tooltip;
-        timer = setTimeout(refreshStatus, view.busy ? 1_500 : 15_000);
+        lastStatus = status;
+        timer = setTimeout(refreshStatus, render() ? 1_500 : 15_000);
       })
       .catch((err: unknown) => {
         log.warn(`aurelis.status failed: ${String(err)}`);
@@ -48,6 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     serverState = state;
     refreshStatus();
   });
+  client.onProgress((p) => {
+    progress = p;
+    if (p === undefined) refreshStatus(); // something finished: the index state may have changed
+    else render();
+  });
 
   context.subscriptions.push(
     log,
@@ -55,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(ANSWER_SCHEME, answers),
     ...registerCommands({ client, answers, log, refreshStatus }),
     { dispose: () => timer && clearTimeout(timer) },
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SECTION) && render()),
   );
   await client.start();
   refreshStatus();

@@ -62,21 +62,25 @@ function providerName(ai: unknown): string | undefined {
   return undefined;
 }
 
-/** Status-bar text from the last `aurelis.status` answer and the running progress, if any. */
-export function statusView(status: unknown, progress?: Progress, serverState = "running"): StatusView {
+/**
+ * Status-bar text from the last `aurelis.status` answer, the running work-done progress (if any)
+ * and the provider named in the settings (`aurelis.status` reports the index only).
+ */
+export function statusView(status: unknown, progress?: Progress, serverState = "running", configuredProvider?: string): StatusView {
   if (serverState !== "running") {
     return { text: `$(circle-slash) Aurelis: ${serverState}`, tooltip: `Aurelis language server ${serverState}`, busy: false };
   }
   const s = isObj(status) ? status : {};
-  const index = indexSummary(s.index ?? s.folders);
-  const provider = providerName(s.ai) ?? str(s.provider);
+  const index = typeof s.state === "string" ? indexSummary(s) : indexSummary(s.index ?? s.folders);
+  const provider = providerName(s.ai) ?? str(s.provider) ?? configuredProvider;
   const tooltip: string[] = [];
   let text: string;
   let busy = false;
   if (progress) {
     busy = true;
     const pct = num(progress.percentage);
-    text = `$(sync~spin) Aurelis: ${progress.title ?? "working"}${pct !== undefined ? ` ${Math.round(pct)}%` : ""}`;
+    const title = (progress.title ?? "working").replace(/^Aurelis:\s*/, "");
+    text = `$(sync~spin) Aurelis: ${title}${pct !== undefined ? ` ${Math.round(pct)}%` : ""}`;
     if (progress.message) tooltip.push(progress.message);
   } else if (index.state && !["ready", "idle", "disabled"].includes(index.state)) {
     busy = true;
@@ -89,7 +93,7 @@ export function statusView(status: unknown, progress?: Progress, serverState = "
   if (provider) {
     text += ` · ${provider}`;
     tooltip.push(`AI provider: ${provider}`);
-  } else if (isObj(s.ai)) {
+  } else {
     tooltip.push("AI provider: none configured");
   }
   tooltip.push("Click for the full status");
@@ -165,4 +169,10 @@ export function resultMarkdown(title: string, result: unknown): string {
   }
   if (body === undefined) body = "```json\n" + JSON.stringify(result ?? null, null, 2) + "\n```";
   return `# ${title}\n\n${body}\n`;
+}
+
+/** The AI provider the settings name first (`aurelis.ai.providers[0].name`), if AI is on. */
+export function configuredProvider(aiSection: unknown): string | undefined {
+  if (!isObj(aiSection) || aiSection.enabled === false) return undefined;
+  return providerName({ providers: aiSection.providers });
 }

@@ -17,7 +17,11 @@ import {
   ShowMessageParams,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkDoneProgress,
+  WorkDoneProgressCreateParams,
+  WorkDoneProgressCreateRequest,
 } from "vscode-languageserver-protocol/node";
+import { ProgressTracker, ProgressValue, Token } from "../../src/progress";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..", "..");
 export const PYTHON = process.env.AURELIS_PYTHON ?? path.join(REPO_ROOT, ".venv", "bin", "python");
@@ -68,6 +72,9 @@ export interface Session {
   edits: ApplyWorkspaceEditParams[];
   configurationRequests: ConfigurationParams[];
   stderr: string[];
+  /** Every server-created `$/progress` value, fed to the extension's tracker as the client does. */
+  progress: { token: Token; value: ProgressValue }[];
+  tracker: ProgressTracker;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,8 @@ export function startServer(answerConfiguration: ConfigurationHandler, env: Reco
     edits: [],
     configurationRequests: [],
     stderr,
+    progress: [],
+    tracker: new ProgressTracker(),
     close: async () => {
       try {
         await connection.sendRequest("shutdown");
@@ -110,7 +119,13 @@ export function startServer(answerConfiguration: ConfigurationHandler, env: Reco
     session.edits.push(params);
     return { applied: true };
   });
-  connection.onRequest("window/workDoneProgress/create", () => null);
+  connection.onRequest(WorkDoneProgressCreateRequest.type, ({ token }: WorkDoneProgressCreateParams) => {
+    const subscription = connection.onProgress(WorkDoneProgress.type, token, (value) => {
+      session.progress.push({ token, value });
+      session.tracker.apply(token, value);
+      if (value.kind === "end") subscription.dispose();
+    });
+  });
   connection.onRequest("client/registerCapability", () => null);
   connection.onRequest("client/unregisterCapability", () => null);
   connection.onRequest("workspace/codeLens/refresh", () => null);

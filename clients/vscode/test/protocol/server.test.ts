@@ -26,6 +26,7 @@ import {
   statusRequest,
   testsRequest,
 } from "../../src/protocol";
+import { ProgressTracker } from "../../src/progress";
 import { configurationAnswer, defaultsFromContributions, JsonObject, SECTION, serverSettings } from "../../src/settings";
 import { resultMarkdown, searchItems, statusView } from "../../src/views";
 import { manifest } from "../unit/manifest";
@@ -147,6 +148,20 @@ describe("the extension against a real `aurelis serve`", () => {
       const s = (await send(statusRequest())) as { state?: string };
       return s.state === "ready" ? s : undefined;
     }, 240_000, "index ready");
+    // the build's work-done progress, as the extension's tracker saw it: begin … end
+    const ended = await waitUntil(
+      () => session.progress.find((p) => p.value.kind === "end" && /chunks/.test(p.value.message ?? "")),
+      60_000,
+      "end of the indexing progress",
+    );
+    const values = session.progress.filter((p) => p.token === ended.token).map((p) => p.value);
+    assert.deepEqual(values[0], { kind: "begin", title: "Aurelis: indexing", message: "scanning", percentage: 0, cancellable: true });
+    assert.equal(values.at(-1)?.kind, "end");
+    assert.ok(values.some((v) => v.kind === "report" && v.percentage === 100), JSON.stringify(values));
+    const midway = new ProgressTracker();
+    for (const v of values.slice(0, -1)) midway.apply(ended.token, v);
+    assert.equal(statusView(status, midway.current()).text, "$(sync~spin) Aurelis: indexing 100%");
+    assert.equal(session.tracker.current()?.title === "Aurelis: indexing", false, "no indexing progress is left running");
     const view = statusView(status);
     assert.match(view.text, /Aurelis: ready/);
     assert.equal(view.busy, false);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { resultMarkdown, searchItems, statusView } from "../../src/views";
+import { configuredProvider, resultMarkdown, searchItems, statusView } from "../../src/views";
 
 test("status: ready index and provider", () => {
   const v = statusView({ index: { state: "ready", chunks: 120 }, ai: { provider: "local" } });
@@ -50,4 +50,14 @@ test("markdown answers: string, known field, sources, fallback to JSON", () => {
   assert.equal(resultMarkdown("Explanation", "It parses."), "# Explanation\n\nIt parses.\n");
   assert.equal(resultMarkdown("Answer", { answer: "Yes.", sources: [{ uri: "file:///w/a.py" }] }), "# Answer\n\nYes.\n\n**Sources**\n\n- file:///w/a.py\n");
   assert.match(resultMarkdown("Review", { findings: 2 }), /```json\n\{\n {2}"findings": 2\n\}\n```/);
+});
+
+test("status: the index part of the real answer, the provider from the settings", () => {
+  const v = statusView({ state: "ready", folders: [{ state: "ready", files_indexed: 3, chunks: 6 }], chunks: 6 }, undefined, "running", "local");
+  assert.equal(v.text, "$(check) Aurelis: ready · local");
+  assert.match(v.tooltip, /Index: ready, 6 chunks/);
+  assert.equal(configuredProvider({ enabled: true, providers: [{ name: "local" }, { name: "cloud" }] }), "local");
+  assert.equal(configuredProvider({ enabled: false, providers: [{ name: "local" }] }), undefined);
+  assert.equal(configuredProvider({ providers: [] }), undefined);
+  assert.match(statusView({ state: "ready" }).tooltip, /AI provider: none configured/);
 });
