@@ -49,11 +49,13 @@ def test_idiomatic_lookalikes_are_not_flagged():
     assert _flagged(src) == []
 
 
-def test_test_files_are_not_flagged():
+def test_test_files_and_private_modules_are_not_flagged():
     src = "def check(value):\n    assert value == 3\n"
     assert len(_flagged(src)) == 1
     assert _flagged(src, "/project/tests/helpers.py") == []
     assert _flagged(src, "/project/pkg/test_mod.py") == []
+    assert _flagged(src, "/project/pkg/_internal.py") == []  # a private module
+    assert len(_flagged(src, "/project/pkg/__init__.py")) == 1
 
 
 def test_fix_raises_value_error_and_is_marked_unsafe():

@@ -28,7 +28,7 @@ class AssertForValidation(Rule):
         "its arguments with `assert` stops checking them in optimised deployments. Raise a real "
         "exception instead.\n\n"
         "To stay precise, only asserts at the top level of a public function's body that test one of "
-        "its parameters (not reassigned before) are flagged. Test files, private and nested functions, methods of private classes, "
+        "its parameters (not reassigned before) are flagged. Test files, private modules (`_impl.py`), private and nested functions, methods of private classes, "
         "`assert False`, and type-narrowing asserts (`isinstance`, `issubclass`, `callable`, `hasattr`, "
         "`x is None` / `x is not None`) are left alone. The offered fix (`if not ...: raise ValueError`) "
         "changes the exception type, so it is not applied by fix-all."
@@ -39,7 +39,7 @@ class AssertForValidation(Rule):
     noqa = ("S101",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if ctx.is_test_file or not ctx.nodes_by_type.get("assert_statement"):
+        if ctx.is_test_file or _private_module(ctx) or not ctx.nodes_by_type.get("assert_statement"):
             return  # no assert at all: skip building the `ast`
         tree = ctx.python_ast
         if tree is None:
@@ -63,6 +63,12 @@ class AssertForValidation(Rule):
         what = ", ".join(f"`{n}`" for n in used)
         message = f"`assert` validates argument {what}; it is stripped under `python -O`"
         return self.finding(start, end, message=message, fix=_fix(ctx, stmt, start, end))
+
+
+def _private_module(ctx: RuleContext) -> bool:
+    """`_impl.py` is internal: its asserts check the package's own invariants, not user input."""
+    name = ctx.path.name if ctx.path is not None else ctx.doc.uri.rsplit("/", 1)[-1]
+    return name.startswith("_") and not name.startswith("__")
 
 
 def _public_functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
