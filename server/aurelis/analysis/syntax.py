@@ -97,3 +97,21 @@ def decorator_names(definition: Node, text: Any) -> list[str]:
         if expr is not None:
             out.append(text(expr))
     return out
+
+
+def names_option(value: Any, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A list-of-names rule option, tolerant of a bare string or junk (settings are user input)."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(v for v in value if isinstance(v, str) and v)
+    return default
+
+
+def bool_option(value: Any, default: bool) -> bool:
+    """A boolean rule option; accepts true/false strings, anything else means the default."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return default

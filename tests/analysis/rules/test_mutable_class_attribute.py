@@ -68,3 +68,9 @@ def test_strict_mode_reports_every_mutable_class_attribute():
 
 def test_syntax_errors_yield_nothing():
     assert run(MutableClassAttribute, "class A:\n    x = [\n") == []
+
+
+def test_option_given_as_a_string_is_understood():
+    src = "class H:\n    table = {'a': 1}\n"
+    as_text = AnalysisSettings(options={"AUR109": {"require_mutation": "false"}})
+    assert [m for _, m in _flagged(src, as_text)] == ["Class attribute `table` is mutable and shared by all instances"]

@@ -48,3 +48,10 @@ def test_long_comment_message_is_truncated_and_broken_code_is_fine():
     [(_, message)] = _flagged("# TODO " + "word " * 40 + "\n")
     assert len(message) == 100 and message.endswith("…")
     assert [m for _, m in _flagged("def f(:\n    # TODO: fix this\n")] == ["TODO: fix this"]
+
+
+def test_malformed_markers_option_is_tolerated():
+    one = AnalysisSettings(options={"AUR407": {"markers": "NOTE"}})  # a bare string, not a list
+    assert _flagged("# NOTE: x\n# TODO: y\n", one) == [("NOTE: x", "NOTE: x")]
+    junk = AnalysisSettings(options={"AUR407": {"markers": 42}})
+    assert [m for _, m in _flagged("# TODO: y\n", junk)] == ["TODO: y"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.analysis.syntax import bool_option
 
 _FACTORIES = {"list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"}
 _MUTATORS = {
@@ -46,7 +47,7 @@ class MutableClassAttribute(Rule):
         tree = ctx.python_ast
         if tree is None:
             return
-        require_mutation = bool(ctx.option(self.code, "require_mutation", True))
+        require_mutation = bool_option(ctx.option(self.code, "require_mutation", True), True)
         found: list[Finding] = []
         for cls in _classes(tree):
             found.extend(self._check_class(ctx, cls, require_mutation))

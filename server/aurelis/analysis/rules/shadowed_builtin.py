@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
-from aurelis.analysis.syntax import enclosing_scope
+from aurelis.analysis.syntax import enclosing_scope, names_option
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -45,7 +45,7 @@ class ShadowedBuiltin(Rule):
     noqa = ("A001", "A002", "A004")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        ignore = set(ctx.option(self.code, "ignore", ()) or ())
+        ignore = set(names_option(ctx.option(self.code, "ignore", ())))
         found: list[Finding] = []
         for kind, node, owner in self._bindings(ctx):
             name = ctx.text(node)

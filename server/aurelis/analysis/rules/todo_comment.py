@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.analysis.syntax import names_option
 
 DEFAULT_MARKERS = ("TODO", "FIXME", "XXX", "HACK")
 _MAX_MESSAGE = 100
@@ -28,7 +29,7 @@ class TodoComment(Rule):
     noqa = ("FIX001", "FIX002", "FIX003", "FIX004")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        markers = tuple(ctx.option(self.code, "markers", DEFAULT_MARKERS) or ())
+        markers = names_option(ctx.option(self.code, "markers", DEFAULT_MARKERS), DEFAULT_MARKERS)
         if not markers:
             return
         pattern = re.compile(rb"(?<![A-Za-z0-9_])(" + b"|".join(re.escape(m.encode()) for m in markers) + rb")(?![A-Za-z0-9_])")

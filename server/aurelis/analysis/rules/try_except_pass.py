@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.analysis.syntax import bool_option
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -33,7 +34,7 @@ class TryExceptPass(Rule):
     noqa = ("S110",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        typed = bool(ctx.option(self.code, "check_typed_exception", False))
+        typed = bool_option(ctx.option(self.code, "check_typed_exception", False), False)
         for clause in ctx.nodes("except_clause", "except_group_clause"):
             block = next((c for c in clause.named_children if c.type == "block"), None)
             if block is None or not _only_pass(block) or _has_comment(clause):
