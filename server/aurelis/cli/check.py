@@ -142,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
                 report = analyze(doc, settings, root)
             results.append((path, doc, report))
 
+    # Cross-file rules (duplicates through the index, dead code) over the whole project of each root.
+    from aurelis.analysis.crossfile.runner import add_crossfile
+
+    add_crossfile(results, used_rules, settings_cache)
+
     findings = sum(len(r.findings) for _, _, r in results)
     if args.format == "text":
         for path, doc, report in results:

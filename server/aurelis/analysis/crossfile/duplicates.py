@@ -38,6 +38,13 @@ class Unit:
     language: str = "python"
     name_start: int | None = None  # byte range of the name, for a precise diagnostic range
     name_end: int | None = None
+    kind: str = "function"  # function | method
+
+    @property
+    def display_name(self) -> str:
+        """``name`` for a function, ``Class.name`` for a method (the module is in the location)."""
+        parts = self.name.split(".")
+        return ".".join(parts[-2:]) if self.kind == "method" and len(parts) > 1 else parts[-1]
 
     @property
     def lines(self) -> int:

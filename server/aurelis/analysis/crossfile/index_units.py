@@ -48,7 +48,8 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
         text = source[start:end].decode("utf-8", "replace")
         ns, ne = name_range(source, start, end, first.short_name)
         (sl, sc), (el, ec) = _point(source, start), _point(source, end)
-        units.append(Unit(first.id, path, first.name, start, end, sl, sc, el, ec, text, first.language, ns, ne))
+        units.append(Unit(first.id, path, first.name, start, end, sl, sc, el, ec, text, first.language, ns, ne,
+                          first.kind))
         for c in group:
             owner[c.id] = first.id
 

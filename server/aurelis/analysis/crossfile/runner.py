@@ -74,20 +74,27 @@ def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
     return True
 
 
-def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None, use_index: bool = True
-                  ) -> dict[str, list[Finding]]:
+def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None, use_index: bool = True,
+                  root: Path | None = None) -> dict[str, list[Finding]]:
     """Cross-file findings (AUR410 duplicates, AUR411 dead code) for the Python files under ``paths``.
 
-    ``settings`` is the whole ``Settings`` (None: defaults). Keys are absolute
-    posix paths; files without findings are left out.
+    ``settings`` is the whole ``Settings`` (None: defaults); ``root`` the project
+    (None: found from the paths). Keys are absolute posix paths; files without
+    findings are left out. Suppression comments and severity overrides apply.
     """
+    from aurelis.config.settings import Settings
+
     targets = [Path(p).absolute() for p in paths]
     if not targets:
         return {}
-    root = project_root(targets)
+    settings = settings or Settings()
+    root = Path(root).absolute() if root is not None else project_root(targets)
+    enabled = {r.code for r in CrossFileWorkspace(root, settings).rules_for((root / "x.py").as_posix())}
+    if not enabled:
+        return {}  # nothing selected: do not even read the project
     ws = load_workspace(root, settings)
     wanted = [p for p in ws.python_paths() if any(_under(Path(p), t) for t in targets)]
-    if use_index and any(DUPLICATE_CODE in {r.code for r in ws.rules_for(p)} for p in wanted[:1] or [""]):
+    if use_index and DUPLICATE_CODE in enabled and wanted:
         attach_index(ws, settings)
     out: dict[str, list[Finding]] = {}
     for path in sorted(wanted):
@@ -95,6 +102,34 @@ def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None,
         if found:
             out[path] = found
     return out
+
+
+def add_crossfile(results: list[tuple[Path, Any, Any]], used_rules: dict[str, type], settings_by_root: dict[Path, Any]
+                  ) -> None:
+    """Merge cross-file findings into ``aurelis check``'s per-file reports, in place.
+
+    ``results``: (path, document, Report) per checked file; ``settings_by_root``:
+    the whole Settings of each project root the files were checked under.
+    """
+    from aurelis.analysis.registry import by_code
+
+    rules = by_code()
+    reports = {Path(p).resolve(): report for p, _doc, report in results}
+    roots = sorted((Path(r).resolve() for r in settings_by_root), key=lambda r: -len(r.parts))
+    settings_of = {Path(r).resolve(): s for r, s in settings_by_root.items()}
+    claimed: set[Path] = set()
+    for root in roots:  # innermost project first: a file belongs to its nearest root
+        mine = [p for p in reports if p not in claimed and (p == root or root in p.parents)]
+        claimed.update(mine)
+        if not mine:
+            continue
+        for key, findings in run_crossfile(mine, settings_of[root], root=root).items():
+            report = reports.get(Path(key).resolve())
+            if report is None:
+                continue
+            for f in findings:
+                report.rules[f.code] = used_rules[f.code] = rules[f.code]
+            report.findings = sorted([*report.findings, *findings], key=lambda f: (f.start, f.end, f.code))
 
 
 def _under(path: Path, target: Path) -> bool:

@@ -42,11 +42,11 @@ class DuplicateCode(Rule):
             best = twins[0]
             where = f"{_short_path(best.unit.path, unit.path)}:{best.unit.start_line + 1}"
             more = f" and {len(twins) - 1} more" if len(twins) > 1 else ""
-            message = (f"`{unit.name.rsplit('.', 1)[-1]}` duplicates `{best.unit.name}` ({where}, "
+            message = (f"`{unit.display_name}` duplicates `{best.unit.display_name}` ({where}, "
                        f"{best.score:.0%} similar){more}")
             related = [
                 Related(from_path(t.unit.path), t.unit.start_line, t.unit.start_col, t.unit.end_line, t.unit.end_col,
-                        f"{t.unit.name}: {t.score:.0%} similar")
+                        f"{t.unit.display_name} ({t.unit.name}): {t.score:.0%} similar")
                 for t in twins
             ]
             yield self.finding(start, end, message=message, related=related,
