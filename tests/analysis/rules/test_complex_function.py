@@ -2,6 +2,7 @@ import textwrap
 
 from aurelis.analysis.rules.complex_function import ComplexFunction
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 # 1 + if + elif + for + while + except + try-else + 2 match cases (the final `case _` is an else) = 9

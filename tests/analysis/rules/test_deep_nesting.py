@@ -1,5 +1,6 @@
 from aurelis.analysis.rules.deep_nesting import DeepNesting
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 DEEP = (

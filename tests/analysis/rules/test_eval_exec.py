@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.eval_exec import EvalExec
+
 from tests.analysis.rule_support import run
 
 

@@ -1,6 +1,6 @@
 import pytest
-
 from aurelis.analysis.rules.hardcoded_secret import HardcodedSecret
+
 from tests.analysis.rule_support import run
 
 OPENAI = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
@@ -67,6 +67,17 @@ def test_ranges_are_bytes_after_non_ascii_text():
         'name = "hunter2-really"\n',
         'def f():\n    """Example::\n\n        password = "hunter2-really"\n    """\n',  # docstring example
         'if password == "hunter2-really":\n    pass\n',  # a comparison, not a binding
+        'EXPIRED_TOKEN = "expired_token"\n',                 # echoes its own name
+        'HEADER_X_ACCESS_TOKEN = "X-Access-Token"\n',       # a header name
+        'LINK_AUTH_KEY_HEADER = "link-auth"\n',
+        'resp = {"id_token": "FOOBAR", "refresh_token": "hf_oauth__refresh_token"}\n',  # mock values
+        'names = {TOKEN_COMMENT: "comment-x1"}\n',          # the key is a variable
+        'TOKEN_KIND = "bearer"\n',                          # one-case word: an enum-like constant
+        'oov_token: str = "[UNK]"\n',
+        'ACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',  # words joined by dashes
+        'TokenIsInUse = "93503"\n',                         # an error code
+        'TOKEN_SPECIALS = r"!#$%&*+-.^_|~09"\n',            # a raw string: a pattern
+        '_CONTROL_TOKEN_START = "\\U000f0000"\n',          # an escape sequence
     ],
 )
 def test_lookalikes_are_not_flagged(src: str):

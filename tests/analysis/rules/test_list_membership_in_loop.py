@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.list_membership_in_loop import ListMembershipInLoop
+
 from tests.analysis.rule_support import fixed, run
 
 

@@ -1,5 +1,6 @@
 from aurelis.analysis.rules.long_function import LongFunction
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 

@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.shell_injection import ShellInjection
+
 from tests.analysis.rule_support import run
 
 

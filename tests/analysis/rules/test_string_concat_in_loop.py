@@ -1,8 +1,8 @@
 import textwrap
 
 import pytest
-
 from aurelis.analysis.rules.string_concat_in_loop import StringConcatInLoop
+
 from tests.analysis.rule_support import fixed, run
 
 

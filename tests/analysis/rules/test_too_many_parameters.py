@@ -1,5 +1,6 @@
 from aurelis.analysis.rules.too_many_parameters import TooManyParameters
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 

@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.unsafe_deserialization import UnsafeDeserialization
+
 from tests.analysis.rule_support import run
 
 

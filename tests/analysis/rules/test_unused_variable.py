@@ -3,6 +3,7 @@ import textwrap
 from aurelis.analysis.rule import Tag
 from aurelis.analysis.rules.unused_variable import UnusedVariable
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import fixed, run
 
 

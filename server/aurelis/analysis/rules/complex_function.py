@@ -9,6 +9,7 @@ from aurelis.analysis.astutil import FUNCTIONS, ast_index, def_name_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
+
 def _irrefutable(pattern: ast.pattern) -> bool:
     if isinstance(pattern, ast.MatchAs):
         return pattern.pattern is None or _irrefutable(pattern.pattern)

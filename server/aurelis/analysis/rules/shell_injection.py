@@ -5,7 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import ImportMap, ast_index, is_str_literal, iter_scope, node_range
+from aurelis.analysis.astutil import (
+    ImportMap,
+    ast_index,
+    is_str_literal,
+    iter_scope,
+    node_range,
+)
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 

@@ -7,7 +7,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from aurelis.analysis.astutil import FUNCTIONS, ast_index, iter_scope, line_end, line_indent, node_range
+from aurelis.analysis.astutil import (
+    FUNCTIONS,
+    ast_index,
+    iter_scope,
+    line_end,
+    line_indent,
+    node_range,
+)
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
 
@@ -185,7 +192,7 @@ class StringConcatInLoop(Rule):
                 return None
             if len(hits) == 1 and leaves[0] is hits[0]:
                 # text after the `+` that follows the accumulator: keeps parentheses intact
-                s0, e0 = node_range(ctx, leaves[0])
+                _, e0 = node_range(ctx, leaves[0])
                 s1, _ = node_range(ctx, leaves[1])
                 _, end = node_range(ctx, value)
                 plus = ctx.source.find(b"+", e0, s1)
