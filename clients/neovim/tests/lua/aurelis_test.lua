@@ -44,10 +44,13 @@ function T.server_cmd()
 end
 
 --- require("aurelis").setup() with the test server command, plus `extra` options.
+--- The index (torch + the embedding model) stays off unless a scenario turns it on: the
+--- machine is small and only the search and status scenarios need it.
 function T.setup(extra)
   require("aurelis").setup(vim.tbl_deep_extend("force", {
     cmd = T.server_cmd(),
     progress = false,
+    settings = { index = { enabled = false } },
   }, extra or {}))
 end
 
