@@ -57,6 +57,11 @@ def test_lookalikes_are_not_flagged():
     def g():
         value = 1
         return locals()                  # read through locals()
+    def h():
+        cell = 1
+        def f():
+            nonlocal cell                # shared with a nested function
+        return f
     class C:
         attr = 1                         # class attributes are not locals
     module_level = 1

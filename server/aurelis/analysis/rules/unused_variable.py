@@ -95,6 +95,11 @@ class UnusedVariable(Rule):
         hands_off: set[int] = set()
         for node in index.of(ast.Global, ast.Nonlocal):
             blocked.update((id(index.scope_of(node)), name) for name in node.names)  # type: ignore[attr-defined]
+            if isinstance(node, ast.Nonlocal):  # the enclosing functions' variable is shared, hence used
+                up = index.parents.get(node)
+                while up is not None:
+                    blocked.update((id(up), name) for name in node.names)
+                    up = index.parents.get(up)
         for call in index.of(ast.Call):
             if isinstance(call.func, ast.Name) and call.func.id in _INTROSPECTION:  # type: ignore[attr-defined]
                 hands_off.add(id(index.scope_of(call)))
