@@ -81,6 +81,27 @@ async def test_duplicates_through_the_index_and_dead_code(client: LanguageClient
     assert status["folders"][0]["index_used"] is True
     assert status["folders"][0]["files_with_duplicates"] == 2
 
+    # Rewriting the copy in the editor: once the file is re-indexed, the twin on the
+    # other (unopened) file loses its finding; undoing the edit brings both back.
+    original = (root / "shop/orders.py").read_text()
+    open_doc(client, orders, original)
+    body = types.Range(types.Position(16, 0), types.Position(25, 0))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(range=body, text="    return sum(lines) * tax\n")],
+    ))
+    await wait_until(lambda: codes(client, billing, "AUR410") == [], timeout=60)
+    await wait_until(lambda: codes(client, orders, "AUR410") == [], timeout=30)
+    old_body = "".join(original.splitlines(keepends=True)[16:25])
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=3),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(16, 0), types.Position(17, 0)), text=old_body)],
+    ))
+    await wait_until(lambda: len(codes(client, billing, "AUR410")) == 1, timeout=60)
+    await wait_until(lambda: len(codes(client, orders, "AUR410")) == 1, timeout=30)
+    assert codes(client, orders, "AUR410")[0].range.start == types.Position(15, 4)
+
 
 async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient, tmp_path):
     root = make_project(tmp_path / "ws")
