@@ -1,7 +1,6 @@
 // The language client: finds the server command, starts it, answers workspace/configuration,
 // restarts on crash with backoff, and exposes `execute` for the palette commands.
 
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as vscode from "vscode";
 import {
@@ -19,7 +18,7 @@ import {
 import { RestartPolicy } from "./backoff";
 import { ProgressTracker } from "./progress";
 import { CommandRequest, missingCommands } from "./protocol";
-import { Candidate, candidates, notFoundMessage, probe } from "./serverCommand";
+import { Candidate, candidates, firstWorking, notFoundMessage } from "./serverCommand";
 import { configurationAnswer, SECTION, serverSettings } from "./settings";
 import type { Progress } from "./views";
 
@@ -35,15 +34,6 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-function run(candidate: Candidate): Promise<string | undefined> {
-  // resolves to undefined on success, else the error text
-  return new Promise((resolve) => {
-    execFile(candidate.command, candidate.args, { timeout: 30_000 }, (err, _stdout, stderr) => {
-      resolve(err ? (stderr.trim().split("\n").pop() || err.message) : undefined);
-    });
-  });
 }
 
 async function activePython(): Promise<string | undefined> {
@@ -73,14 +63,10 @@ export async function findServer(log: vscode.LogOutputChannel, readme: vscode.Ur
     python: await activePython(),
     isExecutable,
   });
-  const errors: string[] = [];
-  for (const candidate of tried) {
-    const error = await run(probe(candidate));
-    if (error === undefined) {
-      log.info(`server: ${[candidate.command, ...candidate.args].join(" ")} (from ${candidate.source})`);
-      return candidate;
-    }
-    errors.push(error);
+  const { found, errors } = await firstWorking(tried);
+  if (found) {
+    log.info(`server: ${[found.command, ...found.args].join(" ")} (from ${found.source})`);
+    return found;
   }
   const message = notFoundMessage(tried, errors);
   log.error(message);

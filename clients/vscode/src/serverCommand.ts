@@ -2,6 +2,7 @@
 // `aurelis serve` from PATH, else `<active python> -m aurelis serve`. Pure: file checks and the
 // environment are passed in.
 
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 
 export type Source = "setting" | "path" | "python";
@@ -72,4 +73,30 @@ export function notFoundMessage(tried: readonly Candidate[], errors: readonly st
   }
   const lines = tried.map((c, i) => `\`${[c.command, ...c.args].join(" ")}\`: ${errors[i] ?? "failed"}`);
   return `Aurelis: could not start the language server. Tried ${lines.join("; ")}. ${INSTALL_HINT}`;
+}
+
+/** Run the candidate's `--version` probe: undefined when it works, else the reason it did not. */
+export function check(candidate: Candidate, timeoutMs = 30_000): Promise<string | undefined> {
+  const p = probe(candidate);
+  return new Promise((resolve) => {
+    execFile(p.command, p.args, { timeout: timeoutMs }, (err, _stdout, stderr) => {
+      if (!err) return resolve(undefined);
+      const last = String(stderr).trim().split("\n").pop();
+      resolve(last || err.message);
+    });
+  });
+}
+
+/** The first candidate that passes `check`, and the reasons the others before it failed. */
+export async function firstWorking(
+  tried: readonly Candidate[],
+  test: (c: Candidate) => Promise<string | undefined> = check,
+): Promise<{ found?: Candidate; errors: string[] }> {
+  const errors: string[] = [];
+  for (const candidate of tried) {
+    const error = await test(candidate);
+    if (error === undefined) return { found: candidate, errors };
+    errors.push(error);
+  }
+  return { errors };
 }

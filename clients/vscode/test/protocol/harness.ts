@@ -22,6 +22,7 @@ import {
   WorkDoneProgressCreateRequest,
 } from "vscode-languageserver-protocol/node";
 import { ProgressTracker, ProgressValue, Token } from "../../src/progress";
+import { Candidate, candidates } from "../../src/serverCommand";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..", "..");
 export const PYTHON = process.env.AURELIS_PYTHON ?? path.join(REPO_ROOT, ".venv", "bin", "python");
@@ -80,9 +81,16 @@ export interface Session {
 
 export type ConfigurationHandler = (params: ConfigurationParams) => unknown[];
 
-/** Spawn `python -m aurelis serve` and answer the server's requests the way VS Code does. */
+/** The command line the extension picks when the Python interpreter is PYTHON and PATH has no `aurelis`. */
+export function pythonCandidate(): Candidate {
+  const [candidate] = candidates({ configured: [], env: { PATH: "" }, platform: process.platform, python: PYTHON, isExecutable: () => false });
+  return candidate;
+}
+
+/** Spawn the server as the extension would (`python -m aurelis serve`) and answer its requests the way VS Code does. */
 export function startServer(answerConfiguration: ConfigurationHandler, env: Record<string, string> = {}): Session {
-  const proc = spawn(PYTHON, ["-m", "aurelis", "serve"], {
+  const server = pythonCandidate();
+  const proc = spawn(server.command, server.args, {
     cwd: REPO_ROOT,
     env: { ...process.env, HF_HUB_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"],
