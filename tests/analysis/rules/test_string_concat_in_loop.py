@@ -175,3 +175,25 @@ def test_inner_loop_is_wrapped_when_the_outer_loop_resets_the_string():
 def test_bad_input_yields_nothing():
     assert run(StringConcatInLoop, "s = ''\nfor x in y:\n    s += (\n") == []
     assert run(StringConcatInLoop, "") == []
+
+
+def test_fixed_code_returns_the_same_strings():
+    src = (
+        "def render(rows, sep):\n"
+        "    out = '<'\n"
+        "    for row in rows:\n"
+        "        for cell in row:\n"
+        "            out += str(cell) + sep\n"
+        "            out = f'{out}|'\n"
+        "        out = out + (';' if row else '-')\n"
+        "    return out\n"
+    )
+    after = fixed(StringConcatInLoop, src)
+    assert "out_parts.append" in after
+    rows = [[1, 2], [], ["x"]]
+    before_ns: dict = {}
+    after_ns: dict = {}
+    exec(compile(src, "before", "exec"), before_ns)
+    exec(compile(after, "after", "exec"), after_ns)
+    assert after_ns["render"](rows, ",") == before_ns["render"](rows, ",") == "<1,|2,|;-x,|;"
+    assert after_ns["render"]([], ",") == before_ns["render"]([], ",") == "<"
