@@ -163,7 +163,6 @@ export class AurelisClient implements vscode.Disposable {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.log,
       initializationOptions: serverSettings(vscode.workspace.getConfiguration(SECTION)),
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.py,pyproject.toml,.gitignore,.aurelisignore}") },
       middleware: {
         workspace: {
           configuration: (params) =>
