@@ -63,10 +63,14 @@ end
 
 -- The LSP diagnostics of this server on lines line1..line2 (0-based).
 local function diagnostics_on(t, first, last)
-  local ns = vim.lsp.diagnostic.get_namespace(t.client.id, false)
+  -- Pushed (publishDiagnostics) or pulled (textDocument/diagnostic) ones live in different namespaces.
+  local ours = {
+    [vim.lsp.diagnostic.get_namespace(t.client.id, false)] = true,
+    [vim.lsp.diagnostic.get_namespace(t.client.id, true)] = true,
+  }
   local out = {}
-  for _, d in ipairs(vim.diagnostic.get(t.bufnr, { namespace = ns })) do
-    if d.lnum >= first and d.lnum <= last and d.user_data and d.user_data.lsp then
+  for _, d in ipairs(vim.diagnostic.get(t.bufnr)) do
+    if ours[d.namespace] and d.lnum >= first and d.lnum <= last and d.user_data and d.user_data.lsp then
       table.insert(out, d.user_data.lsp)
     end
   end

@@ -54,12 +54,17 @@ function M.float(markdown, title)
     table.insert(lines, 1, "# " .. title)
     table.insert(lines, 2, "")
   end
-  return vim.lsp.util.open_floating_preview(lines, "markdown", {
+  -- A new answer replaces the previous one (a shared focus_id would focus the old float instead).
+  if M.float_win and vim.api.nvim_win_is_valid(M.float_win) then
+    vim.api.nvim_win_close(M.float_win, true)
+  end
+  local buf, win = vim.lsp.util.open_floating_preview(lines, "markdown", {
     border = opts.border,
     max_width = opts.max_width,
     max_height = opts.max_height,
-    focus_id = "aurelis",
   })
+  M.float_win = win
+  return buf, win
 end
 
 local function describe(r)
