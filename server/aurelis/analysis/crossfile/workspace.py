@@ -61,6 +61,7 @@ class CrossFileWorkspace:
         self.tokens = TokenCache()
         self.units_available = False  # False until the index has given us its functions
         self._twins: dict[str, list[tuple[Unit, list[Twin]]]] = {}
+        self._neighbours: dict[tuple[str, int, int], list[str]] = {}  # (unit key, text hash, k) -> keys
 
     # -- inputs ----------------------------------------------------------------
     def update(self, path: str, source: bytes) -> bool:
@@ -76,11 +77,29 @@ class CrossFileWorkspace:
         self.sources.pop(path, None)
         self.references.remove(path)
 
-    def set_units(self, units: list[Unit], neighbours: Callable[[Unit, int], Iterable[str]]) -> set[str]:
-        """Recompute the duplicates from the index's functions; returns the paths whose twins changed."""
+    def set_units(self, units: list[Unit], neighbours: Callable[[Unit, int], Iterable[str]],
+                  fresh: bool = True) -> set[str]:
+        """Recompute the duplicates from the index's functions; returns the paths whose twins changed.
+
+        ``fresh``: ask the index for every unit's neighbours (after a build). Otherwise a
+        unit whose text is unchanged keeps the neighbours it had: only edited functions
+        cost a query, and a new pair is still found from the edited side.
+        """
         before = {p: _signature(v) for p, v in self._twins.items()}
-        twins = find_duplicates(units, neighbours, duplicate_options(self.settings), self.tokens)
+        if fresh:
+            self._neighbours.clear()
+
+        def cached(unit: Unit, k: int) -> list[str]:
+            key = (unit.key, hash(unit.text), k)
+            hit = self._neighbours.get(key)
+            if hit is None:
+                hit = self._neighbours[key] = list(neighbours(unit, k))
+            return hit
+
+        twins = find_duplicates(units, cached, duplicate_options(self.settings), self.tokens)
         self.tokens.retain(units)
+        live = {(u.key, hash(u.text)) for u in units}
+        self._neighbours = {k: v for k, v in self._neighbours.items() if k[:2] in live}
         by_path: dict[str, list[tuple[Unit, list[Twin]]]] = {}
         by_key = {u.key: u for u in units}
         for key, ts in twins.items():
@@ -110,7 +129,7 @@ class CrossFileWorkspace:
         from aurelis.config.analysis import AnalysisSettings
 
         settings = self.settings or AnalysisSettings()
-        if not getattr(settings, "cross_file", True):
+        if not getattr(settings, "cross_file", True) or not getattr(settings, "enabled", True):
             return []
         return rules_for(settings, PurePosixPath(path), PurePosixPath(self.root.as_posix()), cross_file=True)
 

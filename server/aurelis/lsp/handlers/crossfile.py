@@ -61,6 +61,7 @@ class CrossFileService:
         self._texts: dict[str, bytes | None] = {}  # path -> new text (None: read it from disk)
         self._reload = False
         self._index_dirty = False
+        self._index_fresh = False  # a build finished: every function's neighbours are asked again
         self._last_input = 0.0
         self._stop = False
         self._busy = False
@@ -73,7 +74,7 @@ class CrossFileService:
         indexes = getattr(self.server.engine, "indexes", None)
         if indexes is not None and not self._hooked:
             self._hooked = True
-            indexes.on_ready(lambda _idx: self._request(index=True))
+            indexes.on_ready(lambda _idx: self._request(index=True, fresh=True))
             indexes.on_file_reindexed(lambda _idx, _rel: self._request(index=True))
         if self._thread is None:
             self._thread = threading.Thread(target=self._main, name="aurelis-crossfile", daemon=True)
@@ -103,11 +104,12 @@ class CrossFileService:
             self._stop = True
             self._cond.notify_all()
 
-    def _request(self, reload: bool = False, index: bool = False, texts: dict[str, bytes | None] | None = None
-                 ) -> None:
+    def _request(self, reload: bool = False, index: bool = False, texts: dict[str, bytes | None] | None = None,
+                 fresh: bool = False) -> None:
         with self._cond:
             self._reload |= reload
             self._index_dirty |= index
+            self._index_fresh |= fresh
             if texts:
                 self._texts.update(texts)
             self._last_input = time.monotonic()
@@ -133,11 +135,11 @@ class CrossFileService:
                     if left <= 0:
                         break
                     self._cond.wait(left)
-                reload, texts, index = self._reload, self._texts, self._index_dirty
-                self._reload, self._texts, self._index_dirty = False, {}, False
+                reload, texts, index, fresh = self._reload, self._texts, self._index_dirty, self._index_fresh
+                self._reload, self._texts, self._index_dirty, self._index_fresh = False, {}, False, False
                 self._busy = True
             try:
-                self._pass(reload, texts, index)
+                self._pass(reload, texts, index, fresh or reload)
             except Exception:
                 log.exception("cross-file analysis failed")
             finally:
@@ -145,7 +147,7 @@ class CrossFileService:
                     self._busy = False
                 self.passes += 1
 
-    def _pass(self, reload: bool, texts: dict[str, bytes | None], index: bool) -> None:
+    def _pass(self, reload: bool, texts: dict[str, bytes | None], index: bool, fresh: bool) -> None:
         engine = self.server.engine
         if reload:
             self._reload_folders()
@@ -157,7 +159,7 @@ class CrossFileService:
                     touched = True
                     self._apply(state.ws, path, text)
             if reload or index or touched:
-                self._duplicates(state)
+                self._duplicates(state, fresh)
             self._publish_changed(state, engine.encoding)
 
     def _reload_folders(self) -> None:
@@ -172,23 +174,39 @@ class CrossFileService:
         for uri, folder in current.items():
             settings = engine.folder_settings(folder)
             ws = CrossFileWorkspace(folder.path, settings)
-            s = settings.index
-            options = ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
-            for path in walk(folder.path, options).files:
-                if path.suffix in _PY:
-                    data, _reason = read_source(path, options)
-                    if data is not None:
-                        ws.update(_under_root(folder.path, path), data)
-                time.sleep(0)  # let the event loop's threads in between files
-            for doc in engine.documents:  # open buffers win over the disk
-                p = to_path(doc.uri)
-                if p is not None and p.suffix in _PY and p.as_posix().startswith(folder.path.as_posix() + "/"):
-                    ws.update(p.as_posix(), doc.source)
             old = self.folders.get(uri)
             state = _FolderState(folder, ws, settings.analysis.model_dump_json())
             if old is not None:
                 state.published = old.published
             self.folders[uri] = state
+            if not ws.rules_for(folder.path.as_posix() + "/x.py"):
+                continue  # analysis or the cross-file rules are off: read nothing (old findings get cleared)
+            s = settings.index
+            options = ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
+            for path in walk(folder.path, options).files:
+                if path.suffix in _PY:
+                    self._pause_while_editing()
+                    data, _reason = read_source(path, options)
+                    if data is not None:
+                        ws.update(_under_root(folder.path, path), data)
+            for doc in engine.documents:  # open buffers win over the disk
+                p = to_path(doc.uri)
+                if p is not None and p.suffix in _PY and p.as_posix().startswith(folder.path.as_posix() + "/"):
+                    ws.update(p.as_posix(), doc.source)
+
+    def _pause_while_editing(self) -> None:
+        """Give way to the per-file diagnostics: while edits keep arriving, wait for a pause.
+
+        Both run Python on the same interpreter lock, so a pass running during an edit
+        would slow the per-file rules down; results that are late by a keystroke are fine.
+        """
+        deadline = time.monotonic() + MAX_WAIT
+        while not self._stop and time.monotonic() < deadline:
+            with self._cond:
+                quiet = self._last_input + QUIET - time.monotonic()
+            if quiet <= 0:
+                return
+            time.sleep(min(quiet, 0.05))
 
     def _apply(self, ws: CrossFileWorkspace, path: str, text: bytes | None) -> None:
         from aurelis.index.scan import ScanOptions, read_source
@@ -206,7 +224,7 @@ class CrossFileService:
         else:
             ws.update(path, text)
 
-    def _duplicates(self, state: _FolderState) -> None:
+    def _duplicates(self, state: _FolderState, fresh: bool) -> None:
         engine = self.server.engine
         settings = engine.folder_settings(state.folder)
         indexes = getattr(engine, "indexes", None)
@@ -218,7 +236,7 @@ class CrossFileService:
         if idx.state != "ready":
             return  # keep the last twins until the index is whole again (on_ready wakes us)
         units, neighbours = units_from_index(idx, state.folder.path, state.ws.sources.get)
-        state.ws.set_units(units, neighbours)
+        state.ws.set_units(units, neighbours, fresh=fresh or not state.ws.units_available)
 
     # -- publishing -------------------------------------------------------------------
     def _publish_changed(self, state: _FolderState, encoding: Any) -> None:
@@ -240,7 +258,7 @@ class CrossFileService:
                 continue
             state.published[path] = sig
             self._send(from_path(path), diagnostics, source)
-            time.sleep(0)
+            self._pause_while_editing()
 
     def _diagnostic(self, ws: CrossFileWorkspace, doc: Any, report: Any, finding: Any, encoding: Any
                     ) -> types.Diagnostic:
