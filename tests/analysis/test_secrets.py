@@ -85,3 +85,25 @@ def test_matches_are_sorted_and_disjoint():
     found = find_secrets(text)
     assert [s.kind for s in found] == ["openai-key", "assignment", "github-token"]
     assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+
+
+def test_fast_assignment_scan_finds_exactly_what_the_full_regex_finds():
+    """`find_secrets` only tries the assignment regex at word starts holding a secret keyword;
+    on real code and on tricky text that must give the same matches as a scan of every position."""
+    import json
+    from pathlib import Path
+
+    from aurelis.analysis import secrets
+
+    stdlib = Path(json.__file__).parent.parent
+    texts = [(stdlib / name).read_text(encoding="utf-8") for name in
+             ("email/_header_value_parser.py", "http/cookiejar.py", "smtplib.py", "netrc.py")]
+    texts += [
+        'x="password"  password = "a1" \'token\': "b2", éapi_key="c3" my_TOKEN_2: str = \'d4\'',
+        'passwordtoken="e5"; (secret="f6") api_key = """g7""" "token" : """h8"""',
+        "TOKEN=\"\"\nTOKEN = 'x' 'y'\npwd = 'hunter2' # pwd='z9'\n",
+    ]
+    for text in texts:
+        expected = [(m.start(), m.end()) for m in secrets._ASSIGNMENT.finditer(text)]
+        assert [(m.start(), m.end()) for m in secrets._assignments(text)] == expected
+        assert expected or text is not texts[0]
