@@ -31,6 +31,17 @@ def test_search_fills_quickfix_with_the_definition(session):
     assert r["qf_window_open"] is True
 
 
+def test_search_picker_jumps_to_the_hit(session):
+    outcome, ws = session
+    assert outcome.returncode == 0, outcome.explain()
+    r = outcome.result
+    target = ws / "pkg" / "settings_file.py"
+    assert r["picker"]["prompt"] == f"Aurelis search: {QUERY}"
+    assert r["picker"]["count"] == len(r["items"])
+    assert r["picker"]["first"].startswith(f"pkg/settings_file.py:{line_of(target, 'def load_settings_from_json_file')}")
+    assert r["picked"] == {"file": str(target), "lnum": line_of(target, "def load_settings_from_json_file")}
+
+
 def test_index_progress_reaches_the_editor(session):
     outcome, _ = session
     assert outcome.returncode == 0, outcome.explain()
@@ -38,6 +49,10 @@ def test_index_progress_reaches_the_editor(session):
     kinds = [e["kind"] for e in events]
     assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("end") == 2
     assert any(e.get("percentage") == 100 for e in events)
+    # ...and the user sees it (progress = true): begin and end through vim.notify.
+    messages = [n["msg"] for n in outcome.result["notifications"]]
+    assert any(m.startswith("Aurelis: indexing: ") and m.endswith("%)") for m in messages), messages
+    assert f"Aurelis: indexing: {outcome.result['first_end']}" in messages
 
 
 def test_status_float_and_reindex(session):

@@ -7,7 +7,7 @@ return function(T)
       return e.kind == "end" and (e.title or ""):find("indexing", 1, true) ~= nil
     end, progress.history)
   end
-  T.setup({ settings = { index = { enabled = true } } })
+  T.setup({ progress = true, settings = { index = { enabled = true } } })
   T.open("pkg/shapes.py")
   T.wait(function()
     return #ends() == 1
@@ -26,6 +26,20 @@ return function(T)
   T.out.qf_window_open = vim.fn.getqflist({ winid = 1 }).winid ~= 0
 
   vim.cmd("wincmd p") -- back to the Python buffer from the quickfix window
+
+  -- With a bang the hits go to vim.ui.select; choosing one jumps there.
+  local offered
+  vim.ui.select = function(items, opts, on_choice)
+    offered = { prompt = opts.prompt, first = opts.format_item(items[1]), count = #items }
+    on_choice(items[1], 1)
+  end
+  vim.cmd("AurelisSearch! " .. vim.env.AURELIS_QUERY)
+  T.wait(function()
+    return offered ~= nil
+  end, "the search picker")
+  T.out.picker = offered
+  T.out.picked = { file = vim.api.nvim_buf_get_name(0), lnum = vim.api.nvim_win_get_cursor(0)[1] }
+  vim.cmd("buffer pkg/shapes.py")
   vim.cmd("AurelisStatus")
   T.wait(function()
     for _, f in ipairs(T.floats()) do
