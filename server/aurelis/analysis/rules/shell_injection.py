@@ -30,9 +30,15 @@ def _literal(node: ast.AST) -> bool:
 
 
 def _const_str(node: ast.AST) -> bool:
-    if is_str_literal(node):
-        return True
-    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _const_str(node.left) and _const_str(node.right)
+    """A string literal or a concatenation of them (iterative: chains can be long)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+            stack += [n.left, n.right]
+        elif not is_str_literal(n):
+            return False
+    return True
 
 
 def _built(node: ast.AST) -> bool:

@@ -44,8 +44,14 @@ def _kind(value: ast.AST | None) -> str | None:
             return "str"
         if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Constant):
             return _kind(value.func.value) if value.func.attr in ("join", "format") else None
-    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mod)):
-        return _kind(value.left) or (_kind(value.right) if isinstance(value.op, ast.Add) else None)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        return _kind(value.left)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        for leaf in _add_leaves(value):  # iterative: long `a + b + ...` chains must not recurse
+            if not isinstance(leaf, ast.BinOp):
+                kind = _kind(leaf)
+                if kind:
+                    return kind
     return None
 
 

@@ -29,7 +29,8 @@ def _round_trip(arg: ast.AST | None, imports: ImportMap, scope: ast.AST) -> bool
     values = [n.value for n in iter_scope(scope) if isinstance(n, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == arg.id for t in n.targets)]
     stores = [n for n in iter_scope(scope) if isinstance(n, ast.Name) and n.id == arg.id and isinstance(n.ctx, ast.Store)]
-    return bool(values) and len(values) == len(stores) and all(_round_trip(v, imports, scope) for v in values)
+    return bool(values) and len(values) == len(stores) and all(
+        isinstance(v, ast.Call) and imports.qualname(v.func) in _DUMPS for v in values)
 
 
 class UnsafeDeserialization(Rule):
