@@ -70,3 +70,29 @@ def test_syntax_errors_counts_error_and_missing_nodes():
     assert edits.syntax_errors("x = 1\n", "python") == 0
     assert edits.syntax_errors("def f(:\n", "python") >= 1
     assert edits.syntax_errors("anything", None) == 0
+
+
+def _tree(text: str):
+    from aurelis.workspace.document import Document
+
+    return Document("file:///t.py", text, 1, "python").tree
+
+
+@pytest.mark.parametrize("bad", [
+    "def pop(self:\n    return self.items.pop()",  # broken signature
+    "def pop(self):\n    return self.items.pop(\n",  # unclosed call
+    "def pop(self):\n    x = = 1\n    return x",  # a broken statement in the body
+])
+def test_region_check_with_the_tree_rejects_breaking_edits(bad: str):
+    start = CLASS.index("    def pop")
+    with pytest.raises(EditRejected, match="syntax error"):
+        edits.plan_replace(CLASS, start, len(CLASS), f"```python\n{bad}\n```", "python", _tree(CLASS))
+
+
+def test_region_check_with_the_tree_accepts_a_good_edit_in_a_file_with_errors_elsewhere():
+    text = CLASS + "\ndef broken(:\n    pass\n"
+    start = CLASS.index("    def pop")
+    end = len(CLASS)
+    planned = edits.plan_replace(text, start, end, "```python\ndef pop(self):\n    return self.items.pop(0)\n```",
+                                 "python", _tree(text))
+    assert "return self.items.pop(0)" in planned.result and "def broken(:" in planned.result

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,99 +140,199 @@ def imports(doc: Document) -> str:
     )
 
 
-# -- definitions of used names (jedi) ---------------------------------------------------
-def _identifiers(node: Node) -> list[Node]:
-    out: list[Node] = []
+# -- definitions of used names ---------------------------------------------------------
+# Same-file definitions come from the tree (free); imported names are resolved by jedi at
+# their import statement, cached per (file, import, name) so the next request of the same
+# file pays nothing, and bounded by a time budget so a slow inference never stalls a command.
+_IMPORT_CACHE: dict[tuple[str, str, str], tuple[str, int, int, str] | None] = {}
+_IMPORT_CACHE_MAX = 4096
+_JEDI_BUDGET_S = 0.25
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text else ""
+
+
+def _def_name(node: Node) -> tuple[str, Node] | None:
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    if inner is None or inner.type not in ("function_definition", "class_definition"):
+        return None
+    return _text(inner.child_by_field_name("name")), inner
+
+
+def _local_definitions(doc: Document, span: tuple[int, int]) -> tuple[dict[str, Node], dict[str, Node]]:
+    """Top-level definitions of the file, and the methods of the class enclosing ``span``."""
+    top: dict[str, Node] = {}
+    methods: dict[str, Node] = {}
+    assert doc.tree is not None
+    for child in doc.tree.root_node.named_children:
+        found = _def_name(child)
+        if found is None:
+            continue
+        name, inner = found
+        top.setdefault(name, child)
+        if inner.type == "class_definition" and child.start_byte <= span[0] < child.end_byte:
+            body = inner.child_by_field_name("body")
+            for member in body.named_children if body is not None else []:
+                m = _def_name(member)
+                if m is not None:
+                    methods.setdefault(m[0], member)
+    return top, methods
+
+
+def _imported_names(doc: Document) -> dict[str, tuple[Node, Node]]:
+    """name bound by a top-level import -> (import statement, the identifier node naming it)."""
+    out: dict[str, tuple[Node, Node]] = {}
+    assert doc.tree is not None
+    for stmt in doc.tree.root_node.named_children:
+        if stmt.type not in ("import_statement", "import_from_statement"):
+            continue
+        for child in stmt.named_children:
+            if stmt.type == "import_from_statement" and child == stmt.child_by_field_name("module_name"):
+                continue
+            if child.type == "aliased_import":
+                alias = child.child_by_field_name("alias")
+                target = child.child_by_field_name("name")
+                ident = target.named_children[-1] if target is not None and target.named_children else target
+                if alias is not None and ident is not None:
+                    out[_text(alias)] = (stmt, ident)
+            elif child.type == "dotted_name" and child.named_children:
+                first = child.named_children[0] if stmt.type == "import_statement" else child.named_children[-1]
+                out[_text(first)] = (stmt, first)
+    return out
+
+
+def _uses(node: Node, span: tuple[int, int]) -> list[tuple[str, bool]]:
+    """(name, via_self) of the names the code in ``span`` uses, in order of first use."""
+    seen: set[tuple[str, bool]] = set()
+    out: list[tuple[str, bool]] = []
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.type == "identifier":
-            out.append(n)
+        if n.end_byte <= span[0] or n.start_byte >= span[1]:
+            continue  # outside the target: not walked (the enclosing class can be huge)
+        key: tuple[str, bool] | None = None
+        if n.type == "attribute":
+            obj = n.child_by_field_name("object")
+            if obj is not None and obj.type == "identifier" and _text(obj) == "self":
+                key = (_text(n.child_by_field_name("attribute")), True)
+        elif n.type == "identifier" and span[0] <= n.start_byte < span[1]:
+            key = (_text(n), False)
+        if key is not None and key[0] and key not in seen:
+            seen.add(key)
+            out.append(key)
         stack.extend(reversed(n.children))
     return out
 
 
 def definitions(doc: Document, span: tuple[int, int], root: Path | None, limit: int = _MAX_NAMES) -> list[Section]:
-    """Source of the workspace definitions the code in ``span`` refers to (not its own locals)."""
+    """Source of the definitions the code in ``span`` refers to: same-file functions, classes
+    and sibling methods, and imported workspace code (never stdlib / site-packages)."""
     if doc.tree is None or doc.language_id != "python":
         return []
-    try:
-        import jedi
-    except ImportError:
-        return []
-    node = doc.tree.root_node.descendant_for_byte_range(span[0], span[1])
+    node = doc.tree.root_node.descendant_for_byte_range(span[0], max(span[0], span[1] - 1))
     while node is not None and not (node.start_byte <= span[0] and node.end_byte >= span[1]):
         node = node.parent
     if node is None:
         return []
-    seen: set[str] = set()
-    uses: list[Node] = []
-    for ident in _identifiers(node):
-        name = ident.text.decode("utf-8", "replace") if ident.text else ""
-        if name and name not in seen and span[0] <= ident.start_byte < span[1]:
-            seen.add(name)
-            uses.append(ident)
+    top, methods = _local_definitions(doc, span)
+    imported = _imported_names(doc)
     path = _doc_path(doc)
+    rel_self = _rel(path, root) if path else doc.uri
     out: list[Section] = []
-    lines = doc.text.split("\n")
-    cache: dict[str, list[str]] = {}
-    with _JEDI_LOCK:
-        try:
-            project = jedi.Project(str(root)) if root else None
-            script = jedi.Script(doc.text, path=str(path) if path else None, project=project,
-                                 environment=jedi.InterpreterEnvironment())
-        except Exception as exc:  # jedi must never take a command down
-            log.debug("jedi unavailable: %s", exc)
-            return []
-        done: set[tuple[str, int]] = set()
-        for ident in uses:
-            if len(out) >= limit:
-                break
-            row, col_bytes = ident.start_point
-            col = len(doc.lines.line_bytes(row)[:col_bytes].decode("utf-8", "replace")) if row < len(doc.lines.starts) else col_bytes
-            try:
-                names = script.goto(row + 1, col, follow_imports=True)
-            except Exception:
-                continue
-            for d in names[:1]:
-                section = _definition_section(d, doc, path, span, root, lines, cache, done)
-                if section is not None:
-                    out.append(section)
+    resolver = _ImportResolver(doc, path, root)
+    for name, via_self in _uses(node, span):
+        if len(out) >= limit:
+            break
+        local = methods.get(name) if via_self else top.get(name)
+        if local is not None:
+            if span[0] <= local.start_byte < span[1] or local.start_byte <= span[0] < local.end_byte:
+                continue  # the target itself, or a definition enclosing it
+            line = local.start_point[0] + 1
+            out.append(Section(f"definition of {name} ({rel_self}:{line})", _snippet(_text(local).split("\n")),
+                               2, rel_self, line))
+        elif not via_self and name in imported:
+            found = resolver.resolve(name, *imported[name])
+            if found is not None:
+                module_path, start, end, kind = found
+                lines = _read_lines(module_path)
+                if lines:
+                    rel = _rel(Path(module_path), root)
+                    out.append(Section(f"definition of {name} ({rel}:{start})",
+                                       _snippet(lines[start - 1 : end]), 2, rel, start))
     return out
 
 
-def _definition_section(d, doc: Document, path: Path | None, span, root: Path | None, lines: list[str],
-                        cache: dict[str, list[str]], done: set[tuple[str, int]]) -> Section | None:
-    if d.type not in ("function", "class", "statement", "instance") or d.module_path is None:
-        return None
-    start, end = d.get_definition_start_position(), d.get_definition_end_position()
-    if start is None or end is None:
-        return None
-    same_file = path is not None and Path(d.module_path) == path
-    if same_file:
-        src = lines
-        s_byte = doc.lines.starts[start[0] - 1] if start[0] - 1 < len(doc.lines.starts) else 0
-        if span[0] <= s_byte < span[1]:
-            return None  # defined inside the target itself
-    else:
-        if root is None or not _inside(Path(d.module_path), root):
-            return None  # stdlib / site-packages: the model knows those
-        key = str(d.module_path)
-        if key not in cache:
+def _snippet(lines: list[str]) -> str:
+    if len(lines) > _MAX_DEF_LINES:
+        return "\n".join(lines[:_MAX_DEF_LINES] + ["    ..."])
+    return "\n".join(lines)
+
+
+_FILE_CACHE: dict[str, tuple[float, list[str]]] = {}
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        mtime = Path(path).stat().st_mtime
+        cached = _FILE_CACHE.get(path)
+        if cached is None or cached[0] != mtime:
+            cached = (mtime, Path(path).read_text(encoding="utf-8", errors="replace").split("\n"))
+            if len(_FILE_CACHE) > 256:
+                _FILE_CACHE.clear()
+            _FILE_CACHE[path] = cached
+        return cached[1]
+    except OSError:
+        return []
+
+
+class _ImportResolver:
+    """jedi goto at an import's name, memoised across requests, within a time budget."""
+
+    def __init__(self, doc: Document, path: Path | None, root: Path | None) -> None:
+        self.doc, self.path, self.root = doc, path, root
+        self._script = None
+        self._deadline = time.monotonic() + _JEDI_BUDGET_S
+
+    def resolve(self, name: str, stmt: Node, ident: Node) -> tuple[str, int, int, str] | None:
+        key = (str(self.path or self.doc.uri), _text(stmt), name)
+        if key in _IMPORT_CACHE:
+            return _IMPORT_CACHE[key]
+        if time.monotonic() > self._deadline:
+            return None  # out of budget: not cached, a later request may resolve it
+        found = self._goto(ident)
+        if len(_IMPORT_CACHE) >= _IMPORT_CACHE_MAX:
+            _IMPORT_CACHE.clear()
+        _IMPORT_CACHE[key] = found
+        return found
+
+    def _goto(self, ident: Node) -> tuple[str, int, int, str] | None:
+        try:
+            import jedi
+        except ImportError:
+            return None
+        with _JEDI_LOCK:
             try:
-                cache[key] = Path(key).read_text(encoding="utf-8", errors="replace").split("\n")
-            except OSError:
+                if self._script is None:
+                    project = jedi.Project(str(self.root)) if self.root else None
+                    self._script = jedi.Script(self.doc.text, path=str(self.path) if self.path else None,
+                                               project=project, environment=jedi.InterpreterEnvironment())
+                row, col_bytes = ident.start_point
+                col = len(self.doc.lines.line_bytes(row)[:col_bytes].decode("utf-8", "replace"))
+                names = self._script.goto(row + 1, col, follow_imports=True)
+            except Exception as exc:  # jedi must never take a command down
+                log.debug("jedi goto failed: %s", exc)
                 return None
-        src = cache[key]
-    ident = (str(d.module_path), start[0])
-    if ident in done:
+        for d in names[:1]:
+            if d.type not in ("function", "class", "statement", "instance") or d.module_path is None:
+                return None
+            if self.root is None or not _inside(Path(d.module_path), self.root):
+                return None  # stdlib / site-packages: the model knows those
+            start, end = d.get_definition_start_position(), d.get_definition_end_position()
+            if start is None or end is None:
+                return None
+            return str(d.module_path), start[0], end[0], d.type
         return None
-    done.add(ident)
-    snippet = src[start[0] - 1 : min(end[0], start[0] - 1 + _MAX_DEF_LINES)]
-    if end[0] - start[0] + 1 > _MAX_DEF_LINES:
-        snippet.append("    ...")
-    rel = _rel(Path(d.module_path), root)
-    return Section(f"definition of {d.name} ({rel}:{start[0]})", "\n".join(snippet), 2, rel, start[0])
 
 
 def _doc_path(doc: Document) -> Path | None:

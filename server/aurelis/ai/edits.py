@@ -194,11 +194,8 @@ def minimal(text: str, start: int, end: int, replacement: str) -> tuple[int, int
 
 
 # -- syntax safety -------------------------------------------------------------------
-def syntax_errors(text: str, language: str | None) -> int:
-    """ERROR and MISSING nodes in ``text`` parsed as ``language`` (0 when unparsable language)."""
-    if not language or not languages.supported(language):
-        return 0
-    tree = languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass"))
+def count_errors(tree) -> int:
+    """ERROR and MISSING nodes of a tree-sitter tree (only error-carrying subtrees are walked)."""
     count = 0
     stack = [tree.root_node]
     while stack:
@@ -210,9 +207,55 @@ def syntax_errors(text: str, language: str | None) -> int:
     return count
 
 
-def check(text: str, planned: PlannedEdit, language: str | None, answer: str) -> PlannedEdit:
-    before = syntax_errors(text, language)
-    after = syntax_errors(planned.result, language)
+def syntax_errors(text: str, language: str | None) -> int:
+    """ERROR and MISSING nodes in ``text`` parsed as ``language`` (0 when unparsable language)."""
+    if not language or not languages.supported(language):
+        return 0
+    return count_errors(languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass")))
+
+
+_DEFS = ("function_definition", "class_definition", "decorated_definition")
+_MAX_REGION_LINES = 400
+
+
+def _enclosing_region(text: str, planned: PlannedEdit, tree) -> tuple[int, int] | None:
+    """Character span (whole lines) of the smallest definition containing the edit, or None."""
+    data = text.encode("utf-8", "surrogatepass")
+    start_b = len(text[: planned.start].encode("utf-8", "surrogatepass"))
+    end_b = start_b + len(text[planned.start : planned.end].encode("utf-8", "surrogatepass"))
+    node = tree.root_node.descendant_for_byte_range(start_b, end_b)
+    while node is not None:
+        if node.type in _DEFS:
+            line_start = data.rfind(b"\n", 0, node.start_byte) + 1
+            if line_start <= start_b and end_b <= node.end_byte and end_b > line_start:
+                break
+        node = node.parent
+    if node is None or node.end_point[0] - node.start_point[0] > _MAX_REGION_LINES:
+        return None
+    ca = len(data[:line_start].decode("utf-8", "surrogatepass"))
+    cb = ca + len(data[line_start : node.end_byte].decode("utf-8", "surrogatepass"))
+    return ca, cb
+
+
+def _region_errors(code: str, language: str) -> int:
+    return syntax_errors(textwrap.dedent(code), language)
+
+
+def check(text: str, planned: PlannedEdit, language: str | None, answer: str, tree=None) -> PlannedEdit:
+    """Reject ``planned`` if its result has more syntax errors than ``text``. With ``tree``
+    (``text``'s tree-sitter tree) an edit inside one definition re-parses just that definition."""
+    if not language or not languages.supported(language):
+        return planned
+    region = _enclosing_region(text, planned, tree) if tree is not None else None
+    if region is not None:
+        # The edit stays inside one definition: re-parse that definition before and after
+        # (a few hundred lines at most) instead of the whole file.
+        a, b = region
+        delta = len(planned.new_text) - (planned.end - planned.start)
+        before = _region_errors(text[a:b], language)
+        after = _region_errors(planned.result[a : b + delta], language)
+    else:
+        before, after = syntax_errors(text, language), syntax_errors(planned.result, language)
     if after > before:
         raise EditRejected(
             f"Aurelis AI: the suggested change would introduce a syntax error ({after - before} new); "
@@ -228,7 +271,7 @@ def _planned(text: str, start: int, end: int, replacement: str) -> PlannedEdit:
 
 
 # -- the three shapes of edit ---------------------------------------------------------
-def plan_replace(text: str, start: int, end: int, answer: str, language: str | None) -> PlannedEdit:
+def plan_replace(text: str, start: int, end: int, answer: str, language: str | None, tree=None) -> PlannedEdit:
     """Replace the whole lines spanning ``start..end`` by the answer's code (or apply its diff)."""
     diff = extract_diff(answer)
     if diff is not None:
@@ -236,7 +279,7 @@ def plan_replace(text: str, start: int, end: int, answer: str, language: str | N
             result = apply_unified_diff(text, diff)
         except ValueError as exc:
             raise EditRejected(f"Aurelis AI: the suggested diff does not apply ({exc}).", answer) from None
-        return check(text, _planned(text, 0, len(text), result), language, answer)
+        return check(text, _planned(text, 0, len(text), result), language, answer, tree)
     code = extract_code(answer, language)
     if code is None:
         raise EditRejected("Aurelis AI: the answer contains no code block to apply.", answer)
@@ -246,10 +289,10 @@ def plan_replace(text: str, start: int, end: int, answer: str, language: str | N
     new = fit_indent(code, indent_of(first))
     if region.endswith("\n"):
         new += "\n"
-    return check(text, _planned(text, ls, le, new), language, answer)
+    return check(text, _planned(text, ls, le, new), language, answer, tree)
 
 
-def plan_insert(text: str, offset: int, answer: str, language: str | None) -> PlannedEdit:
+def plan_insert(text: str, offset: int, answer: str, language: str | None, tree=None) -> PlannedEdit:
     """Insert the answer's code as whole lines at the line containing ``offset``
     (a blank line there is replaced)."""
     code = extract_code(answer, language)
@@ -262,9 +305,9 @@ def plan_insert(text: str, offset: int, answer: str, language: str | None) -> Pl
     new = fit_indent(code, indent)
     if line.strip():  # insert above a non-blank line; a definition keeps PEP 8's blank lines
         gap = ("\n\n" if not indent else "\n") if re.match(r"\s*(def|class|async def|@)\b", new) else ""
-        return check(text, _planned(text, ls, ls, new + "\n" + gap), language, answer)
+        return check(text, _planned(text, ls, ls, new + "\n" + gap), language, answer, tree)
     end = len(text) if le == -1 else le
-    return check(text, _planned(text, ls, end, new), language, answer)
+    return check(text, _planned(text, ls, end, new), language, answer, tree)
 
 
 def plan_append(text: str, answer: str, language: str | None) -> PlannedEdit:

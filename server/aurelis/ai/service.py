@@ -140,7 +140,7 @@ class AIService:
         text = t.doc.text
         offset = ctxmod.char_offset(t.doc, t.start)
         if insert:
-            return self._plan(done, text, lambda a: edits.plan_insert(text, offset, a, t.doc.language_id))
+            return self._plan(done, text, lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree))
         return self._plan_replace(done, t, text)
 
     async def fix(self, t: Target, ai: AISettings, *, problem: str = "", on_delta: OnDelta | None = None,
@@ -192,7 +192,7 @@ class AIService:
             start, end = span
         original = text[start:end]
         return self._plan(done, text, lambda a: edits.plan_replace(text, start, end, restore(a, original),
-                                                                   t.doc.language_id))
+                                                                   t.doc.language_id, t.doc.tree))
 
     @staticmethod
     def _plan(done: Completion, text: str, make) -> EditAnswer:

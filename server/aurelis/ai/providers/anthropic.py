@@ -18,7 +18,7 @@ class AnthropicProvider(Provider):
 
     def request(self, prompt: Prompt, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
         s = self.settings
-        headers = {"Content-Type": "application/json", "anthropic-version": API_VERSION}
+        headers = {"anthropic-version": API_VERSION}
         if self._api_key:
             headers["x-api-key"] = self._api_key
         body = {

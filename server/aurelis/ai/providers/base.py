@@ -83,10 +83,13 @@ class Provider:
                 if not stream:
                     return self.parse_full(json.loads(await resp.aread()))
                 text = ""
-                async for delta in self.parse_stream(resp.aiter_lines()):
+                lines = resp.aiter_lines()
+                async for delta in self.parse_stream(lines):
                     text += delta
                     if on_delta is not None and delta:
                         on_delta(text)
+                async for _ in lines:  # read to the end so the connection is kept alive for reuse
+                    pass
                 return text
         except httpx.TimeoutException as exc:
             raise ProviderError(self.name, f"timed out after {self.settings.timeout:g}s ({type(exc).__name__})",

@@ -16,7 +16,7 @@ class OllamaProvider(Provider):
 
     def request(self, prompt: Prompt, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
         s = self.settings
-        headers = {"Content-Type": "application/json"}
+        headers: dict[str, str] = {}  # httpx sets the JSON content type
         if self._api_key:  # e.g. behind an authenticating proxy
             headers["Authorization"] = f"Bearer {self._api_key}"
         body = {

@@ -17,7 +17,7 @@ class OpenAIProvider(Provider):
 
     def request(self, prompt: Prompt, stream: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
         s = self.settings
-        headers = {"Content-Type": "application/json"}
+        headers: dict[str, str] = {}  # httpx sets the JSON content type
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
             if ".azure.com" in s.base_url:  # Azure's key header

@@ -12,6 +12,7 @@ version and the result parses.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -96,8 +97,12 @@ def failed(message: str) -> JsonRpcException:
 
 # -- shared plumbing -------------------------------------------------------------------------
 def snapshot(server: AurelisServer, uri: str) -> Document:
+    """A private copy of the open document: later didChanges edit the live tree in place,
+    so the copy gets its own tree (no reparse: ``Tree.copy`` is cheap)."""
     doc = server.engine.documents.get(uri)  # DocumentError -> InvalidParams
-    return Document(doc.uri, doc.text, doc.version, doc.language_id, doc.encoding)
+    snap = copy.copy(doc)
+    snap.tree = doc.tree.copy() if doc.tree is not None else None
+    return snap
 
 
 def byte_range(doc: Document, rng: Range | None, position: Position | None = None) -> tuple[int, int]:
