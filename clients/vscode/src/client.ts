@@ -19,7 +19,7 @@ import { RestartPolicy } from "./backoff";
 import { ProgressTracker } from "./progress";
 import { CommandRequest, missingCommands } from "./protocol";
 import { Candidate, candidates, firstWorking, notFoundMessage } from "./serverCommand";
-import { configurationAnswer, SECTION, serverSettings } from "./settings";
+import { configurationAnswer, explicitSettings, SECTION } from "./settings";
 import type { Progress } from "./views";
 
 export const DOCUMENT_SELECTOR = [
@@ -87,7 +87,15 @@ export class AurelisClient implements vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly readme: vscode.Uri,
+    /** Every `aurelis.*` setting key the extension contributes (from its package.json). */
+    private readonly settingKeys: readonly string[],
   ) {}
+
+  /** The `aurelis` settings the user set for `scope` (see explicitSettings for why not defaults). */
+  private userSettings(scope?: vscode.Uri) {
+    const config = vscode.workspace.getConfiguration(SECTION, scope);
+    return explicitSettings(this.settingKeys, (key) => config.inspect(key));
+  }
 
   onState(listener: (state: string) => void): void {
     this.stateListeners.push(listener);
@@ -162,12 +170,13 @@ export class AurelisClient implements vscode.Disposable {
     const options: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.log,
-      initializationOptions: serverSettings(vscode.workspace.getConfiguration(SECTION)),
+      initializationOptions: this.userSettings(),
       middleware: {
         workspace: {
           configuration: (params) =>
             configurationAnswer(params.items, (section, scopeUri) => {
               const scope = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
+              if (section === SECTION) return this.userSettings(scope);
               return section ? vscode.workspace.getConfiguration(undefined, scope).get(section) : {};
             }),
         },

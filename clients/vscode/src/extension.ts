@@ -13,7 +13,9 @@ let client: AurelisClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel("Aurelis", { log: true });
   const readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
-  client = new AurelisClient(log, readme);
+  const contributed = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } })
+    .contributes?.configuration?.properties;
+  client = new AurelisClient(log, readme, Object.keys(contributed ?? {}));
   const answers = new AnswerDocuments();
   const bar = vscode.window.createStatusBarItem("aurelis.status", vscode.StatusBarAlignment.Left, 10);
   bar.name = "Aurelis";

@@ -27,6 +27,36 @@ export function serverSettings(section: unknown): JsonObject {
   return copy;
 }
 
+/** What VS Code's `WorkspaceConfiguration.inspect` reports for one key (the subset we use). */
+export interface Inspection {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * Only the values the user set (folder > workspace > user), nested, without client-only keys.
+ * Defaults are left out on purpose: the server applies its own, and a default sent from here
+ * would override the folder's `[tool.aurelis]` in pyproject.toml (a lower-precedence source).
+ */
+export function explicitSettings(keys: readonly string[], inspect: (key: string) => Inspection | undefined): JsonObject {
+  const root: JsonObject = {};
+  for (const key of keys) {
+    const parts = key.split(".");
+    if (parts[0] !== SECTION || parts.length < 2 || (CLIENT_ONLY as readonly string[]).includes(parts[1])) continue;
+    const i = inspect(parts.slice(1).join("."));
+    const value = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    if (value === undefined) continue;
+    let node = root;
+    for (const part of parts.slice(1, -1)) {
+      if (!isObject(node[part])) node[part] = {};
+      node = node[part] as JsonObject;
+    }
+    node[parts[parts.length - 1]] = toJson(value);
+  }
+  return root;
+}
+
 export interface ConfigurationItem {
   section?: string;
   scopeUri?: string;

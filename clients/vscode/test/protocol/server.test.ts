@@ -27,7 +27,7 @@ import {
   testsRequest,
 } from "../../src/protocol";
 import { ProgressTracker } from "../../src/progress";
-import { configurationAnswer, defaultsFromContributions, JsonObject, SECTION, serverSettings } from "../../src/settings";
+import { configurationAnswer, defaultsFromContributions, explicitSettings, JsonObject, SECTION, serverSettings } from "../../src/settings";
 import { resultMarkdown, searchItems, statusView } from "../../src/views";
 import { manifest } from "../unit/manifest";
 import { FakeLlm, Session, startFakeLlm, startServer, tempDir, waitUntil } from "./harness";
@@ -51,8 +51,10 @@ describe("the extension against a real `aurelis serve`", () => {
   let session: Session;
   let init: InitializeResult;
   let calcUri: string;
-  /** What VS Code's getConfiguration would return: manifest defaults + the user's values (incl. client-only keys). */
-  let userSection: JsonObject;
+  let folderUri: string;
+  /** VS Code's settings layers as `inspect` reports them: user (global) and folder values, by key. */
+  let userLayer: Record<string, unknown>;
+  let folderLayer: Record<string, unknown>;
 
   before(async () => {
     workspace = tempDir("aurelis-vscode-ws-");
@@ -60,25 +62,34 @@ describe("the extension against a real `aurelis serve`", () => {
       fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
       fs.writeFileSync(path.join(workspace, rel), text);
     }
+    // the folder's own configuration, which VS Code's defaults must not override
+    fs.writeFileSync(path.join(workspace, "pyproject.toml"), "[tool.aurelis.index]\nmax_file_bytes = 40960\n");
     calcUri = pathToFileURL(path.join(workspace, "shop/calc.py")).href;
+    folderUri = pathToFileURL(workspace).href;
     llm = await startFakeLlm(REPLY);
-    userSection = defaultsFromContributions(manifest().contributes.configuration.properties);
-    userSection.server = { command: ["/somewhere/aurelis", "serve"] };
-    userSection.trace = { server: "verbose" };
-    (userSection.index as JsonObject).debounce_ms = 321;
-    (userSection.ai as JsonObject).providers = [{ name: "local", kind: "openai", base_url: llm.baseUrl, model: "test" }];
+    userLayer = {
+      "server.command": ["/somewhere/aurelis", "serve"],
+      "trace.server": "verbose",
+      "index.debounce_ms": 321,
+      "ai.providers": [{ name: "local", kind: "openai", base_url: llm.baseUrl, model: "test" }],
+    };
+    folderLayer = { "index.debounce_ms": 654 };
+    const keys = Object.keys(manifest().contributes.configuration.properties);
+    const userSettings = (scopeUri?: string) =>
+      explicitSettings(keys, (key) => ({
+        globalValue: userLayer[key],
+        workspaceFolderValue: scopeUri === folderUri ? folderLayer[key] : undefined,
+      }));
     session = startServer(
-      (params) =>
-        configurationAnswer(params.items, (section) => (section === SECTION ? userSection : undefined)),
+      (params) => configurationAnswer(params.items, (section, scopeUri) => (section === SECTION ? userSettings(scopeUri) : undefined)),
       { AURELIS_CACHE_DIR: tempDir("aurelis-vscode-cache-") },
     );
-    const folderUri = pathToFileURL(workspace).href;
     init = await session.connection.sendRequest("initialize", {
       processId: process.pid,
       clientInfo: { name: "Visual Studio Code", version: "1.91.0" },
       rootUri: folderUri,
       workspaceFolders: [{ uri: folderUri, name: "ws" }],
-      initializationOptions: serverSettings(userSection),
+      initializationOptions: userSettings(),
       capabilities: {
         general: { positionEncodings: ["utf-16"] },
         window: { workDoneProgress: true, showMessage: {} },
@@ -121,24 +132,30 @@ describe("the extension against a real `aurelis serve`", () => {
     assert.deepEqual(missingCommands(advertised(), [ServerCommand.search, ServerCommand.reindex, ServerCommand.status]), []);
   });
 
-  test("settings reach the server through initializationOptions and workspace/configuration, minus client-only keys", async () => {
+  test("settings reach the server per folder, without client-only keys and without overriding pyproject.toml", async () => {
     await waitUntil(() => session.configurationRequests.length > 0, 30_000, "workspace/configuration request");
-    const effective: JsonObject = await waitUntil(async () => {
-      const s = (await session.connection.sendRequest(ExecuteCommandRequest.type, { command: "aurelis.settings", arguments: [{}] })) as JsonObject;
-      return (s.index as JsonObject).debounce_ms === 321 ? s : null;
-    }, 30_000, "configured debounce_ms");
+    const settings = (uri?: string) =>
+      session.connection.sendRequest(ExecuteCommandRequest.type, { command: "aurelis.settings", arguments: [uri ? { uri } : {}] }) as Promise<JsonObject>;
+    const folder: JsonObject = await waitUntil(async () => {
+      const s = await settings(folderUri);
+      return (s.index as JsonObject).debounce_ms === 654 ? s : null;
+    }, 30_000, "the folder's debounce_ms");
+    assert.equal((folder.index as JsonObject).max_file_bytes, 40960, "pyproject.toml still applies");
+    assert.equal(((folder.ai as JsonObject).providers as JsonObject[])[0].base_url, llm.baseUrl, "user settings apply");
+    const global = await settings();
+    assert.equal((global.index as JsonObject).debounce_ms, 321);
+    // every other value is the server's default, which the manifest advertises
     const defaults = serverSettings(defaultsFromContributions(manifest().contributes.configuration.properties));
-    assert.equal((effective.ai as JsonObject).enabled, (defaults.ai as JsonObject).enabled);
-    assert.equal(((effective.ai as JsonObject).providers as JsonObject[])[0].base_url, llm.baseUrl);
-    assert.equal(effective.log_level, defaults.log_level);
+    assert.equal(global.log_level, defaults.log_level);
+    assert.deepEqual(global.analysis, defaults.analysis);
     // A deliberately bad value, pushed the way VS Code does on a settings change, is warned about;
     // warnings come in order, so once it is here any warning about client-only keys would be too.
-    userSection.log_level = "loud";
+    userLayer.log_level = "loud";
     await session.connection.sendNotification("workspace/didChangeConfiguration", { settings: null });
     await waitUntil(() => session.messages.some((m) => m.message.includes("log_level")), 30_000, "log_level warning");
     const all = session.messages.map((m) => m.message).join("\n");
     assert.doesNotMatch(all, /'(server|trace)[.']/, all);
-    userSection.log_level = "info";
+    delete userLayer.log_level;
   });
 
   test("aurelis.status and aurelis.reindex answer, and the status bar renders the answer", async () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { configurationAnswer, defaultsFromContributions, serverSettings } from "../../src/settings";
+import { configurationAnswer, defaultsFromContributions, explicitSettings, serverSettings } from "../../src/settings";
 import { manifest } from "./manifest";
 
 test("serverSettings drops the client-only keys and methods, keeps the rest", () => {
@@ -50,4 +50,23 @@ test("the manifest's defaults, minus client-only keys, are what the server gets 
   assert.equal(Object.hasOwn(defaults, "trace"), false);
   assert.equal(defaults.log_level, "info");
   assert.equal((defaults.index as Record<string, unknown>).enabled, true);
+});
+
+test("explicitSettings sends only what the user set, most specific scope first, nested", () => {
+  const layers: Record<string, { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown }> = {
+    "index.enabled": { globalValue: false },
+    "index.exclude": { globalValue: ["a"], workspaceValue: ["b"], workspaceFolderValue: ["c"] },
+    "log_level": { workspaceValue: "debug" },
+    "server.command": { globalValue: ["x"] },
+    "trace.server": { globalValue: "verbose" },
+  };
+  const keys = ["aurelis.index.enabled", "aurelis.index.exclude", "aurelis.index.model", "aurelis.log_level", "aurelis.server.command", "aurelis.trace.server"];
+  const asked: string[] = [];
+  const out = explicitSettings(keys, (key) => {
+    asked.push(key);
+    return layers[key];
+  });
+  assert.deepEqual(out, { index: { enabled: false, exclude: ["c"] }, log_level: "debug" });
+  assert.deepEqual(asked, ["index.enabled", "index.exclude", "index.model", "log_level"], "client-only keys are not even read");
+  assert.deepEqual(explicitSettings(keys, () => undefined), {}, "nothing set: nothing sent, so pyproject.toml and server defaults apply");
 });
