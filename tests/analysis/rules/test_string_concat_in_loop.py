@@ -125,6 +125,13 @@ def test_fix_wraps_the_outermost_safe_loop_and_handles_fstrings():
     )
 
 
+def test_fix_follows_the_quote_style_of_the_initial_literal():
+    src = 'out = ""\nfor x in xs:\n    out += x\n'
+    assert fixed(StringConcatInLoop, src) == (
+        'out = ""\nout_parts = [out]\nfor x in xs:\n    out_parts.append(x)\nout = "".join(out_parts)\n'
+    )
+
+
 def test_fix_joins_bytes_with_bytes_and_avoids_name_clashes():
     src = "data = b''\ndata_parts = None\nfor chunk in chunks:\n    data += bytes(chunk)\n"
     assert fixed(StringConcatInLoop, src) == (

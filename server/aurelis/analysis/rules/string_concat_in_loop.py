@@ -126,6 +126,7 @@ class StringConcatInLoop(Rule):
                 is_str = arg not in (a.vararg, a.kwarg) and isinstance(ann, ast.Name) and ann.id in ("str", "bytes")
                 kinds.setdefault(arg.arg, set()).add(ann.id if is_str else None)  # type: ignore[union-attr]
         concats: dict[str, list[_Concat]] = {}
+        quotes: dict[str, bytes] = {}
         growing: set[int] = set()  # every concatenation statement, in a loop or not
         for node in nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -140,13 +141,16 @@ class StringConcatInLoop(Rule):
                     node in getattr(stmt, "targets", ()) or node is getattr(stmt, "target", None)
                 ) and stmt.value is not None:
                     kinds.setdefault(node.id, set()).add(_kind(stmt.value))
+                    if isinstance(stmt.value, ast.Constant):  # the join literal follows its quote style
+                        quotes.setdefault(node.id, ctx.source[node_range(ctx, stmt.value)[0]:][:3])
                 else:
                     kinds.setdefault(node.id, set()).add(None)
         for name, items in concats.items():
             k = kinds.get(name, set())
             if name in declared or len(k) != 1 or None in k:
                 continue  # not certainly a str (or bytes) all along
-            joiner = "b''" if k == {"bytes"} else "''"
+            quote = '"' if b'"' in quotes.get(name, b"")[:2] else "'"
+            joiner = ("b" if k == {"bytes"} else "") + quote * 2
             by_stmt = {id(c.stmt): c for c in items}
             groups: dict[int, list[_Concat]] = {}
             loops: dict[int, ast.AST] = {}
