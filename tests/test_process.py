@@ -104,7 +104,7 @@ def test_server_start_imports_nothing_heavy():
         "import sys\n"
         "from aurelis.lsp.server import create_server\n"
         "create_server()\n"
-        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'hnswlib', 'jedi', 'httpx') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'jedi') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
