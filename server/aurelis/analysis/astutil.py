@@ -133,20 +133,8 @@ def iter_scope(node: ast.AST) -> Iterator[ast.AST]:
         stack.extend(reversed(list(ast.iter_child_nodes(child))))
 
 
-def scopes(tree: ast.Module) -> Iterator[ast.AST]:
-    """The module and every function (sync or async) in it, nested ones included."""
-    yield tree
-    for node in ast.walk(tree):
-        if isinstance(node, FUNCTIONS):
-            yield node
 
 
-def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    out: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            out[child] = node
-    return out
 
 
 class ImportMap:
@@ -183,17 +171,6 @@ class ImportMap:
         return ".".join([self.names[expr.id], *reversed(attrs)])
 
 
-def module_bindings(tree: ast.Module) -> set[str]:
-    """Names the module binds itself (defs, classes, assignments, imports)."""
-    out: set[str] = set()
-    for node in iter_scope(tree):
-        if isinstance(node, FUNCTIONS + (ast.ClassDef,)):
-            out.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            out.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            out.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return out
 
 
 def is_str_literal(node: ast.AST | None) -> bool:
