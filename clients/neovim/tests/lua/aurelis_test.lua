@@ -66,12 +66,14 @@ end
 
 --- Open a workspace file and wait until the Aurelis client is attached to it.
 function T.open(path)
+  local t0 = vim.uv.hrtime()
   vim.cmd.edit(vim.fn.fnameescape(path))
   local bufnr = vim.api.nvim_get_current_buf()
   T.wait(function()
     local c = T.client(bufnr)
     return c and c.initialized
   end, "the aurelis client to attach to " .. path)
+  T.out.attach_ms = (vim.uv.hrtime() - t0) / 1e6
   return bufnr, T.client(bufnr)
 end
 
@@ -111,10 +113,12 @@ end
 
 local function finish(ok, err)
   -- Stop the server cleanly so no process outlives the test.
+  local t0 = vim.uv.hrtime()
   vim.lsp.stop_client(vim.lsp.get_clients())
-  vim.wait(10000, function()
+  T.out.stopped = vim.wait(10000, function()
     return #vim.lsp.get_clients() == 0
   end, 20)
+  T.out.stop_ms = (vim.uv.hrtime() - t0) / 1e6
   T.out.ok = ok
   T.out.error = err
   T.out.nvim_version = tostring(vim.version())
