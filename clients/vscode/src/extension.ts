@@ -1,5 +1,6 @@
 // Entry point: wires the client, the commands and the status bar together.
 
+import * as fs from "node:fs";
 import * as vscode from "vscode";
 import { AurelisClient } from "./client";
 import { ANSWER_SCHEME, AnswerDocuments, registerCommands } from "./commands";
@@ -12,7 +13,10 @@ let client: AurelisClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel("Aurelis", { log: true });
-  const readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
+  // vsce stores the README as readme.md; a development checkout has README.md
+  const readme = ["readme.md", "README.md"]
+    .map((name) => vscode.Uri.joinPath(context.extensionUri, name))
+    .find((uri) => fs.existsSync(uri.fsPath)) ?? vscode.Uri.joinPath(context.extensionUri, "README.md");
   const contributed = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } })
     .contributes?.configuration?.properties;
   client = new AurelisClient(log, readme, Object.keys(contributed ?? {}));
@@ -71,7 +75,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => timer && clearTimeout(timer) },
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SECTION) && render()),
   );
-  await client.start();
+  try {
+    await client.start();
+  } catch (err) {
+    // the commands stay registered: Restart Server can try again once the problem is fixed
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`starting the server failed: ${message}`);
+    void vscode.window.showErrorMessage(`Aurelis: the language server did not start: ${message}`);
+  }
   refreshStatus();
 }
 
