@@ -8,8 +8,9 @@ copy of the interpreter's `asyncio` package; each call is `fix` on a different
 function of `base_events.py` (~2,000 lines), the response cache is off.
 
 Part 1, in process (the AIService the server and the CLI use), per call:
-  context  = target + imports + jedi definitions + index hybrid search (the real
-             all-MiniLM-L6-v2 model and hnswlib index over the package) + packing + redaction
+  context  = target + imports + definitions (tree + memoised jedi) + index hybrid search
+             (HNSW neighbours of the target's own vector from the real all-MiniLM-L6-v2
+             index over the package, fused with BM25) + packing + redaction
   edit     = code extraction, re-indent, minimal edit, tree-sitter re-parse of the result
   added    = the whole `fix` call minus the HTTP round trip to the provider
 Part 2, through a real `aurelis serve` over stdio: executeCommand `aurelis.fix`
@@ -35,6 +36,8 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# embeddings cache reused between runs; nothing written to the user's cache dir
+os.environ.setdefault("AURELIS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "aurelis-ai-bench-cache"))
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))

@@ -67,7 +67,7 @@ def test_selection_is_widened_to_whole_lines(ws: Path):
 def test_secrets_are_redacted_everywhere(ws: Path):
     doc = doc_of(ws)
     ctx = context.build(doc, 0, len(doc.source), budget=2000, root=ws,
-                        retriever=lambda q, k: [Related("other.py", 1, 2, 'token = "tok-abcdef123"', 1.0)])
+                        retriever=lambda q, k, anchor=None: [Related("other.py", 1, 2, 'token = "tok-abcdef123"', 1.0)])
     rendered = ctx.target + ctx.render()
     assert "django-insecure-0123456789" not in rendered and "tok-abcdef123" not in rendered
     assert 'SECRET_KEY = "<redacted:assignment>"' in ctx.target
@@ -77,9 +77,11 @@ def test_index_hits_exclude_the_target_and_respect_the_budget(ws: Path):
     doc = doc_of(ws)
     pos = at(MAIN, "y = helper")
     queries: list[str] = []
+    anchors: list = []
 
-    def retrieve(query: str, k: int) -> list[Related]:
+    def retrieve(query: str, k: int, anchor=None) -> list[Related]:
         queries.append(query)
+        anchors.append(anchor)
         return [Related("main.py", 11, 13, "def compute(x): ...", 0.9),  # the target itself
                 Related("util.py", 1, 3, "def related_one():\n    pass", 0.8),
                 Related("big.py", 1, 400, "x = 1\n" * 2000, 0.7)]
@@ -91,6 +93,7 @@ def test_index_hits_exclude_the_target_and_respect_the_budget(ws: Path):
     assert not any(t.startswith("related: big.py") for t in titles) and ctx.dropped >= 1
     assert ctx.tokens <= 400
     assert "def compute(x):" in queries[0]
+    assert anchors == [("main.py", 11, 13)]  # where the target is, so the index can use its own vector
     # most relevant first: imports, then definitions, then index hits
     order = [s.priority for s in ctx.sections]
     assert order == sorted(order)

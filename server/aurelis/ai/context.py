@@ -55,7 +55,9 @@ class Related:
     score: float = 0.0
 
 
-Retriever = Callable[[str, int], list[Related]]
+Anchor = tuple[str, int, int]  # (workspace-relative path, first line, last line), 1-based
+# (query, k, anchor) -> the k best related chunks; the anchor locates the target in the index.
+Retriever = Callable[..., list[Related]]
 
 
 @dataclass(frozen=True)
@@ -415,15 +417,23 @@ def build(
         candidates.append(Section("workspace (README, pyproject)", text, 1))
     if retriever is not None and related_k > 0:
         try:
-            hits = retriever(query or ctx.target, related_k + 3)
+            own_rel = _rel(_doc_path(doc), root) if _doc_path(doc) else None
+            anchor = None
+            if with_target and own_rel is not None:
+                anchor = (own_rel, ctx.target_line, ctx.target_line + ctx.target.count("\n"))
+            hits = retriever(query or ctx.target, related_k + 3, anchor=anchor)
         except Exception as exc:  # an index problem degrades the answer, never fails it
             log.warning("index search for AI context failed: %s", exc)
             hits = []
         own = _rel(_doc_path(doc), root) if _doc_path(doc) else None
         first, last = ctx.target_line, ctx.target_line + ctx.target.count("\n")
-        for hit in hits[: related_k + 3]:
+        added = 0
+        for hit in hits:
+            if added >= related_k:
+                break
             if with_target and own is not None and hit.path == own and hit.start_line <= last and hit.end_line >= first:
-                continue  # the target itself
+                continue  # the target itself (fetched a few extra hits to make up for it)
+            added += 1
             candidates.append(Section(f"related: {hit.path}:{hit.start_line}-{hit.end_line}", hit.text, 3,
                                       hit.path, hit.start_line))
     _pack(ctx, candidates, budget)

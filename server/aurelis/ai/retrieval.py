@@ -1,31 +1,60 @@
-"""Related code for the AI context: the workspace index's hybrid search (issue 3's
+"""Related code for the AI context from the workspace index (issue 3's
 ``engine.indexes``), when the folder has an enabled, built index; otherwise no
-retrieval and the AI features still work."""
+retrieval and the AI features still work.
+
+Hybrid, and cheap on the request path: the dense side starts from the target's
+own chunk vector already in the index (an HNSW lookup, no model inference); only
+when the target is not indexed is the query embedded, and only if the model is
+already loaded (a multi-second model load must not delay an answer). The lexical
+side is BM25 over the index. Both rankings are fused by reciprocal rank.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from aurelis.ai.context import Related, Retriever
+from aurelis.ai.context import Anchor, Related, Retriever
 
 log = logging.getLogger(__name__)
 
 
-def from_hits(hits: Any) -> list[Related]:
-    """Index ``SearchHit``s (0-based lines, folder-relative paths) as context chunks."""
-    return [Related(h.path, h.start_line + 1, h.end_line + 1, h.text, float(h.score)) for h in hits or []]
+def _anchor_chunk(index: Any, anchor: Anchor | None):
+    """The indexed chunk that best covers the anchor's lines (1-based), if any."""
+    if anchor is None:
+        return None
+    path, first, last = anchor
+    best, best_overlap = None, 0
+    for c in index.chunks_of(path):
+        overlap = min(last, c.end_line + 1) - max(first, c.start_line + 1) + 1
+        if overlap > best_overlap:
+            best, best_overlap = c, overlap
+    return best
 
 
 def index_retriever(index: Any) -> Retriever:
-    """Search ``index`` (a ``WorkspaceIndex``). Until its embedding model is loaded the
-    search is lexical: a multi-second model load must not delay an AI answer."""
+    """Hybrid search of ``index`` (a ``WorkspaceIndex``) for the AI context."""
+    from aurelis.index.fusion import rrf
 
-    def retrieve(query: str, k: int) -> list[Related]:
-        embedder = getattr(index, "embedder", None)
-        mode = "hybrid" if embedder is None or getattr(embedder, "loaded", True) else "lexical"
+    def retrieve(query: str, k: int, anchor: Anchor | None = None) -> list[Related]:
+        pool = max(20, 3 * k)
         try:
-            return from_hits(index.search(query, k, mode))
+            dense: list[str] = []
+            own = _anchor_chunk(index, anchor)
+            if own is not None:
+                dense = [c.id for c, _ in index.neighbours(own.id, pool)]
+            elif getattr(getattr(index, "embedder", None), "loaded", False):
+                dense = [h.chunk_id for h in index.search(query, pool, "dense")]
+            lexical = [h.chunk_id for h in index.search(query, pool, "lexical")]
+            out: list[Related] = []
+            for cid, score in rrf(dense, lexical):
+                c = index.chunk(cid)
+                if c is None or (own is not None and c.id == own.id):
+                    continue
+                out.append(Related(c.path, c.start_line + 1, c.end_line + 1, c.text, score))
+                if len(out) >= k:
+                    break
+            return out
         except Exception as exc:  # a broken index degrades the context, never the command
             log.warning("index search for the AI context failed: %s", exc)
             return []
@@ -45,6 +74,6 @@ def retriever_for(engine: Any, uri: str | None) -> Retriever | None:
     except Exception as exc:
         log.warning("no index for %s: %s", uri, exc)
         return None
-    if index is None or not index.chunks():  # not built yet: searching would only load the model
+    if index is None or not index.chunks():  # not built yet: nothing to relate to
         return None
     return index_retriever(index)
