@@ -71,9 +71,11 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         _identifiers_from_tree_sitter(source, facts)
         return facts
     line_starts = _line_starts(source)
-    docstrings = _docstring_ids(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):  # breadth-first: a body's owner comes before its docstring
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            _note_docstring(node, docstrings)
+        elif isinstance(node, ast.Name):
             if not isinstance(node.ctx, ast.Store):
                 facts.add_ref(node.id, node.lineno)
         elif isinstance(node, ast.Attribute):
@@ -171,14 +173,10 @@ def _all_names(stmt: ast.stmt) -> set[str]:
     return {n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 
 
-def _docstring_ids(tree: ast.Module) -> set[int]:
-    out: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                out.add(id(first.value))
-    return out
+def _note_docstring(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, out: set[int]) -> None:
+    first = node.body[0] if node.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        out.add(id(first.value))
 
 
 def _line_starts(source: bytes) -> list[int]:

@@ -9,6 +9,8 @@ edit) and is left out until the file is re-indexed.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
         else:
             groups.append([c])
     units: list[Unit] = []
+    line_starts: dict[str, list[int]] = {}
     owner: dict[str, str] = {}  # chunk id -> unit key (windows map to their function)
     for group in groups:
         first, last = group[0], group[-1]
@@ -47,7 +50,9 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
             continue  # this function was edited since it was indexed: wait for the re-index
         text = source[start:end].decode("utf-8", "replace")
         ns, ne = name_range(source, start, end, first.short_name)
-        (sl, sc), (el, ec) = _point(source, start), _point(source, end)
+        if path not in line_starts:
+            line_starts[path] = [0, *(m.end() for m in re.finditer(rb"\n", source))]
+        (sl, sc), (el, ec) = _point(line_starts[path], start), _point(line_starts[path], end)
         units.append(Unit(first.id, path, first.name, start, end, sl, sc, el, ec, text, first.language, ns, ne,
                           first.kind))
         for c in group:
@@ -79,6 +84,7 @@ def _locate(source: bytes, group: list[Any]) -> tuple[int | None, int]:
     return None, 0
 
 
-def _point(source: bytes, offset: int) -> tuple[int, int]:
-    """0-based (line, byte column) of ``offset``."""
-    return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)
+def _point(starts: list[int], offset: int) -> tuple[int, int]:
+    """0-based (line, byte column) of ``offset`` given the file's line starts."""
+    line = bisect.bisect_right(starts, offset) - 1
+    return line, offset - starts[line]

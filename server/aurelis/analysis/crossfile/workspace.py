@@ -177,7 +177,7 @@ _NAME_AFTER = re.compile(rb"(?:def|class|function|func|fn)\s+")
 def name_range(source: bytes, start: int, end: int, short_name: str) -> tuple[int, int]:
     """Byte range of a definition's name inside ``source[start:end]`` (its first line if not found)."""
     name = short_name.rsplit(".", 1)[-1].encode("utf-8")
-    window = source[start:end]
+    window = source[start:min(end, start + 4096)]  # decorators and the signature line are near the start
     for m in _NAME_AFTER.finditer(window):
         if window.startswith(name, m.end()):
             return start + m.end(), start + m.end() + len(name)

@@ -281,7 +281,7 @@ class CrossFileService:
             doc = self.server.engine.documents.find(uri)
             if doc is not None and doc.source != source:
                 return  # computed for an older text; the pass for the newer one publishes
-            self.server.diagnostics.set(uri, PRODUCER, diagnostics)
+            self.server.diagnostics.set(uri, PRODUCER, diagnostics, version=doc.version if doc else None)
 
         self.loop.call_soon_threadsafe(publish)
 
