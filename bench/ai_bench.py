@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
-from tests.support.fake_llm import FakeLLM  # noqa: E402
+from tests.support.fake_llm import FakeLLM
 
 FILE = "base_events.py"
-_TARGET = re.compile(r"## Target\n```python\n(.*?)\n```", re.S)
+_TARGET = re.compile(r"## Target\n```python\n(.*?)\n```", re.DOTALL)
 
 
 def p95(xs: list[float]) -> float:
@@ -72,7 +72,7 @@ def responder(body: dict) -> str:
 
 def functions(text: str, count: int) -> list[int]:
     """Byte offsets inside ``count`` different methods, spread over the file."""
-    starts = [m.start() for m in re.finditer(r"^    (?:async )?def \w+\(self", text, re.M)]
+    starts = [m.start() for m in re.finditer(r"^    (?:async )?def \w+\(self", text, re.MULTILINE)]
     step = max(1, len(starts) // count)
     picked = starts[::step][:count]
     return [len(text[: s + 8].encode()) for s in picked]

@@ -7,12 +7,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
-
 from aurelis.ai.cache import ResponseCache
 from aurelis.ai.chain import ProviderChain
 from aurelis.ai.errors import AllProvidersFailed, NoProviderError
 from aurelis.ai.prompts import Prompt
 from aurelis.config.ai import AISettings
+
 from tests.lsp_support import wait_until
 from tests.support.fake_llm import FakeLLM, Hang, Reply, Status
 

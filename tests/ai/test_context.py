@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from aurelis.ai import context
 from aurelis.ai.context import Related
 from aurelis.workspace.document import Document

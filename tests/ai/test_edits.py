@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from aurelis.ai import edits
 from aurelis.ai.errors import EditRejected
 

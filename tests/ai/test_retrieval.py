@@ -8,12 +8,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from aurelis.ai import context  # noqa: E402
-from aurelis.ai.retrieval import index_retriever  # noqa: E402
-from aurelis.config.index import IndexSettings  # noqa: E402
-from aurelis.index.embedder import Embedder  # noqa: E402
-from aurelis.index.service import WorkspaceIndex  # noqa: E402
-from aurelis.workspace.document import Document  # noqa: E402
+from aurelis.ai import context
+from aurelis.ai.retrieval import index_retriever
+from aurelis.config.index import IndexSettings
+from aurelis.index.embedder import Embedder
+from aurelis.index.service import WorkspaceIndex
+from aurelis.workspace.document import Document
 
 BILLING = '''def invoice_total(lines):
     """Sum of quantity times unit price over the invoice lines, with VAT."""

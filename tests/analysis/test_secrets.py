@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from aurelis.analysis.secrets import find_secrets, redact
 
 OPENAI = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"

@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomllib
 from tree_sitter import Node
 
 from aurelis.analysis.secrets import redact

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from aurelis.ai.errors import EditRejected
 from aurelis.workspace import languages
 
-_FENCE = re.compile(r"^```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.S | re.M)
+_FENCE = re.compile(r"^```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -63,9 +63,9 @@ def _looks_like_prose(text: str) -> bool:
 
 def extract_diff(answer: str) -> str | None:
     for tag, body in code_blocks(answer):
-        if tag in ("diff", "patch") or re.search(r"^@@ -\d", body, re.M):
+        if tag in ("diff", "patch") or re.search(r"^@@ -\d", body, re.MULTILINE):
             return body
-    if re.search(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", answer, re.M):
+    if re.search(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", answer, re.MULTILINE):
         return answer
     return None
 

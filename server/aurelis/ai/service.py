@@ -68,7 +68,7 @@ class ReviewAnswer:
     answer: str
 
 
-_FINDING = re.compile(r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.I)
+_FINDING = re.compile(r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.IGNORECASE)
 _DEF = re.compile(r"\s*(@|def |async def |class )")
 _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 

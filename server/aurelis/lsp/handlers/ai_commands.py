@@ -185,8 +185,7 @@ def test_file_for(path: Path, root: Path | None) -> tuple[Path, str]:
             module = ".".join(path.resolve().relative_to(root.resolve()).with_suffix("").parts)
         except ValueError:
             module = name
-        if module.startswith("src."):
-            module = module[4:]
+        module = module.removeprefix("src.")
         return root / "tests" / f"test_{name}.py", module
     return path.with_name(f"test_{name}.py"), name
 
@@ -238,7 +237,7 @@ def register(server: AurelisServer) -> None:
         doc = snapshot(server, args.uri)
         start, end = byte_range(doc, args.range)
         problem = describe(args.diagnostic)
-        t = target(server, doc, start, end if end > start else start)
+        t = target(server, doc, start, max(start, end))
 
         async def work(p: CommandProgress) -> dict:
             answer = await service.fix(t, ai_for(args.uri), problem=problem, on_delta=p.partial,
