@@ -1,6 +1,6 @@
 import pytest
-
 from aurelis.analysis.rules.assert_for_validation import AssertForValidation
+
 from tests.analysis.rule_support import fixed, run
 
 
@@ -77,7 +77,7 @@ def test_fixed_code_still_rejects_bad_input_under_optimisation():
     out = fixed(AssertForValidation, "def f(n):\n    assert n in (1, 2), 'n must be 1 or 2'\n    return n\n")
     assert out == "def f(n):\n    if n not in (1, 2):\n        raise ValueError('n must be 1 or 2')\n    return n\n"
     ns: dict = {}
-    exec(compile(out, "m.py", "exec", optimize=2), ns)
+    exec(compile(out, "m.py", "exec", optimize=2), ns)  # noqa: S102 - running the fixed code is the point
     assert ns["f"](1) == 1
     with pytest.raises(ValueError, match="n must be 1 or 2"):
         ns["f"](3)

@@ -1,5 +1,6 @@
 from aurelis.analysis.registry import by_code
 from aurelis.analysis.rules.missing_docstring import MissingDocstring
+
 from tests.analysis.rule_support import run
 
 

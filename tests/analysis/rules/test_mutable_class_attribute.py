@@ -1,5 +1,6 @@
 from aurelis.analysis.rules.mutable_class_attribute import MutableClassAttribute
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 STRICT = AnalysisSettings(options={"AUR109": {"require_mutation": False}})

@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.mutable_default_argument import MutableDefaultArgument
+
 from tests.analysis.rule_support import doc_of, fixed, run
 
 
@@ -66,7 +67,7 @@ def test_fix_with_docstring_only_body_and_tabs():
 def test_fixed_function_behaves_like_a_fresh_default_each_call():
     out = fixed(MutableDefaultArgument, "def add(item, into=[]):\n    into.append(item)\n    return into\n")
     ns: dict = {}
-    exec(compile(out, "m.py", "exec"), ns)
+    exec(compile(out, "m.py", "exec"), ns)  # noqa: S102 - running the fixed code is the point
     assert ns["add"](1) == [1] and ns["add"](2) == [2]
 
 

@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.open_without_with import OpenWithoutWith
+
 from tests.analysis.rule_support import fixed, run
 
 

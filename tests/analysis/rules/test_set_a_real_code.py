@@ -13,7 +13,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.registry import by_code
 from aurelis.analysis.rule import apply_edits

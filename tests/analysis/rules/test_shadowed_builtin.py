@@ -1,5 +1,6 @@
 from aurelis.analysis.rules.shadowed_builtin import ShadowedBuiltin
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 
@@ -31,7 +32,7 @@ def test_flags_variables_parameters_defs_and_imports():
         "id", "list", "map", "input", "type", "vars", "sum", "locals", "dict", "hash", "min",
         "len", "zip", "iter", "next", "set", "object", "max", "str",
     ]
-    messages = dict((n, m) for n, m in _flagged(src))
+    messages = dict(_flagged(src))
     assert messages["type"] == "Argument `type` shadows the builtin `type`"
     assert messages["dict"] == "Variable `dict` shadows the builtin `dict`"
     assert messages["input"] == "Function `input` shadows the builtin `input`"

@@ -1,6 +1,7 @@
 from aurelis.analysis.rule import Severity
 from aurelis.analysis.rules.todo_comment import TodoComment
 from aurelis.config.analysis import AnalysisSettings
+
 from tests.analysis.rule_support import run
 
 

@@ -1,4 +1,5 @@
 from aurelis.analysis.rules.try_except_pass import TryExceptPass
+
 from tests.analysis.rule_support import run
 
 

@@ -1,5 +1,6 @@
 from aurelis.analysis.rule import Tag
 from aurelis.analysis.rules.unreachable_code import UnreachableCode
+
 from tests.analysis.rule_support import fixed, run
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,7 @@ class OpenWithoutWith(Rule):
             path = _ast_path(tree, call_node.start_point, call_node.end_point)
             if path is None:
                 continue
-            parents = {child: parent for parent, child in zip(path, path[1:])}
+            parents = {child: parent for parent, child in itertools.pairwise(path)}
             finding = self._judge(ctx, path[-1], parents)
             if finding is not None:
                 found.append(finding)
