@@ -72,8 +72,14 @@ class Running:
         return Outcome(self.proc.returncode, stdout, stderr, data)
 
 
-def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
-                   timeout: float = 240, binary: Path | None = None) -> Running:
+def start_scenario(
+    name: str,
+    workspace: Path,
+    tmp_path: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 240,
+    binary: Path | None = None,
+) -> Running:
     home = tmp_path / "home"
     result = tmp_path / f"{name}.json"
     full_env = {
@@ -93,24 +99,50 @@ def start_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, st
         "AURELIS_NVIM_RESULT": str(result),
         **(env or {}),
     }
-    argv = [str(binary or nvim_binary()), "--headless", "-n", "-i", "NONE", "-u", str(INIT),
-            "-c", f"lua require('aurelis_test').main('{name}')"]
-    proc = subprocess.Popen(argv, cwd=workspace, env=full_env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    argv = [
+        str(binary or nvim_binary()),
+        "--headless",
+        "-n",
+        "-i",
+        "NONE",
+        "-u",
+        str(INIT),
+        "-c",
+        f"lua require('aurelis_test').main('{name}')",
+    ]
+    proc = subprocess.Popen(
+        argv,
+        cwd=workspace,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     return Running(proc, result, timeout)
 
 
-def run_scenario(name: str, workspace: Path, tmp_path: Path, env: dict[str, str] | None = None,
-                 timeout: float = 240, binary: Path | None = None) -> Outcome:
+def run_scenario(
+    name: str,
+    workspace: Path,
+    tmp_path: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 240,
+    binary: Path | None = None,
+) -> Outcome:
     return start_scenario(name, workspace, tmp_path, env, timeout, binary).wait()
 
 
-def wait_for(predicate, what: str, timeout: float = 60.0, running: Running | None = None) -> None:
+def wait_for(
+    predicate, what: str, timeout: float = 60.0, running: Running | None = None
+) -> None:
     """Poll ``predicate`` (the fake provider's state changes on its own thread); fail if Neovim died."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if running is not None and running.proc.poll() is not None:
-            raise AssertionError(f"nvim exited while waiting for {what}:\n{running.wait().explain()}")
+            raise AssertionError(
+                f"nvim exited while waiting for {what}:\n{running.wait().explain()}"
+            )
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)

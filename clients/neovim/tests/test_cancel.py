@@ -14,13 +14,28 @@ def test_cancel_aborts_the_provider_request(tmp_path):
     reply = "Second answer, after the cancel."
     with FakeLLM(reply=reply) as llm:
         llm.enqueue(Hang(120))
-        running = start_scenario("cancel", ws, tmp_path, env={
-            "AURELIS_LLM_PORT": str(llm.port), "AURELIS_LLM_REPLY": reply, "AURELIS_SIGNALS": str(signals),
-        })
-        wait_for(lambda: len(llm.requests) >= 1, "the explain request at the provider", running=running)
+        running = start_scenario(
+            "cancel",
+            ws,
+            tmp_path,
+            env={
+                "AURELIS_LLM_PORT": str(llm.port),
+                "AURELIS_LLM_REPLY": reply,
+                "AURELIS_SIGNALS": str(signals),
+            },
+        )
+        wait_for(
+            lambda: len(llm.requests) >= 1,
+            "the explain request at the provider",
+            running=running,
+        )
         (signals / "provider-called").touch()
         # Cancelling in Neovim must close the server's HTTP request long before the 120 s hang ends.
-        wait_for(lambda: 0 in llm.disconnects, "the server to drop the provider request", running=running)
+        wait_for(
+            lambda: 0 in llm.disconnects,
+            "the server to drop the provider request",
+            running=running,
+        )
         (signals / "provider-disconnected").touch()
         outcome = running.wait()
         assert outcome.returncode == 0, outcome.explain()

