@@ -18,6 +18,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
   WorkDoneProgressCreateParams,
   WorkDoneProgressCreateRequest,
 } from "vscode-languageserver-protocol/node";
@@ -76,6 +77,8 @@ export interface Session {
   /** Every server-created `$/progress` value, fed to the extension's tracker as the client does. */
   progress: { token: Token; value: ProgressValue }[];
   tracker: ProgressTracker;
+  /** Tokens the test cancelled, as VS Code's cancel button makes the extension do. */
+  cancelled: Token[];
   close(): Promise<void>;
 }
 
@@ -88,7 +91,11 @@ export function pythonCandidate(): Candidate {
 }
 
 /** Spawn the server as the extension would (`python -m aurelis serve`) and answer its requests the way VS Code does. */
-export function startServer(answerConfiguration: ConfigurationHandler, env: Record<string, string> = {}): Session {
+export function startServer(
+  answerConfiguration: ConfigurationHandler,
+  env: Record<string, string> = {},
+  cancelFirst?: RegExp,
+): Session {
   const server = pythonCandidate();
   const proc = spawn(server.command, server.args, {
     cwd: REPO_ROOT,
@@ -108,6 +115,7 @@ export function startServer(answerConfiguration: ConfigurationHandler, env: Reco
     stderr,
     progress: [],
     tracker: new ProgressTracker(),
+    cancelled: [],
     close: async () => {
       try {
         await connection.sendRequest("shutdown");
@@ -131,6 +139,10 @@ export function startServer(answerConfiguration: ConfigurationHandler, env: Reco
     const subscription = connection.onProgress(WorkDoneProgress.type, token, (value) => {
       session.progress.push({ token, value });
       session.tracker.apply(token, value);
+      if (value.kind === "begin" && cancelFirst?.test(value.title) && session.cancelled.length === 0) {
+        session.cancelled.push(token);
+        void connection.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+      }
       if (value.kind === "end") subscription.dispose();
     });
   });

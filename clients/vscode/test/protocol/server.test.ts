@@ -83,6 +83,7 @@ describe("the extension against a real `aurelis serve`", () => {
     session = startServer(
       (params) => configurationAnswer(params.items, (section, scopeUri) => (section === SECTION ? userSettings(scopeUri) : undefined)),
       { AURELIS_CACHE_DIR: tempDir("aurelis-vscode-cache-") },
+      /indexing/, // the first build is cancelled the way the extension forwards VS Code's cancel
     );
     init = await session.connection.sendRequest("initialize", {
       processId: process.pid,
@@ -156,6 +157,16 @@ describe("the extension against a real `aurelis serve`", () => {
     const all = session.messages.map((m) => m.message).join("\n");
     assert.doesNotMatch(all, /'(server|trace)[.']/, all);
     delete userLayer.log_level;
+  });
+
+  test("window/workDoneProgress/cancel from the client stops the indexing build", async () => {
+    const token = await waitUntil(() => session.cancelled[0], 120_000, "the first indexing progress");
+    const end = await waitUntil(
+      () => session.progress.find((p) => p.token === token && p.value.kind === "end"),
+      120_000,
+      "end of the cancelled build",
+    );
+    assert.deepEqual(end.value, { kind: "end", message: "cancelled" });
   });
 
   test("aurelis.status and aurelis.reindex answer, and the status bar renders the answer", async () => {
