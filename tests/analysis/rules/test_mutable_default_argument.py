@@ -1,3 +1,4 @@
+from aurelis.analysis.rule import apply_edits
 from aurelis.analysis.rules.mutable_default_argument import MutableDefaultArgument
 
 from tests.analysis.rule_support import doc_of, fixed, run
@@ -56,6 +57,17 @@ def test_fix_without_docstring_and_several_params_and_annotation():
         "    if b is None:\n"
         "        b = set()\n"
         "    return a, b\n"
+    )
+
+
+def test_fixes_applied_one_at_a_time_keep_the_parameter_order():
+    src = 'def f(a=[], b={}):\n    """Doc."""\n    return a, b\n'
+    first = run(MutableDefaultArgument, src)[0]
+    once = apply_edits(src.encode(), first.fix.edits).decode()
+    assert once == 'def f(a=None, b={}):\n    """Doc."""\n    if a is None:\n        a = []\n    return a, b\n'
+    assert fixed(MutableDefaultArgument, once) == (
+        'def f(a=None, b=None):\n    """Doc."""\n    if a is None:\n        a = []\n'
+        "    if b is None:\n        b = {}\n    return a, b\n"
     )
 
 

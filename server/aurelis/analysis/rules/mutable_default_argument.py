@@ -56,6 +56,21 @@ def _is_mutable(value: Node, ctx: RuleContext) -> bool:
     return value.type == "call" and call_name(value, ctx.text) in _FACTORIES
 
 
+def _is_guard(stmt: Node, ctx: RuleContext) -> bool:
+    """`if x is None:` + `x = ...` and nothing else: the guard this fix writes."""
+    if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+        return False
+    cond, body = stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence")
+    if cond is None or body is None or cond.type != "comparison_operator" or len(body.named_children) != 1:
+        return False
+    parts = [ctx.text(c) for c in cond.children]
+    if parts[1:] != ["is", "None"]:
+        return False
+    assign = body.named_children[0].named_children[0] if body.named_children[0].named_children else None
+    target = assign.child_by_field_name("left") if assign is not None and assign.type == "assignment" else None
+    return target is not None and ctx.text(target) == parts[0]
+
+
 def _fix(ctx: RuleContext, param: Node, name: Node, value: Node) -> Fix | None:
     """`x=[]` -> `x=None` plus `if x is None: x = []` at the top of the body (after the docstring)."""
     params = param.parent
@@ -73,12 +88,16 @@ def _fix(ctx: RuleContext, param: Node, name: Node, value: Node) -> Fix | None:
     unit = indent[len(outer):] if indent.startswith(outer) and len(indent) > len(outer) else "    "
     var = ctx.text(name)
     guard = f"if {var} is None:\n{indent}{unit}{var} = {ctx.text(value)}"
-    doc = docstring_of(body)
-    if doc is not None:
-        after = stmts[1] if len(stmts) > 1 else None
-        if after is not None and after.start_point[0] == doc.end_point[0]:
+    # after the docstring and after guards already there, so guards keep the parameters' order
+    lead = 1 if docstring_of(body) is not None else 0
+    while lead < len(stmts) and _is_guard(stmts[lead], ctx):
+        lead += 1
+    if lead:
+        anchor = stmts[lead - 1]
+        after = stmts[lead] if len(stmts) > lead else None
+        if after is not None and after.start_point[0] == anchor.end_point[0]:
             return None  # `"""doc"""; x = 1` on one line
-        insert = Edit(doc.end_byte, doc.end_byte, f"\n{indent}{guard}")
+        insert = Edit(anchor.end_byte, anchor.end_byte, f"\n{indent}{guard}")
     else:
         insert = Edit(stmts[0].start_byte, stmts[0].start_byte, f"{guard}\n{indent}")
     edits = [Edit(value.start_byte, value.end_byte, "None")]
