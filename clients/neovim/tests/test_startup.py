@@ -29,6 +29,8 @@ def test_setup_attaches_and_syncs(tmp_path, legacy):
     assert r["server_first_line"] == "GREETING = 'héllo'"
     assert r["version"] > 0
     assert r["enabled"] is (legacy == "0")
+    assert r["settings"]["index"]["max_file_bytes"] == 4242
+    assert r["settings"]["index"]["enabled"] is False
 
 
 def test_enable_without_setup_uses_lsp_config_file(tmp_path):
@@ -38,3 +40,5 @@ def test_enable_without_setup_uses_lsp_config_file(tmp_path):
     assert outcome.result["cmd"] == ["aurelis", "serve"]
     assert outcome.result["root_dir"] == str(ws)
     assert outcome.result["has_module"] is True
+    assert outcome.result["settings"]["index"]["enabled"] is False
+    assert outcome.result["settings"]["analysis"]["enabled"] is False

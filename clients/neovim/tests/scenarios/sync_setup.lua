@@ -1,7 +1,8 @@
 -- setup() (vim.lsp.config + vim.lsp.enable on 0.11+, vim.lsp.start when forced) attaches to a
 -- Python buffer with the workspace root, and edits reach the server's document.
 return function(T)
-  T.setup({ _legacy_start = vim.env.AURELIS_LEGACY == "1" })
+  -- A non-default setting shows that setup()'s settings reach the server.
+  T.setup({ _legacy_start = vim.env.AURELIS_LEGACY == "1", settings = { index = { max_file_bytes = 4242 } } })
   local bufnr, client = T.open("pkg/shapes.py")
   T.out.root_dir = client.root_dir or client.config.root_dir
   T.out.server_name = client.server_info and client.server_info.name
@@ -13,4 +14,5 @@ return function(T)
   T.out.version = tree.version
   T.out.clients = #vim.lsp.get_clients({ name = "aurelis" })
   T.out.enabled = vim.lsp.is_enabled("aurelis") -- false on the vim.lsp.start path
+  T.out.settings = T.execute("settings", { uri = vim.uri_from_bufnr(bufnr) })
 end
