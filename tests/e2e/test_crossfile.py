@@ -137,3 +137,14 @@ async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient,
             range=types.Range(types.Position(3, 9), types.Position(3, 9)), text="  # aurelis: ignore[AUR411]")],
     ))
     await wait_until(lambda: app in client.diagnostics and codes(client, app, "AUR411") == [])
+
+    # Files changed on disk (watched files) count too: a new caller, then its deletion.
+    caller = root / "shop/caller.py"
+    caller.write_text("from shop.billing import never_called\n\nprint(never_called(2))\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Created)]))
+    await wait_until(lambda: codes(client, billing, "AUR411") == [])
+    caller.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Deleted)]))
+    await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
