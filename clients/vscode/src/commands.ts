@@ -44,6 +44,8 @@ export interface Context {
   answers: AnswerDocuments;
   log: vscode.LogOutputChannel;
   refreshStatus: () => void;
+  /** Tell the status bar which provider answered (AI answers carry `provider`). */
+  noteProvider: (result: unknown) => void;
 }
 
 function editorOrThrow(): vscode.TextEditor {
@@ -59,10 +61,12 @@ function converter(ctx: Context) {
 }
 
 async function withProgress<R>(ctx: Context, title: string, request: CommandRequest): Promise<R> {
-  return vscode.window.withProgress(
+  const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true },
     (_progress, token) => ctx.client.execute<R>(request, token),
   );
+  ctx.noteProvider(result);
+  return result;
 }
 
 /**

@@ -7,7 +7,7 @@ import { ANSWER_SCHEME, AnswerDocuments, registerCommands } from "./commands";
 import { ExtensionCommand } from "./ids";
 import { missingCommands, ServerCommand, statusRequest } from "./protocol";
 import { SECTION } from "./settings";
-import { configuredProvider, Progress, statusView } from "./views";
+import { answerProvider, configuredProvider, Progress, statusView } from "./views";
 
 let client: AurelisClient | undefined;
 
@@ -32,9 +32,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let serverState = "starting";
   let lastStatus: unknown;
   let progress: Progress | undefined;
+  let usedProvider: string | undefined; // the provider that answered last, else the configured one
   let timer: NodeJS.Timeout | undefined;
   const render = (): boolean => {
-    const provider = configuredProvider(vscode.workspace.getConfiguration(SECTION).get("ai"));
+    const provider = usedProvider ?? configuredProvider(vscode.workspace.getConfiguration(SECTION).get("ai"));
     const view = statusView(lastStatus, progress, client?.running ? "running" : serverState, provider);
     bar.text = view.text;
     bar.tooltip = view.tooltip;
@@ -71,9 +72,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     bar,
     vscode.workspace.registerTextDocumentContentProvider(ANSWER_SCHEME, answers),
-    ...registerCommands({ client, answers, log, refreshStatus }),
+    ...registerCommands({
+      client,
+      answers,
+      log,
+      refreshStatus,
+      noteProvider: (result) => {
+        const name = answerProvider(result);
+        if (name && name !== usedProvider) {
+          usedProvider = name;
+          render();
+        }
+      },
+    }),
     { dispose: () => timer && clearTimeout(timer) },
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SECTION) && render()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      usedProvider = undefined; // the provider list may have changed
+      render();
+    }),
   );
   try {
     await client.start();

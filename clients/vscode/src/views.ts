@@ -176,3 +176,8 @@ export function configuredProvider(aiSection: unknown): string | undefined {
   if (!isObj(aiSection) || aiSection.enabled === false) return undefined;
   return providerName({ providers: aiSection.providers });
 }
+
+/** The provider an AI answer names (`{provider: "local", ...}`), if any. */
+export function answerProvider(result: unknown): string | undefined {
+  return isObj(result) ? str(result.provider) : undefined;
+}

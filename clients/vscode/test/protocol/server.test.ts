@@ -28,7 +28,7 @@ import {
 } from "../../src/protocol";
 import { ProgressTracker } from "../../src/progress";
 import { configurationAnswer, defaultsFromContributions, explicitSettings, JsonObject, SECTION, serverSettings } from "../../src/settings";
-import { resultMarkdown, searchItems, statusView } from "../../src/views";
+import { answerProvider, resultMarkdown, searchItems, statusView } from "../../src/views";
 import { manifest } from "../unit/manifest";
 import { FakeLlm, Session, startFakeLlm, startServer, tempDir, waitUntil } from "./harness";
 
@@ -230,7 +230,7 @@ describe("the extension against a real `aurelis serve`", () => {
     return change.edits[0];
   };
   const markdownOf = (title: string, answer: Answer) => {
-    assert.equal(answer.provider, "local");
+    assert.equal(answerProvider(answer), "local");
     const md = resultMarkdown(title, answer);
     assert.ok(md.includes("The function adds two numbers."), md);
   };

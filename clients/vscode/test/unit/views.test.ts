@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { configuredProvider, resultMarkdown, searchItems, statusView } from "../../src/views";
+import { answerProvider, configuredProvider, resultMarkdown, searchItems, statusView } from "../../src/views";
 
 test("status: ready index and provider", () => {
   const v = statusView({ index: { state: "ready", chunks: 120 }, ai: { provider: "local" } });
@@ -60,4 +60,10 @@ test("status: the index part of the real answer, the provider from the settings"
   assert.equal(configuredProvider({ enabled: false, providers: [{ name: "local" }] }), undefined);
   assert.equal(configuredProvider({ providers: [] }), undefined);
   assert.match(statusView({ state: "ready" }).tooltip, /AI provider: none configured/);
+});
+
+test("the provider that answered is read from AI answers", () => {
+  assert.equal(answerProvider({ markdown: "x", provider: "local", cached: false }), "local");
+  assert.equal(answerProvider({ started: true }), undefined);
+  assert.equal(answerProvider("text"), undefined);
 });
