@@ -62,9 +62,11 @@ def responder(body: dict) -> str:
     m = _TARGET.search(user)
     code = m.group(1) if m else "pass"
     lines = code.split("\n")
+    in_def = False
     for i, line in enumerate(lines):
-        if line.rstrip().endswith(":") and line.lstrip().startswith(("def ", "async def ")):
-            indent = len(line) - len(line.lstrip()) + 4
+        in_def = in_def or line.lstrip().startswith(("def ", "async def "))
+        if in_def and line.split("#")[0].rstrip().endswith(":"):  # end of a (multi-line) signature
+            indent = len(lines[0]) - len(lines[0].lstrip()) + 4
             lines.insert(i + 1, " " * indent + "# checked")
             break
     return "```python\n" + "\n".join(lines) + "\n```"

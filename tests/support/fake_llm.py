@@ -232,6 +232,7 @@ def _client_gone(sock: socket.socket) -> bool:
 def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # small streamed writes go out at once (no 40 ms delayed-ACK stalls)
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
             pass
