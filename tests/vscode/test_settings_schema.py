@@ -93,3 +93,10 @@ def test_literal_fields_become_enums() -> None:
     assert entry["type"] == "string"
     assert entry["enum"] == ["debug", "info", "warning", "error"]
     assert entry["default"] == "info"
+
+
+def test_section_settings_are_folder_scoped_top_level_ones_window_scoped() -> None:
+    props = properties()
+    assert props["aurelis.log_level"]["scope"] == "window"
+    assert props["aurelis.index.enabled"]["scope"] == "resource"
+    assert all(v["scope"] == "resource" for k, v in props.items() if k.count(".") >= 2)

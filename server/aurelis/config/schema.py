@@ -39,7 +39,11 @@ def properties(model: type[BaseModel] = Settings, prefix: str = PREFIX) -> dict[
         if section is not None:
             out.update(properties(section, key))
             continue
-        out[key] = _entry(field, schema["properties"][name], defs)
+        entry = _entry(field, schema["properties"][name], defs)
+        # Section settings are resolved per workspace folder, so VS Code must allow folder values
+        # ("resource"); top-level ones (log_level) are per server process ("window").
+        entry["scope"] = "resource" if prefix != PREFIX else "window"
+        out[key] = entry
     return out
 
 

@@ -46,3 +46,22 @@ test("the client-only settings are contributed", () => {
   assert.deepEqual(props["aurelis.server.command"].default, []);
   assert.deepEqual(props["aurelis.trace.server"].enum, ["off", "messages", "verbose"]);
 });
+
+test("the server command cannot come from an untrusted workspace's settings", () => {
+  const m = manifest() as unknown as {
+    capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+  };
+  assert.equal(m.capabilities.untrustedWorkspaces.supported, "limited");
+  assert.deepEqual(m.capabilities.untrustedWorkspaces.restrictedConfigurations, ["aurelis.server.command"]);
+  assert.equal(m.contributes.configuration.properties["aurelis.server.command"].scope, "machine-overridable");
+});
+
+test("section settings may differ per workspace folder (scope resource), as the server resolves them per folder", () => {
+  const props = manifest().contributes.configuration.properties as Record<string, { scope?: string }>;
+  for (const [key, entry] of Object.entries(props)) {
+    if (key.startsWith("aurelis.server.") || key.startsWith("aurelis.trace.")) continue;
+    const expected = key.split(".").length > 2 ? "resource" : "window";
+    assert.equal(entry.scope, expected, key);
+  }
+});
