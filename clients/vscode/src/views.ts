@@ -154,6 +154,17 @@ export function searchItems(result: unknown): SearchItem[] {
 
 const TEXT_KEYS = ["markdown", "explanation", "answer", "review", "text", "content", "message"];
 
+/** A cited location as a link the markdown preview opens at the line (`#L<n>`, 1-based). */
+function sourceLink(source: unknown): string | undefined {
+  if (!isObj(source)) return str(source);
+  const uri = str(source.uri) ?? str(source.path);
+  if (!uri) return undefined;
+  const range = isObj(source.range) && isObj(source.range.start) ? source.range.start : undefined;
+  const line = range ? num(range.line) : undefined;
+  const name = decodeURIComponent(uri.split("/").pop() ?? uri);
+  return line === undefined ? `[${name}](${uri})` : `[${name}:${line + 1}](${uri}#L${line + 1})`;
+}
+
 /** The markdown to show for an AI command's answer (explain, review, ask). */
 export function resultMarkdown(title: string, result: unknown): string {
   let body: string | undefined = str(result);
@@ -163,7 +174,7 @@ export function resultMarkdown(title: string, result: unknown): string {
       if (body !== undefined) break;
     }
     if (body !== undefined && Array.isArray(result.sources) && result.sources.length > 0) {
-      const refs = result.sources.map((s) => (isObj(s) ? str(s.uri) ?? str(s.path) : str(s))).filter(Boolean);
+      const refs = result.sources.map(sourceLink).filter((r): r is string => r !== undefined);
       if (refs.length) body += "\n\n**Sources**\n\n" + refs.map((r) => `- ${r}`).join("\n");
     }
   }

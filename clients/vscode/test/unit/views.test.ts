@@ -48,7 +48,9 @@ test("search hits become items with uri and range, best first order kept", () =>
 
 test("markdown answers: string, known field, sources, fallback to JSON", () => {
   assert.equal(resultMarkdown("Explanation", "It parses."), "# Explanation\n\nIt parses.\n");
-  assert.equal(resultMarkdown("Answer", { answer: "Yes.", sources: [{ uri: "file:///w/a.py" }] }), "# Answer\n\nYes.\n\n**Sources**\n\n- file:///w/a.py\n");
+  assert.equal(resultMarkdown("Answer", { answer: "Yes.", sources: [{ uri: "file:///w/a.py" }] }), "# Answer\n\nYes.\n\n**Sources**\n\n- [a.py](file:///w/a.py)\n");
+  const cited = { markdown: "See add.", sources: [{ uri: "file:///w/my%20calc.py", range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } } }, 7] };
+  assert.equal(resultMarkdown("Answer", cited), "# Answer\n\nSee add.\n\n**Sources**\n\n- [my calc.py:5](file:///w/my%20calc.py#L5)\n");
   assert.match(resultMarkdown("Review", { findings: 2 }), /```json\n\{\n {2}"findings": 2\n\}\n```/);
 });
 
