@@ -46,6 +46,8 @@ export async function waitUntil<T>(predicate: () => T | Promise<T>, timeoutMs = 
 export interface FakeLlm {
   port: number;
   baseUrl: string;
+  /** Change the default reply (the fake's `POST /_control/reply`). */
+  setReply(text: string): Promise<void>;
   stop(): void;
 }
 
@@ -63,7 +65,15 @@ export async function startFakeLlm(reply: string): Promise<FakeLlm> {
       if (m) resolve(Number(m[1]));
     });
   });
-  return { port, baseUrl: `http://127.0.0.1:${port}/v1`, stop: () => proc.kill() };
+  const setReply = async (text: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/_control/reply`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    if (!res.ok) throw new Error(`fake LLM /_control/reply: HTTP ${res.status}`);
+  };
+  return { port, baseUrl: `http://127.0.0.1:${port}/v1`, setReply, stop: () => proc.kill() };
 }
 
 export interface Session {

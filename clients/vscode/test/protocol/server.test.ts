@@ -288,10 +288,15 @@ describe("the extension against a real `aurelis serve`", () => {
       },
     },
     [ServerCommand.ask]: {
-      request: () => askRequest("What does add do?"),
+      request: async () => {
+        await llm.setReply("It adds two numbers, see `shop/calc.py:1`.");
+        return askRequest("What does add do?");
+      },
       check: (a) => {
-        markdownOf("Answer", a);
-        assert.ok(Array.isArray(a.sources));
+        assert.equal(answerProvider(a), "local");
+        // the cited location becomes a link that opens the file at the line
+        const link = `[calc.py:1](${calcUri}#L1)`;
+        assert.ok(resultMarkdown("Answer", a).includes(`- ${link}`), resultMarkdown("Answer", a));
       },
     },
   };
