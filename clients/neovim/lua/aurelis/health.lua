@@ -123,19 +123,56 @@ local function check_model(python)
   end
 end
 
+local function describe_providers(providers)
+  return table.concat(vim.tbl_map(function(p)
+    return string.format("%s (%s, %s)", p.name or "?", p.kind or "?", p.model or "?")
+  end, providers), ", ")
+end
+
+-- The effective settings of a running server (pyproject.toml + client settings), or nil.
+local function server_settings()
+  local client = require("aurelis.client").get()
+  if not client then
+    return nil
+  end
+  -- The folder's settings: [tool.aurelis] of its pyproject.toml is per folder.
+  local root = client.root_dir or client.config.root_dir
+  local args = root and { uri = vim.uri_from_fname(root) } or vim.empty_dict()
+  local params = { command = "aurelis.settings", arguments = { args } }
+  local ok, res
+  if vim.fn.has("nvim-0.11") == 1 then
+    ok, res = pcall(client.request_sync, client, "workspace/executeCommand", params, 5000)
+  else
+    ok, res = pcall(client.request_sync, "workspace/executeCommand", params, 5000)
+  end
+  if ok and res and not res.err and type(res.result) == "table" then
+    return res.result
+  end
+  return nil
+end
+
 local function check_provider(cfg)
   health.start("aurelis: AI provider")
+  local effective_settings = server_settings()
+  if effective_settings then
+    local providers = vim.tbl_get(effective_settings, "ai", "providers") or {}
+    if #providers > 0 then
+      health.ok("provider configured (running server): " .. describe_providers(providers))
+    else
+      health.warn("the running server has no AI provider (ai.providers)", {
+        "set them in setup({ settings = { ai = { providers = { ... } } } }) or [tool.aurelis.ai] in pyproject.toml",
+      })
+    end
+    return
+  end
   local settings = cfg.settings and cfg.settings.aurelis or cfg.init_options or {}
   local providers = vim.tbl_get(settings, "ai", "providers") or vim.tbl_get(cfg.init_options or {}, "ai", "providers")
   if type(providers) == "table" and #providers > 0 then
-    local names = vim.tbl_map(function(p)
-      return string.format("%s (%s, %s)", p.name or "?", p.kind or "?", p.model or "?")
-    end, providers)
-    health.ok("provider configured: " .. table.concat(names, ", "))
+    health.ok("provider configured: " .. describe_providers(providers))
   else
     health.warn("no AI provider in the client settings (ai.providers)", {
       "AI commands need one: setup({ settings = { ai = { providers = { ... } } } })",
-      "providers in [tool.aurelis] of pyproject.toml are not visible from here",
+      "or [tool.aurelis.ai] in pyproject.toml (checked once a server runs: open a Python file)",
     })
   end
 end
