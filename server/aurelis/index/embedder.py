@@ -80,6 +80,12 @@ class Embedder:
                     from sentence_transformers import SentenceTransformer
 
                     torch.set_num_threads(self.threads)
+                    try:  # the "Loading weights" bar would land in CLI output and server logs
+                        from transformers.utils import logging as hf_logging
+
+                        hf_logging.disable_progress_bar()
+                    except Exception:
+                        pass
                     model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
                 except Exception as exc:
                     raise EmbedderError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc

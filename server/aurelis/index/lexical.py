@@ -45,6 +45,12 @@ class LexicalIndex:
             self._vocab = set(bm.vocab_dict)
         self._dirty = False
 
+    def refresh(self) -> None:
+        """Rebuild now if stale (called by writers, so the next query does not pay for it)."""
+        with self._lock:
+            if self._dirty:
+                self._build()
+
     def search(self, query_tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score > 0), best first."""
         with self._lock:

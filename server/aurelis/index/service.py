@@ -93,6 +93,7 @@ class WorkspaceIndex:
         self._lexical = LexicalIndex()
         self._generation: Counter = Counter()  # per file: bumped by every direct update
         self._loaded = False
+        self._dirty = False  # in-memory state differs from the disk
         self.file_listeners: list[Callable[[WorkspaceIndex, str], None]] = []
 
     # -- options -----------------------------------------------------------------
@@ -141,6 +142,7 @@ class WorkspaceIndex:
         with self._lock:
             if self._vectors is None:
                 return
+            self._dirty = False
             snap = Snapshot(self.embedder.model_id, self._vectors.dim, dict(self._chunks), dict(self._labels),
                             dict(self._files), self._next_label, self._vectors)
             store.save(self.index_dir, snap)
@@ -192,7 +194,9 @@ class WorkspaceIndex:
             done += self._flush(pending, cancel)
             self.skipped = skipped
             self._ensure_vectors()
-            self.save()
+            if self._dirty or not (self.index_dir / store.MANIFEST).exists():
+                self.save()
+            self._lexical.refresh()
             self.state = "ready"
             if progress:
                 progress(total, total, f"{total}/{total} files")
@@ -225,6 +229,7 @@ class WorkspaceIndex:
             entry.chunk_ids = old.chunk_ids
             with self._lock:
                 self._files[rel] = entry  # touched, same content
+                self._dirty = True
             return entry, None, None
         language = languages.language_for_path(rel)
         return entry, chunk_source(rel, data, language, self.chunk_options), None
@@ -254,6 +259,8 @@ class WorkspaceIndex:
             if self._generation[rel] != gen:
                 return False
             old = self._files.pop(rel, None)
+            if old is not None or entry is not None:
+                self._dirty = True
             if old is not None:
                 dead = [self._labels.pop(cid) for cid in old.chunk_ids if cid in self._labels]
                 if self._vectors is not None:
@@ -313,6 +320,7 @@ class WorkspaceIndex:
             vecs = self.embedder.encode([dense_text(c) for c in chunks])
             changed = self._apply(rel, FileEntry(mtime, size, sha), chunks, vecs, gen)
         if changed:
+            self._lexical.refresh()
             if persist:
                 self.save()
             for fn in list(self.file_listeners):

@@ -8,6 +8,8 @@ sub-tokens (camelCase and snake_case split) plus the whole identifiers.
 
 from __future__ import annotations
 
+import functools
+
 from aurelis.index.chunk import Chunk
 from aurelis.index.names import humanize, split_identifier, words
 
@@ -29,14 +31,18 @@ def dense_text(chunk: Chunk) -> str:
 def tokens(text: str) -> list[str]:
     out: list[str] = []
     for w in words(text):
-        subs = split_identifier(w)
-        for s in subs:
-            if len(s) > 1 and s not in STOPWORDS:
-                out.append(_stem(s))
-        whole = w.lower()
-        if len(subs) > 1:
-            out.append(whole)
+        out.extend(_word_tokens(w))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """Sub-tokens of one identifier (memoised: code repeats its identifiers a lot)."""
+    subs = split_identifier(word)
+    out = [_stem(s) for s in subs if len(s) > 1 and s not in STOPWORDS]
+    if len(subs) > 1:
+        out.append(word.lower())
+    return tuple(out)
 
 
 def chunk_tokens(chunk: Chunk) -> list[str]:
