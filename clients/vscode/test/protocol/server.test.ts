@@ -47,6 +47,7 @@ const FILES: Record<string, string> = {
 
 describe("the extension against a real `aurelis serve`", () => {
   let workspace: string;
+  let cacheDir: string;
   let llm: FakeLlm;
   let session: Session;
   let init: InitializeResult;
@@ -58,6 +59,7 @@ describe("the extension against a real `aurelis serve`", () => {
 
   before(async () => {
     workspace = tempDir("aurelis-vscode-ws-");
+    cacheDir = tempDir("aurelis-vscode-cache-");
     for (const [rel, text] of Object.entries(FILES)) {
       fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
       fs.writeFileSync(path.join(workspace, rel), text);
@@ -82,7 +84,7 @@ describe("the extension against a real `aurelis serve`", () => {
       }));
     session = startServer(
       (params) => configurationAnswer(params.items, (section, scopeUri) => (section === SECTION ? userSettings(scopeUri) : undefined)),
-      { AURELIS_CACHE_DIR: tempDir("aurelis-vscode-cache-") },
+      { AURELIS_CACHE_DIR: cacheDir },
       /indexing/, // the first build is cancelled the way the extension forwards VS Code's cancel
     );
     init = await session.connection.sendRequest("initialize", {
@@ -119,6 +121,8 @@ describe("the extension against a real `aurelis serve`", () => {
   after(async () => {
     await session?.close();
     llm?.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   const advertised = () => init.capabilities.executeCommandProvider?.commands ?? [];
