@@ -199,6 +199,15 @@ async def test_generate_inserts_code_at_position(client: LanguageClient, llm: Fa
     assert "a mean function" in llm.prompt_text(-1)
     edit = client.editor.edits[-1].edit.document_changes[0]
     assert edit.text_document.version == 1  # computed for, and sent with, version 1
+    # with a selection, the generated code replaces the selected lines (re-indented to them)
+    llm.enqueue(Reply("```python\nreturn sum(values) / max(len(values), 1)\n```"))
+    line = expected.split("\n").index("    return total(values) / len(values)")
+    result = await command(client, "aurelis.generate", {"uri": uri, "range": rng(line, 4, line, 20),
+                                                        "instruction": "guard against empty input"})
+    assert result["applied"] is True
+    assert "def mean(values):\n    return sum(values) / max(len(values), 1)\n" in client.editor.texts[uri]
+    await wait_until(lambda: client.editor.versions[uri] == 3)
+    assert await server_text(client, uri) == client.editor.texts[uri]
 
 
 async def test_fix_for_a_diagnostic_replaces_the_function(client: LanguageClient, llm: FakeLLM, ws: Path):
@@ -417,6 +426,8 @@ async def test_review_publishes_ai_diagnostics(client: LanguageClient, llm: Fake
     assert [(d.range.start.line, d.severity) for d in diags] == [
         (10, types.DiagnosticSeverity.Warning), (12, types.DiagnosticSeverity.Information)]
     assert "11| " in llm.prompt_text(-1)  # the target was numbered with file lines
+    client.editor.change(uri, SOURCE + "\n")  # the line numbers no longer hold: the findings go
+    await wait_until(lambda: not [d for d in client.diagnostics.get(uri, []) if d.source == "aurelis-ai"])
 
 
 async def test_docstring_replaces_the_definition(client: LanguageClient, llm: FakeLLM, ws: Path):
