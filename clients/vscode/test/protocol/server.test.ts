@@ -26,6 +26,7 @@ import {
   statusRequest,
   testsRequest,
 } from "../../src/protocol";
+import { ExtensionCommand } from "../../src/ids";
 import { ProgressTracker } from "../../src/progress";
 import { configurationAnswer, defaultsFromContributions, explicitSettings, JsonObject, SECTION, serverSettings } from "../../src/settings";
 import { answerProvider, resultMarkdown, searchItems, statusView } from "../../src/views";
@@ -135,6 +136,9 @@ describe("the extension against a real `aurelis serve`", () => {
     assert.deepEqual(missing, ALL_SERVER_COMMANDS.filter((c) => !advertised().includes(c)));
     // the index commands exist in this server
     assert.deepEqual(missingCommands(advertised(), [ServerCommand.search, ServerCommand.reindex, ServerCommand.status]), []);
+    // vscode-languageclient registers every advertised server command as a VS Code command, so
+    // the extension's own command ids must not be among them (registering twice throws)
+    for (const id of Object.values(ExtensionCommand)) assert.equal(advertised().includes(id), false, id);
   });
 
   test("settings reach the server per folder, without client-only keys and without overriding pyproject.toml", async () => {
