@@ -124,3 +124,22 @@ async def test_cancelling_the_task_closes_the_connection(chain: ProviderChain, l
         await task
     await wait_until(lambda: llm.disconnects == [0])
     await chain.aclose()
+
+
+@pytest.mark.parametrize("kind, base, url", [
+    ("openai", "https://api.openai.com/v1", "https://api.openai.com/v1/chat/completions"),
+    ("openai", "http://localhost:8080", "http://localhost:8080/v1/chat/completions"),
+    ("openai", "https://models.github.ai/inference", "https://models.github.ai/inference/chat/completions"),
+    ("openai", "https://generativelanguage.googleapis.com/v1beta/openai/",
+     "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"),
+    ("openai", "https://res.openai.azure.com/openai/v1/", "https://res.openai.azure.com/openai/v1/chat/completions"),
+    ("anthropic", "https://api.anthropic.com", "https://api.anthropic.com/v1/messages"),
+    ("anthropic", "https://api.anthropic.com/v1", "https://api.anthropic.com/v1/messages"),
+    ("ollama", "http://localhost:11434", "http://localhost:11434/api/chat"),
+])
+def test_endpoint_urls_follow_each_provider_convention(kind: str, base: str, url: str):
+    from aurelis.ai import providers
+    from aurelis.config.ai import ProviderSettings
+
+    provider = providers.make(ProviderSettings(name="x", kind=kind, base_url=base, model="m"), "k")
+    assert provider.request(PROMPT, stream=False)[0] == url

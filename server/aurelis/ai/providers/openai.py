@@ -4,12 +4,21 @@ OpenAI endpoint, vLLM, llama.cpp server, LM Studio, …)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 from collections.abc import AsyncIterator
 from typing import Any
 
 from aurelis.ai.errors import ProviderError
 from aurelis.ai.prompts import Prompt
-from aurelis.ai.providers.base import Provider, join_url, sse_data
+from aurelis.ai.providers.base import Provider, sse_data
+
+
+def chat_url(base_url: str) -> str:
+    """The SDK convention: ``base_url`` already holds the API's path (``…/v1``, Azure's
+    ``…/openai/v1``, GitHub Models' ``…/inference``, Gemini's ``…/v1beta/openai``), so only
+    ``/chat/completions`` is added; a bare host gets ``/v1`` first."""
+    base = base_url.rstrip("/")
+    return base + ("/v1/chat/completions" if urlsplit(base).path in ("", "/") else "/chat/completions")
 
 
 class OpenAIProvider(Provider):
@@ -29,7 +38,7 @@ class OpenAIProvider(Provider):
             "temperature": s.temperature,
             "stream": stream,
         }
-        return join_url(s.base_url, "/v1/chat/completions"), headers, body
+        return chat_url(s.base_url), headers, body
 
     def parse_full(self, data: Any) -> str:
         return data["choices"][0]["message"].get("content") or ""
