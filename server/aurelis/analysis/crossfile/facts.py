@@ -72,31 +72,35 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         return facts
     line_starts = _line_starts(source)
     docstrings: set[int] = set()
-    for node in ast.walk(tree):  # breadth-first: a body's owner comes before its docstring
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            _note_docstring(node, docstrings)
-        elif isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Store):
+    name_t, attr_t, const_t, call_t = ast.Name, ast.Attribute, ast.Constant, ast.Call
+    for node in _nodes(tree):  # parents before children: a body's owner comes before its docstring
+        t = type(node)
+        if t is name_t:
+            if type(node.ctx) is not ast.Store:
                 facts.add_ref(node.id, node.lineno)
-        elif isinstance(node, ast.Attribute):
+        elif t is attr_t:
             facts.add_ref(node.attr, node.lineno)
             if node.attr == "__subclasses__":
                 facts.discovered_bases.add(_last_name(node.value))
-        elif isinstance(node, ast.ImportFrom):
+        elif t is const_t:
+            value = node.value
+            if type(value) is str and len(value) <= _MAX_STRING and id(node) not in docstrings:
+                for word in _WORD.findall(value):
+                    facts.add_ref(word, node.lineno)
+        elif t is call_t:
+            if len(node.args) == 2 and _last_name(node.func) == "issubclass":
+                target = node.args[1]
+                for base in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                    facts.discovered_bases.add(_last_name(base))
+        elif t in _SCOPES:
+            _note_docstring(node, docstrings)
+        elif t is ast.ImportFrom:
             for alias in node.names:
                 facts.add_ref(alias.name, node.lineno)
-        elif isinstance(node, ast.Import):
+        elif t is ast.Import:
             for alias in node.names:
                 for part in alias.name.split("."):
                     facts.add_ref(part, node.lineno)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings and len(node.value) <= _MAX_STRING:
-                for word in _WORD.findall(node.value):
-                    facts.add_ref(word, node.lineno)
-        elif isinstance(node, ast.Call) and _last_name(node.func) == "issubclass":
-            if len(node.args) == 2:
-                for target in (node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]):
-                    facts.discovered_bases.add(_last_name(target))
     for stmt in _module_level(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             facts.definitions.append(_definition(stmt, source, line_starts))
@@ -104,6 +108,28 @@ def file_facts(path: str, source: bytes) -> FileFacts:
             facts.exported.update(_all_names(stmt))
     facts.discovered_bases.discard("")
     return facts
+
+
+_SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _nodes(tree: ast.AST):
+    """Every node, parents first (``ast.walk`` without its per-node generators: ~2x faster)."""
+    stack = [tree]
+    pop, push, node_t = stack.pop, stack.append, ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for field in node._fields:
+            if field == "ctx":
+                continue
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, node_t):
+                        push(item)
+            elif isinstance(value, node_t):
+                push(value)
 
 
 def _module_level(body: list[ast.stmt]):

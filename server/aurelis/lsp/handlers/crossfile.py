@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PRODUCER = "crossfile"
 QUIET = 0.3  # seconds without new input before a pass starts (typing coalesces)
-MAX_WAIT = 2.0  # …but a steady stream of edits still gets a pass this often
+MAX_WAIT = 5.0  # …but a steady stream of edits still gets a pass this often
 _PY = (".py", ".pyi")
 
 
@@ -159,6 +159,7 @@ class CrossFileService:
                     touched = True
                     self._apply(state.ws, path, text)
             if reload or index or touched:
+                self._pause_while_editing()
                 self._duplicates(state, fresh)
             self._publish_changed(state, engine.encoding)
 
