@@ -106,8 +106,11 @@ async def start(client: LanguageClient, root: Path, ai: dict) -> Editor:
     def _apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         return editor.apply(params)
 
+    caps = capabilities()
+    caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(
+        document_changes=True, resource_operations=[types.ResourceOperationKind.Create])
     await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(), root_uri=root.as_uri(),
+        capabilities=caps, root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")], initialization_options=ai))
     return editor
 

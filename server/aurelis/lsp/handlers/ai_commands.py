@@ -28,7 +28,7 @@ from aurelis.ai.service import AIService, EditAnswer, Target
 from aurelis.lsp.convert import lsp_pos
 from aurelis.lsp.handlers.ai_progress import CommandProgress
 from aurelis.workspace.document import Document
-from aurelis.workspace.positions import Pos
+from aurelis.workspace.positions import LineIndex, Pos
 from aurelis.workspace.uris import from_path, to_path
 
 if TYPE_CHECKING:
@@ -146,6 +146,30 @@ def _char_to_byte(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-8", "surrogatepass"))
 
 
+def _text_edit(uri: str, version: int | None, base_text: str, edit, encoding) -> types.TextDocumentEdit:
+    lines = LineIndex(base_text.encode("utf-8", "surrogatepass"))
+    start = lines.position(_char_to_byte(base_text, edit.start), encoding)
+    end = lines.position(_char_to_byte(base_text, edit.end), encoding)
+    return types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+        edits=[types.TextEdit(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), new_text=edit.new_text)],
+    )
+
+
+async def send(server: AurelisServer, changes: list[Any], label: str, out: dict[str, Any]) -> dict[str, Any]:
+    """workspace/applyEdit, or (a client that cannot) the edit in the result for the client to apply."""
+    workspace_edit = types.WorkspaceEdit(document_changes=changes)
+    if not server.client_supports("workspace.apply_edit"):
+        out.update(applied=False, edit=server.protocol._converter.unstructure(workspace_edit),
+                   message="Aurelis AI: this client does not accept workspace/applyEdit; the edit is in the result.")
+        return out
+    result = await server.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=workspace_edit, label=label))
+    out["applied"] = bool(result.applied)
+    if not result.applied:
+        out["message"] = f"Aurelis AI: the editor did not apply the edit ({result.failure_reason or 'no reason given'})."
+    return out
+
+
 async def apply(server: AurelisServer, uri: str, version: int | None, answer: EditAnswer, label: str) -> dict:
     """Send the planned edit if the document is still the one it was computed for."""
     out: dict[str, Any] = {"markdown": answer.answer, "provider": answer.completion.provider,
@@ -160,20 +184,7 @@ async def apply(server: AurelisServer, uri: str, version: int | None, answer: Ed
                                           "the edit was not applied.")
         server.show_message(out["message"])
         return out
-    base = Document(uri, answer.base_text, version, doc.language_id, doc.encoding)
-    start = base.position_at(_char_to_byte(answer.base_text, answer.edit.start))
-    end = base.position_at(_char_to_byte(answer.base_text, answer.edit.end))
-    edit = types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-        edits=[types.TextEdit(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), new_text=answer.edit.new_text)],
-    )
-    result = await server.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(document_changes=[edit]), label=label)
-    )
-    out["applied"] = bool(result.applied)
-    if not result.applied:
-        out["message"] = f"Aurelis AI: the editor did not apply the edit ({result.failure_reason or 'no reason given'})."
-    return out
+    return await send(server, [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding)], label, out)
 
 
 def test_file_for(path: Path, root: Path | None) -> tuple[Path, str]:
@@ -286,19 +297,15 @@ def register(server: AurelisServer) -> None:
                 return out
             changes: list[Any] = []
             if existing is None:
-                changes.append(types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True)))
-            base = Document(test_uri, answer.base_text, version, "python")
-            a = base.position_at(_char_to_byte(answer.base_text, answer.edit.start))
-            b = base.position_at(_char_to_byte(answer.base_text, answer.edit.end))
-            changes.append(types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=test_uri, version=version),
-                edits=[types.TextEdit(range=types.Range(start=lsp_pos(a), end=lsp_pos(b)),
-                                      new_text=answer.edit.new_text)]))
-            result = await server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(document_changes=changes),
-                                               label="Aurelis: tests"))
-            out["applied"] = bool(result.applied)
-            return out
+                ws_caps = server.client_capabilities.workspace
+                ops = (ws_caps.workspace_edit.resource_operations or []) if ws_caps and ws_caps.workspace_edit else []
+                if types.ResourceOperationKind.Create in ops:
+                    changes.append(types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+                else:  # the client cannot create files: an empty one on disk, then the text edit
+                    test_path.parent.mkdir(parents=True, exist_ok=True)
+                    test_path.touch(exist_ok=True)
+            changes.append(_text_edit(test_uri, version, answer.base_text, answer.edit, server.engine.encoding))
+            return await send(server, changes, "Aurelis: tests", out)
 
         return await run(server, service, "tests", work)
 
