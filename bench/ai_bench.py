@@ -183,6 +183,10 @@ async def through_lsp(ws: Path, llm: FakeLLM, calls: int) -> dict:
     def create(params):
         return None
 
+    for method in (types.PROGRESS, types.WINDOW_SHOW_MESSAGE, types.WINDOW_LOG_MESSAGE,
+                   types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS):
+        client.feature(method)(lambda params: None)
+
     env = {**os.environ, "AURELIS_CACHE_DIR": str(ws / ".cache-lsp")}
     await client.start_io(sys.executable, "-m", "aurelis", "serve", "--log-level", "warning", env=env)
     await client.initialize_async(types.InitializeParams(
