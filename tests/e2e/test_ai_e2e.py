@@ -468,3 +468,28 @@ async def test_ask_cites_locations_and_gets_workspace_summary(client: LanguageCl
         ((ws / "mod.py").as_uri(), 5), ((ws / "pkg" / "geometry.py").as_uri(), 0)]
     prompt = llm.prompt_text(-1)
     assert "Where is the area computed?" in prompt and "geokit" in prompt and "Geometry kit" in prompt
+
+
+# -- grounding in the workspace index -----------------------------------------------------------
+async def index_ready(client: LanguageClient, timeout: float = 240.0) -> dict:
+    """Poll aurelis.status until the folder's index is built (the real model, on a worker)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        status = await command(client, "aurelis.status")
+        if status["state"] == "ready" and status["chunks"]:
+            return status
+        assert status["state"] != "error", status
+        if loop.time() > deadline:
+            raise TimeoutError(f"index not ready: {status}")
+        await asyncio.sleep(0.1)
+
+
+@ai(lambda llm, llm2: {"ai": {"providers": [provider(llm)], "cache": False}})  # index enabled (the default)
+async def test_context_includes_related_chunks_from_the_index(client: LanguageClient, llm: FakeLLM, ws: Path):
+    await index_ready(client)
+    client.editor.open(uri_of(ws), SOURCE)
+    await command(client, "aurelis.explain", {"uri": uri_of(ws), "range": rng(6, 4, 6, 4)})
+    prompt = llm.prompt_text(-1)
+    assert "### related: pkg/geometry.py:1-3" in prompt and "def square(x):" in prompt
+    assert "### related: mod.py:6-7" not in prompt  # the target itself is not "related"
