@@ -149,3 +149,38 @@ async def test_suppression_comments_and_closing(client: LanguageClient):
     assert published(client)[0].range.start.line == 3
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(URI)))
     await wait_until(lambda: published(client) == [])
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def pull_client(lsp_client: LanguageClient):
+    prepare(lsp_client)
+    lsp_client.init_result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(encodings=["utf-16"], pull_diagnostics=True),
+            initialization_options={"index": {"enabled": False}},
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pull_diagnostics_when_the_client_supports_them(pull_client: LanguageClient):
+    client = pull_client
+    provider = client.init_result.capabilities.diagnostic_provider
+    assert provider.workspace_diagnostics is True
+    open_doc(client, URI, "import os\n")
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI)))
+    assert [(d.code, d.source) for d in report.items] == [("AUR401", "aurelis")]
+    assert report.items[0].range == types.Range(types.Position(0, 7), types.Position(0, 9))
+    change(client, 2, (1, 0), (1, 0), "os.getcwd()\n")
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI)))
+    assert report.items == [] or list(report.items) == []
+    change(client, 3, (1, 0), (2, 0), "import yaml\n")
+    ws = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    (item,) = [i for i in ws.items if i.uri == URI]
+    assert item.version == 3
+    assert sorted(d.code for d in item.items) == ["AUR401", "AUR401"]
+    # a pulling client is never pushed to as well (that would show everything twice)
+    assert URI not in client.diagnostics

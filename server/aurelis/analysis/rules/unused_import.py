@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from aurelis.analysis.astutil import AstIndex, ast_index
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, Tag
 
@@ -71,39 +72,36 @@ def _imports(body: list[ast.stmt], type_checking: bool, in_function: bool, init_
             yield from _imports(case.body, type_checking, nested_fn, init_file)
 
 
-def _used_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+def _strings(node: ast.AST) -> list[str]:
+    return [c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+
+
+def _used_names(idx: AstIndex) -> tuple[set[str], set[str]]:
     """Names read anywhere (incl. string annotations and `__all__`), and words of every string."""
-    used: set[str] = set()
+    used = {n.id for n in idx.of(ast.Name) if not isinstance(n.ctx, ast.Store)}
     words: set[str] = set()
-    annotations: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Store):
-                used.add(node.id)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if len(node.value) < 2000:
-                words.update(_WORD.findall(node.value))
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            annotations.append(node.annotation)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
-            annotations.append(node.returns)
-        elif isinstance(node, ast.AnnAssign):
-            annotations.append(node.annotation)
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
-                used.update(c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, str))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
-                and node.func.value.id == "__all__":
-            used.update(c.value for a in node.args for c in ast.walk(a) if isinstance(c, ast.Constant) and isinstance(c.value, str))
+    for c in idx.of(ast.Constant):
+        if isinstance(c.value, str) and len(c.value) < 2000:
+            words.update(_WORD.findall(c.value))
+    annotations: list[ast.expr] = [a.annotation for a in idx.of(ast.arg) if a.annotation is not None]
+    annotations += [f.returns for f in idx.of(ast.FunctionDef, ast.AsyncFunctionDef) if f.returns is not None]
+    annotations += [a.annotation for a in idx.of(ast.AnnAssign)]
+    for node in idx.of(ast.Assign, ast.AugAssign, ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is not None and any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            used.update(_strings(node.value))
+    for call in idx.of(ast.Call):
+        f = call.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "__all__":
+            for a in call.args:
+                used.update(_strings(a))
     for ann in annotations:  # "Foo" / "list[Foo]" annotations name imports too
-        for c in ast.walk(ann):
-            if isinstance(c, ast.Constant) and isinstance(c.value, str):
-                try:
-                    expr = ast.parse(c.value.strip(), mode="eval")
-                except (SyntaxError, ValueError):
-                    continue
-                used.update(n.id for n in ast.walk(expr) if isinstance(n, ast.Name))
+        for text in _strings(ann):
+            try:
+                expr = ast.parse(text.strip(), mode="eval")
+            except (SyntaxError, ValueError):
+                continue
+            used.update(n.id for n in ast.walk(expr) if isinstance(n, ast.Name))
     return used, words
 
 
@@ -132,7 +130,10 @@ class UnusedImport(Rule):
         imports = list(_imports(tree.body, False, False, ctx.is_init_file))
         if not imports:
             return
-        used, words = _used_names(tree)
+        idx = ast_index(ctx)
+        if idx is None:
+            return
+        used, words = _used_names(idx)
         comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
                          for w in _WORD.findall(ctx.text(n))}
         unused = [i for i in imports if i.bound not in used and i.bound not in comment_words

@@ -1,0 +1,227 @@
+"""didChange -> publishDiagnostics latency: Aurelis vs `ruff server` vs pylsp.
+
+    .venv/bin/python bench/diagnostics_bench.py [--edits 50] [--servers aurelis,ruff,pylsp]
+
+The same pygls LSP client drives every server in one run over stdio. The
+document is the interpreter's own `asyncio/base_events.py` (~2,000 lines of
+real code) opened from a copy of the `asyncio` package used as the workspace
+folder. Each edit alternately inserts a small method with an unused local
+(`unused = value == None`) in the middle of the file and removes it again (a problem appears, then disappears); the latency
+is the time from sending didChange to the first publishDiagnostics for that
+document version. Aurelis runs twice: with indexing and the cross-file pass
+switched off, and with them on (the pass runs in the background while the edits
+are made), to show whether the background work delays per-file diagnostics.
+Prints p50/p95 per server; writes bench/results/diagnostics_bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import asyncio as _asyncio_pkg
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+BIN = Path(sys.executable).parent
+FILE = "base_events.py"
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[int(0.95 * (len(xs) - 1))]
+
+
+# A method with an unused local that compares to None with `==`: Aurelis (AUR402, AUR104),
+# ruff (F841 in its default rule set) and pyflakes/pycodestyle (if pylsp has them) flag it.
+PROBE = "    def _bench_probe(self, value):\n        unused = value == None\n        return value\n\n"
+
+
+def insertion_line(text: str) -> int:
+    """A method definition near the middle of the file: the probe method fits right before it."""
+    lines = text.splitlines()
+    mid = len(lines) // 2
+    for i in range(mid, len(lines)):
+        if lines[i].startswith("    def ") and not lines[i - 1].lstrip().startswith("@"):
+            return i
+    raise SystemExit("no method definition after the middle of the file")
+
+
+class Session:
+    def __init__(self, name: str, command: list[str], init_options: dict | None = None) -> None:
+        self.name, self.command, self.init_options = name, command, init_options
+        self.client = LanguageClient("diagnostics-bench", "1")
+        self.arrivals: dict[str, list[tuple[float, int | None, int]]] = {}
+        self.waiter: asyncio.Future | None = None
+        self.want: tuple[str, int] | None = None
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _published(params: types.PublishDiagnosticsParams) -> None:
+            now = time.perf_counter()
+            self.arrivals.setdefault(params.uri, []).append((now, params.version, len(params.diagnostics)))
+            if self.waiter is not None and not self.waiter.done() and self.want is not None:
+                uri, version = self.want
+                if params.uri == uri and (params.version is None or params.version >= version):
+                    self.waiter.set_result((now, len(params.diagnostics)))
+
+        @self.client.feature(types.WORKSPACE_CONFIGURATION)
+        def _configuration(params: types.ConfigurationParams) -> list:
+            return [None for _ in params.items]
+
+        @self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def _progress(params) -> None:
+            return None
+
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def _log(params: types.LogMessageParams) -> None:
+            if os.environ.get("BENCH_VERBOSE"):
+                print(f"  [{name}] {params.message}", file=sys.stderr)
+
+        @self.client.feature(types.PROGRESS)
+        def _progress_report(params) -> None:
+            return None
+
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def _register(params) -> None:
+            return None
+
+    async def start(self, root: Path) -> None:
+        # lsprotocol cannot structure the notebook selector ruff advertises; the bench needs none of it.
+        self.client.protocol._converter.register_structure_hook(
+            types.NotebookDocumentSyncOptions, lambda obj, _type: None)
+        await self.client.start_io(*self.command)
+        caps = types.ClientCapabilities(
+            window=types.WindowClientCapabilities(work_done_progress=True),
+            workspace=types.WorkspaceClientCapabilities(configuration=True, workspace_folders=True),
+            text_document=types.TextDocumentClientCapabilities(
+                synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+            ),
+        )  # no pull-diagnostics capability: every server pushes
+        uri = root.as_uri()
+        await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
+            process_id=os.getpid(), root_uri=uri, capabilities=caps, initialization_options=self.init_options,
+            workspace_folders=[types.WorkspaceFolder(uri=uri, name=root.name)])), 120)
+        self.client.initialized(types.InitializedParams())
+
+    async def wait(self, uri: str, version: int, send, timeout: float = 30.0) -> tuple[float, int]:
+        self.want = (uri, version)
+        self.waiter = asyncio.get_running_loop().create_future()
+        t0 = time.perf_counter()
+        send()
+        t1, count = await asyncio.wait_for(self.waiter, timeout)
+        return t1 - t0, count
+
+    async def stop(self) -> None:
+        try:
+            await asyncio.wait_for(self.client.shutdown_async(None), 10)
+            self.client.exit(None)
+        except Exception:
+            pass
+        await self.client.stop()
+
+
+async def measure(name: str, command: list[str], root: Path, edits: int, init_options: dict | None = None) -> dict:
+    path = root / FILE
+    text = path.read_text(encoding="utf-8")
+    uri = path.as_uri()
+    line = insertion_line(text)
+    s = Session(name, command, init_options)
+    await s.start(root)
+    try:
+        open_latency, open_count = await s.wait(uri, 1, lambda: s.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=text))), timeout=120)
+        latencies, counts = [], []
+        for i in range(edits):
+            version = i + 2
+            if i % 2 == 0:  # introduce the problem
+                change = types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE)
+            else:  # and remove it
+                change = types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text="")
+            params = types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[change])
+            dt, count = await s.wait(uri, version, lambda: s.client.text_document_did_change(params))
+            latencies.append(dt)
+            counts.append(count)
+        return {
+            "server": name,
+            "open_ms": round(open_latency * 1000, 2),
+            "p50_ms": round(statistics.median(latencies) * 1000, 2),
+            "p95_ms": round(p95(latencies) * 1000, 2),
+            "min_ms": round(min(latencies) * 1000, 2),
+            "diagnostics_with_problem": counts[0],
+            "diagnostics_without": counts[1] if len(counts) > 1 else None,
+        }
+    finally:
+        await s.stop()
+
+
+async def main_async(args: argparse.Namespace) -> list[dict]:
+    src = Path(_asyncio_pkg.__file__).parent
+    work = Path(tempfile.mkdtemp(prefix="aurelis-diag-bench-"))
+    root = work / "asyncio"
+    shutil.copytree(src, root, ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cold index for the background pass
+    lines = len((root / FILE).read_text().splitlines())
+    print(f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits, workspace: {root}")
+    aurelis = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
+    runs = {
+        "aurelis": (aurelis, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
+        "aurelis+index+cross-file": (aurelis, {"index": {"enabled": True}, "analysis": {"cross_file": True}}),
+        "ruff server": ([str(BIN / "ruff"), "server"], None),
+        "pylsp": ([str(BIN / "pylsp")], None),
+    }
+    wanted = [s.strip() for s in args.servers.split(",")]
+    results = []
+    try:
+        for name, (command, options) in runs.items():
+            if name.split("+")[0].split()[0] not in wanted:
+                continue
+            try:
+                r = await measure(name, command, root, args.edits, options)
+            except Exception as exc:  # a server that cannot run here is reported, not fatal
+                r = {"server": name, "error": repr(exc)}
+            results.append(r)
+            print(json.dumps(r), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--edits", type=int, default=50)
+    ap.add_argument("--servers", default="aurelis,ruff,pylsp")
+    args = ap.parse_args()
+    results = asyncio.run(main_async(args))
+    print()
+    print(f"{'server':<28}{'p50 ms':>10}{'p95 ms':>10}{'open ms':>10}")
+    for r in results:
+        if "error" in r:
+            print(f"{r['server']:<28} error: {r['error']}")
+        else:
+            print(f"{r['server']:<28}{r['p50_ms']:>10}{r['p95_ms']:>10}{r['open_ms']:>10}")
+    ruff = next((r for r in results if r["server"] == "ruff server" and "p50_ms" in r), None)
+    for r in results:
+        if ruff and r["server"].startswith("aurelis") and "p50_ms" in r:
+            print(f"{r['server']}: p50 = {r['p50_ms'] / ruff['p50_ms']:.2f}x ruff server's")
+    out = Path(__file__).parent / "results" / "diagnostics_bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
