@@ -198,3 +198,11 @@ def test_entry_points_from_pyproject_and_setup_cfg(tmp_path: Path):
     assert entry_point_names(tmp_path / "missing") == set()
     (tmp_path / "pyproject.toml").write_text("not [ toml")
     assert entry_point_names(root) == {"serve"}  # a broken file costs its entries, nothing else
+
+
+def test_all_built_in_steps_is_read():
+    src = (b"__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c'])\n__all__.append('d')\n"
+           b"def a(): pass\ndef b(): pass\ndef c(): pass\ndef d(): pass\ndef e(): pass\n")
+    table = ReferenceTable()
+    table.update("/w/m.py", src)
+    assert [d.name for d in table.unused("/w/m.py")] == ["e"]

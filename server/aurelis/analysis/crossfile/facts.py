@@ -189,6 +189,9 @@ def _assigns_all(stmt: ast.stmt) -> bool:
         targets = stmt.targets
     elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
         targets = [stmt.target]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):  # __all__.extend([...]) / .append("x")
+        func = stmt.value.func
+        return isinstance(func, ast.Attribute) and func.attr in ("extend", "append") and _last_name(func.value) == "__all__"
     return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
 
 
