@@ -120,10 +120,10 @@ def _nodes(tree: ast.AST):
     while stack:
         node = pop()
         yield node
-        for field in node._fields:
-            if field == "ctx":
+        for name in node._fields:
+            if name == "ctx":
                 continue
-            value = getattr(node, field, None)
+            value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
                     if isinstance(item, node_t):

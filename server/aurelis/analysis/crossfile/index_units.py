@@ -40,7 +40,7 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
     line_starts: dict[str, list[int]] = {}
     owner: dict[str, str] = {}  # chunk id -> unit key (windows map to their function)
     for group in groups:
-        first, last = group[0], group[-1]
+        first = group[0]
         path = (root / first.path).as_posix()
         source = source_of(path)
         if source is None:
