@@ -133,6 +133,21 @@ async def test_bad_search_arguments_are_invalid_params(client: LanguageClient):
     hits = await command(client, "aurelis.search", {"query": "format a price in dollars", "k": 1})
     assert hits[0]["name"] == "web.cart.formatPrice"
 
+    # An unsaved edit is indexed after the debounce (didChange alone, nothing on disk changes).
+    uri = (client.root / "web/cart.js").as_uri()
+    open_doc(client, uri, (client.root / "web/cart.js").read_text(), language_id="javascript")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(
+            text="export function reverseWords(s) {\n  return s.split(' ').reverse().join(' ');\n}\n")],
+    ))
+
+    async def buffer_indexed():
+        hits = await command(client, "aurelis.search", {"query": "reverse the words of a sentence", "k": 1})
+        return hits and hits[0]["name"] == "web.cart.reverseWords"
+
+    await _poll(buffer_indexed)
+
 
 async def test_client_cancels_then_reindex_completes(client: LanguageClient):
     begun = await wait_until(lambda: [t for t, vs in client.progress_reports.items() if vs], timeout=60)

@@ -90,12 +90,19 @@ class IndexRunner:
         except Cancelled:
             outcome = "cancelled"
             log.info("indexing cancelled")
+        except asyncio.CancelledError:  # the server is exiting: stop the worker, tell no one
+            cancel.set()
+            token = None
+            raise
         except Exception as exc:
             outcome = f"failed: {exc}"
             log.error("indexing failed: %s", exc)
         finally:
             if token is not None:
-                server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
+                try:
+                    server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
+                except Exception as exc:  # the client went away
+                    log.debug("progress end not sent: %s", exc)
                 server.work_done_progress.tokens.pop(token, None)
 
     async def _create_progress(self, cancel: threading.Event) -> str | None:
