@@ -5,7 +5,7 @@ from tests.analysis.rule_support import fixed, run
 def test_flags_bare_and_base_exception_that_swallow():
     src = (
         "try:\n    a()\nexcept:\n    pass\n"
-        "try:\n    b()\nexcept BaseException as exc:\n    log(exc)\n"
+        "try:\n    b()\nexcept BaseException as exc:\n    cleanup()\n"
         "try:\n    c()\nexcept (ValueError, BaseException):\n    pass\n"
     )
     findings = run(BroadExcept, src)
@@ -32,6 +32,21 @@ def test_raise_in_nested_function_does_not_count():
 
 def test_fix_catches_exception():
     assert fixed(BroadExcept, "try:\n    a()\nexcept:\n    pass\n") == "try:\n    a()\nexcept Exception:\n    pass\n"
-    assert fixed(BroadExcept, "try:\n    a()\nexcept BaseException as e:\n    log(e)\n") == (
-        "try:\n    a()\nexcept Exception as e:\n    log(e)\n"
+    assert fixed(BroadExcept, "try:\n    a()\nexcept BaseException as e:\n    cleanup()\n") == (
+        "try:\n    a()\nexcept Exception as e:\n    cleanup()\n"
     )
+
+
+def test_deliberate_broad_handlers_are_not_flagged():
+    src = (
+        "try:\n    a()\nexcept (SystemExit, KeyboardInterrupt):\n    raise\nexcept BaseException as exc:\n    note()\n"
+        "try:\n    b()\nexcept BaseException as exc:\n    future.set_exception(exc)\n"
+        "try:\n    c()\nexcept:\n    logger.error('failed', exc_info=True)\n"
+        "try:\n    d()\nexcept BaseException:\n    log.exception('failed')\n"
+    )
+    assert run(BroadExcept, src) == []
+
+
+def test_bound_but_unused_exception_is_still_swallowed():
+    assert len(run(BroadExcept, "try:\n    a()\nexcept BaseException as exc:\n    pass\n")) == 1
+

@@ -79,3 +79,7 @@ def test_no_fix_when_statement_shares_a_line():
 
 def test_syntax_error_yields_nothing():
     assert run(UnusedImport, "import os\ndef (:\n") == []
+
+
+def test_import_in_class_body_is_an_attribute():
+    assert messages("class M:\n    from email.iterators import walk\n") == []

@@ -5,9 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, walk
 
 _NESTED_SCOPES = {"function_definition", "class_definition", "lambda"}
+
+
+_INTERRUPTS = {"KeyboardInterrupt", "SystemExit"}
+
+
+def _interrupts_handled_before(clause, ctx: RuleContext) -> bool:
+    """`except (SystemExit, KeyboardInterrupt): raise` before it: the broad handler is deliberate."""
+    sib = clause.prev_named_sibling
+    while sib is not None and sib.type == "except_clause":
+        value = sib.child_by_field_name("value")
+        if value is not None:
+            target = value.named_children[0] if value.type == "as_pattern" and value.named_children else value
+            names = {ctx.text(n) for n in ([target] if target.type != "tuple" else target.named_children)}
+            if names & _INTERRUPTS:
+                return True
+        sib = sib.prev_named_sibling
+    return False
+
+
+def _passes_on(block, name: str | None, ctx: RuleContext) -> bool:
+    """The handler hands the exception on (`fut.set_exception(exc)`, `log(..., exc)`) or logs
+    it with a traceback: it is recorded, not swallowed."""
+    for node in walk(block):
+        if name and node.type == "identifier" and ctx.text(node) == name:
+            return True
+        if node.type == "call":
+            text = ctx.text(node)
+            if "exc_info=True" in text or ".exception(" in text or "sys.exc_info()" in text:
+                return True
+    return False
 
 
 def _reraises(block) -> bool:
@@ -31,7 +61,9 @@ class BroadExcept(Rule):
     description = (
         "A bare `except:` (and `except BaseException`) also catches `KeyboardInterrupt`, `SystemExit` "
         "and `GeneratorExit`, so Ctrl-C and `sys.exit()` stop working inside the `try`. Catch "
-        "`Exception` (or something narrower). Handlers that re-raise are not flagged."
+        "`Exception` (or something narrower). Not flagged: handlers that re-raise, hand the exception "
+        "on (`future.set_exception(exc)`) or log it with its traceback, and broad handlers that follow "
+        "an `except (KeyboardInterrupt, SystemExit)` clause."
     )
     bad = "try:\n    work()\nexcept:\n    log.warning('failed')"
     good = "try:\n    work()\nexcept Exception:\n    log.warning('failed')"
@@ -48,6 +80,14 @@ class BroadExcept(Rule):
             value = clause.child_by_field_name("value")
             block = next((c for c in clause.named_children if c.type == "block"), None)
             if block is not None and _reraises(block):
+                continue
+            if _interrupts_handled_before(clause, ctx):
+                continue
+            bound = None
+            if value is not None and value.type == "as_pattern":
+                alias = value.child_by_field_name("alias")
+                bound = ctx.text(alias).strip() if alias is not None else None
+            if block is not None and _passes_on(block, bound, ctx):
                 continue
             if value is None:
                 if any(c.type == "as_pattern" or c.type == "identifier" for c in clause.named_children):

@@ -60,6 +60,8 @@ def _imports(body: list[ast.stmt], type_checking: bool, in_function: bool, init_
             for h in stmt.handlers:
                 yield from _imports(h.body, type_checking, in_function, init_file)
             continue
+        if isinstance(stmt, ast.ClassDef):
+            continue  # an import in a class body defines an attribute/method (`from m import walk`)
         nested_fn = in_function or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         tc = type_checking or (isinstance(stmt, ast.If) and _is_type_checking(stmt.test))
         for field in _BLOCK_FIELDS:
