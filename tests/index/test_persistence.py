@@ -117,6 +117,15 @@ def test_update_file_replaces_labels_and_notifies(built, embedder):
     assert "shop/shipping.py" not in {c.path for c in reopened.chunks()}
 
 
+def test_update_of_an_ignored_file_indexes_nothing(built):
+    before = {c.id for c in built.chunks()}
+    path = built.root / "build" / "generated.py"  # build/ is in .gitignore
+    path.write_text("def freshly_generated():\n    return 2\n")
+    assert built.update_file(path) is False
+    assert built.update_file(path, path.read_text()) is False
+    assert {c.id for c in built.chunks()} == before
+
+
 def test_vector_index_grows_and_reuses_deleted_slots():
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(40, 8)).astype(np.float32)

@@ -138,6 +138,22 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def is_ignored(root: Path, rel: str, options: ScanOptions) -> bool:
+    """The walk's verdict for one file (ignore files of every ancestor, excludes, skipped dirs)."""
+    parts = rel.split("/")
+    if ALWAYS_SKIP_DIRS & set(parts[:-1]):
+        return True
+    ign = Ignorer(root, options.exclude)
+    rel_dir = ""
+    ign.load_dir("", root)
+    for part in parts[:-1]:
+        rel_dir = f"{rel_dir}/{part}" if rel_dir else part
+        if ign.ignored(rel_dir, is_dir=True):
+            return True
+        ign.load_dir(rel_dir, root / rel_dir)
+    return ign.ignored(rel)
+
+
 def read_source(path: Path, options: ScanOptions) -> tuple[bytes | None, str | None]:
     """(UTF-8 bytes, None) for an indexable file, else (None, skip reason)."""
     try:

@@ -25,7 +25,7 @@ from aurelis.index.embedder import Embedder
 from aurelis.index.fusion import rrf
 from aurelis.index.lexical import LexicalIndex
 from aurelis.index.paths import folder_index_dir
-from aurelis.index.scan import ScanOptions, read_source, walk
+from aurelis.index.scan import ScanOptions, is_ignored, read_source, walk
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
 from aurelis.index.texts import chunk_tokens, dense_text, tokens
@@ -119,6 +119,12 @@ class WorkspaceIndex:
                 return None
 
     # -- persistence -------------------------------------------------------------
+    def ensure_loaded(self) -> None:
+        """Load from disk once, before the first build or update touches the maps."""
+        with self._lock:
+            if not self._loaded:
+                self.load()
+
     def load(self) -> bool:
         """Adopt the index on disk if it is sound and built by this model; else start empty."""
         with self._lock:
@@ -154,8 +160,7 @@ class WorkspaceIndex:
         self.state = "indexing"
         self.last_error = None
         try:
-            if not self._loaded:
-                self.load()
+            self.ensure_loaded()
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
@@ -271,7 +276,7 @@ class WorkspaceIndex:
                 for label in dead:
                     self._by_label.pop(label, None)
             if entry is None:
-                return True
+                return old is not None
             if chunks and self._vectors is None:
                 self._vectors = VectorIndex(int(vecs.shape[1]), capacity=max(1024, 2 * len(chunks)))
             labels = list(range(self._next_label, self._next_label + len(chunks)))
@@ -294,11 +299,14 @@ class WorkspaceIndex:
         rel = self.relpath(path)
         if rel is None or languages.language_for_path(rel) is None:
             return False
+        self.ensure_loaded()
+        if is_ignored(self.root, rel, self.scan_options):
+            text, path = None, None  # an ignored file is never indexed (and dropped if it was)
         with self._lock:
             self._generation[rel] += 1
             gen = self._generation[rel]
         p = self.root / rel
-        if text is None and not p.exists():
+        if path is None or (text is None and not p.exists()):
             changed = self._apply(rel, None, [], None, gen)
         else:
             if text is not None:
