@@ -95,9 +95,11 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--raw-sample", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: the index.threads default)")
+    ap.add_argument("--reuse", type=Path, default=None,
+                    help="work dir of an earlier run: skip the cold build, measure warm/search/quality again")
     args = ap.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="aurelis-bench-"))
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="aurelis-bench-"))
     os.environ["AURELIS_CACHE_DIR"] = str(work / "cache")
     from aurelis.config.index import IndexSettings
     from aurelis.index.chunker import chunk_source
@@ -120,11 +122,13 @@ def main() -> int:
                 if len(q.split()) >= 4:
                     queries.append((q, rel, c.name))
         dest = corpus / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(strip_docstrings(src))
+        if args.reuse is None:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(strip_docstrings(src))
     random.Random(7).shuffle(queries)
     queries = queries[: args.queries]
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"work dir: {work}{' (reused: cold figures not measured)' if args.reuse else ''}")
     print(f"corpus: {len(files)} stdlib files, {lines} lines (docstrings stripped); {len(queries)} queries")
 
     settings = IndexSettings(threads=args.threads)
@@ -134,6 +138,8 @@ def main() -> int:
     print(f"model load: {time.perf_counter() - t:.2f} s (threads {emb.threads}, max_tokens {emb.max_tokens})")
 
     idx = WorkspaceIndex(corpus, settings, emb)
+    if args.reuse is not None:
+        return measure_warm(args, work, corpus, settings, emb, queries, len(files), lines)
     t, c = time.perf_counter(), time.process_time()
     idx.build()
     cold, cold_cpu = time.perf_counter() - t, time.process_time() - c
@@ -152,6 +158,17 @@ def main() -> int:
           f"({raw_cpu:.1f} per CPU-second); cold indexing reaches {100 * (n_chunks / cold) / raw:.0f}% of it "
           f"by wall time, {100 * (n_chunks / cold_cpu) / raw_cpu:.0f}% by CPU time (the machine is shared)")
 
+    results = {"files": len(files), "lines": lines, "chunks": n_chunks, "cold_s": cold,
+               "cold_chunks_per_s": n_chunks / cold, "raw_chunks_per_s": raw,
+               "cold_chunks_per_cpu_s": n_chunks / cold_cpu, "raw_chunks_per_cpu_s": raw_cpu,
+               "rss_mb_after_index": rss_after}
+    return measure_warm(args, work, corpus, settings, emb, queries, len(files), lines, results)
+
+
+def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, results=None) -> int:
+    from aurelis.index.service import WorkspaceIndex
+
+    results = dict(results or {"files": n_files, "lines": lines})
     before = emb.stats.encoded
     warm_idx = WorkspaceIndex(corpus, settings, emb)
     t = time.perf_counter()
@@ -183,12 +200,13 @@ def main() -> int:
     print(f"RSS at end: {rss_mb():.0f} MB; load average at end: {os.getloadavg()[0]:.1f}")
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "index_bench.json").write_text(json.dumps({
-        "files": len(files), "lines": lines, "chunks": n_chunks, "cold_s": cold, "cold_chunks_per_s": n_chunks / cold,
-        "raw_chunks_per_s": raw, "cold_chunks_per_cpu_s": n_chunks / cold_cpu, "raw_chunks_per_cpu_s": raw_cpu, "warm_s": warm, "rss_mb_after_index": rss_after,
+    results.update({
+        "warm_s": warm, "rss_mb_end": rss_mb(),
         "latency_ms": {m: {"p50": statistics.median(v), "p95": pct(v, 0.95)} for m, v in latency.items()},
         "quality": {m: {"mrr10": a, "recall10": b} for m, (a, b) in quality.items()},
-    }, indent=2))
+    })
+    name = "index_bench_reuse.json" if args.reuse else "index_bench.json"
+    (out / name).write_text(json.dumps(results, indent=2))
     return 0
 
 
