@@ -40,7 +40,10 @@ def is_enabled(rule: type[Rule], select: list[str], extend_select: list[str], ig
     if chosen:
         sel = best(chosen, rule)
         # A rule that is off by default needs its own code (or its category / ALL spelled out).
-        if not rule.enabled_by_default and sel < 1 and not any(s.upper() == "ALL" for s in chosen):
+        if not rule.enabled_by_default and not any(
+            s.strip().upper() in ("ALL", rule.code) or s.strip().lower() in (rule.name, rule.category.value)
+            for s in chosen
+        ):
             sel = -1
         if not select and rule.enabled_by_default:
             sel = max(sel, 0)  # only extend_select given: the defaults stay on
