@@ -148,3 +148,18 @@ async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient,
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Deleted)]))
     await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
+
+    # The "Ignore AUR411 on this line" quick fix, applied as an editor would.
+    open_doc(client, billing, (root / "shop/billing.py").read_text())
+    [diag] = await wait_until(lambda: codes(client, billing, "AUR411"))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=billing), range=diag.range,
+        context=types.CodeActionContext(diagnostics=[diag])))
+    [ignore] = [a for a in actions if a.title == "Ignore AUR411 on this line"]
+    assert ignore.diagnostics[0].code == "AUR411"
+    [doc_edit] = ignore.edit.document_changes
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=billing, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                         for e in doc_edit.edits]))
+    await wait_until(lambda: codes(client, billing, "AUR411") == [])

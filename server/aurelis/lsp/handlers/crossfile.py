@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from aurelis.analysis.crossfile.index_units import units_from_index
 from aurelis.analysis.crossfile.workspace import DUPLICATE_CODE, CrossFileWorkspace
+from aurelis.lsp.code_actions import Provider
 from aurelis.workspace.positions import LineIndex
 from aurelis.workspace.uris import from_path, to_path
 
@@ -57,6 +58,7 @@ class CrossFileService:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.folders: dict[str, _FolderState] = {}
         self.passes = 0
+        self.shown: dict[str, tuple[bytes, list]] = {}  # uri -> (text, findings) the editor shows
         self._cond = threading.Condition()
         self._texts: dict[str, bytes | None] = {}  # path -> new text (None: read it from disk)
         self._reload = False
@@ -248,17 +250,19 @@ class CrossFileService:
             if state.published.get(path) == sig:
                 continue
             diagnostics: list[types.Diagnostic] = []
+            findings: list = []
             source = ws.sources.get(path, b"")
             if live:
                 done = ws.report(path, encoding=encoding)
                 if done is not None:
                     doc, report = done
-                    diagnostics = [self._diagnostic(ws, doc, report, f, encoding) for f in report.findings]
+                    findings = report.findings
+                    diagnostics = [self._diagnostic(ws, doc, report, f, encoding) for f in findings]
             if not diagnostics and path not in state.published:
                 state.published[path] = sig
                 continue
             state.published[path] = sig
-            self._send(from_path(path), diagnostics, source)
+            self._send(from_path(path), diagnostics, source, findings)
             self._pause_while_editing()
 
     def _diagnostic(self, ws: CrossFileWorkspace, doc: Any, report: Any, finding: Any, encoding: Any
@@ -274,7 +278,9 @@ class CrossFileService:
             ]
         return diag
 
-    def _send(self, uri: str, diagnostics: list[types.Diagnostic], source: bytes) -> None:
+    def _send(self, uri: str, diagnostics: list[types.Diagnostic], source: bytes, findings: list | None = None
+              ) -> None:
+        findings = findings or []
         if self.loop is None:
             return
 
@@ -282,6 +288,7 @@ class CrossFileService:
             doc = self.server.engine.documents.find(uri)
             if doc is not None and doc.source != source:
                 return  # computed for an older text; the pass for the newer one publishes
+            self.shown[uri] = (source, findings)
             self.server.diagnostics.set(uri, PRODUCER, diagnostics, version=doc.version if doc else None)
 
         self.loop.call_soon_threadsafe(publish)
@@ -303,6 +310,28 @@ class CrossFileService:
                 "files_with_duplicates": len(ws.paths_with_duplicates()),
             })
         return {"idle": self.idle, "passes": self.passes, "folders": folders}
+
+
+def ignore_actions(server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Offer "Ignore AUR41x on this line" for the cross-file findings shown in the requested range."""
+    from aurelis.lsp import convert
+    from aurelis.lsp.handlers.analysis_actions import ignore_edit, workspace_edit
+
+    svc: CrossFileService = server.crossfile  # type: ignore[attr-defined]
+    shown = svc.shown.get(doc.uri)
+    if shown is None or shown[0] != doc.source:
+        return []  # the findings were computed for another text
+    lo, hi = doc.offset_at(convert.pos(params.range.start)), doc.offset_at(convert.pos(params.range.end))
+    diags = {(d.code, d.range.start.line, d.range.start.character): d for d in server.diagnostics.get(doc.uri, PRODUCER)}
+    actions: list[types.CodeAction] = []
+    for f in shown[1]:
+        if not (f.start <= hi and lo <= f.end) or (edit := ignore_edit(doc, f)) is None:
+            continue
+        start = doc.position_at(f.start)
+        diag = diags.get((f.code, start.line, start.character))
+        actions.append(types.CodeAction(title=f"Ignore {f.code} on this line", kind=types.CodeActionKind.QuickFix,
+                                        diagnostics=[diag] if diag else None, edit=workspace_edit(doc, [edit])))
+    return actions
 
 
 def _under_root(root: Path, path: Path) -> str:
@@ -340,6 +369,7 @@ def register(server: AurelisServer) -> None:
     server.events.settings_changed.subscribe(svc.reload)
     server.events.folders_changed.subscribe(svc.reload)
     server.events.shutdown.subscribe(svc.stop)
+    server.code_actions.add(Provider("crossfile", ignore_actions))
 
     @server.commands.register("aurelis.crossfileStatus", StatusArgs)
     def crossfile_status(server: AurelisServer, args: StatusArgs) -> dict:
