@@ -184,3 +184,24 @@ async def test_pull_diagnostics_when_the_client_supports_them(pull_client: Langu
     assert sorted(d.code for d in item.items) == ["AUR401", "AUR401"]
     # a pulling client is never pushed to as well (that would show everything twice)
     assert URI not in client.diagnostics
+
+
+async def test_rapid_changes_coalesce_and_never_publish_stale_versions(client: LanguageClient):
+    versions: list[int | None] = []
+    method = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+    original = client.protocol.fm.features[method]
+
+    def record(params: types.PublishDiagnosticsParams):
+        if params.uri == URI:
+            versions.append(params.version)
+        return original(params)
+
+    client.protocol.fm.features[method] = record
+    text = "x = 1\n"
+    open_doc(client, URI, text)
+    for v in range(2, 32):  # 30 keystrokes sent without waiting: each adds one unused import
+        change(client, v, (0, 0), (0, 0), f"import m{v}\n")
+    await wait_until(lambda: versions and versions[-1] == 31)
+    assert len([d for d in published(client) if d.code == "AUR401"]) == 30
+    assert versions == sorted(versions)  # never an older version after a newer one
+    assert len(versions) < 31  # queued edits were coalesced rather than analysed one by one
