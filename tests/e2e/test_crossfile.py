@@ -4,6 +4,7 @@ embedding index (AUR410 with relatedInformation on both twins) and dead code
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 
@@ -101,6 +102,27 @@ async def test_duplicates_through_the_index_and_dead_code(client: LanguageClient
     await wait_until(lambda: len(codes(client, billing, "AUR410")) == 1, timeout=60)
     await wait_until(lambda: len(codes(client, orders, "AUR410")) == 1, timeout=30)
     assert codes(client, orders, "AUR410")[0].range.start == types.Position(15, 4)
+
+
+async def test_pull_clients_get_cross_file_findings_of_unopened_files(client: LanguageClient, tmp_path):
+    root = make_project(tmp_path / "ws")
+    prepare(client)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(pull_diagnostics=True),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options={"index": {"enabled": False}}))
+    billing = (root / "shop/billing.py").as_uri()
+
+    async def billing_report():
+        report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        return [d for item in report.items if item.uri == billing for d in item.items if d.code == "AUR411"]
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while not (found := await billing_report()) and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+    assert [d.data["name"] for d in found] == ["never_called"]
+    assert billing not in client.diagnostics  # nothing was pushed to a pulling client
 
 
 async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient, tmp_path):
