@@ -24,6 +24,7 @@ from aurelis.index.chunker import ChunkOptions, chunk_source
 from aurelis.index.embedder import Embedder
 from aurelis.index.fusion import rrf
 from aurelis.index.lexical import LexicalIndex
+from aurelis.index.memory import release_freed_memory
 from aurelis.index.paths import folder_index_dir
 from aurelis.index.scan import ScanOptions, is_ignored, read_source, walk
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
@@ -250,6 +251,7 @@ class WorkspaceIndex:
         for rel, entry, chunks, gen in pending:
             self._apply(rel, entry, chunks, vecs[pos : pos + len(chunks)], gen)
             pos += len(chunks)
+        release_freed_memory()
         return len(pending)
 
     def _ensure_vectors(self) -> None:

@@ -1,0 +1,27 @@
+"""Give freed heap back to the OS after encoding.
+
+Torch frees its activations into glibc's arenas, which keep them: after a cold
+index the process holds ~160 MB it no longer uses. ``malloc_trim(0)`` returns
+it (measured: 712 -> 551 MB RSS after 750 chunks). A no-op off glibc.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+def release_freed_memory() -> None:
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
