@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from index_bench import pct, stdlib_files, strip_docstrings  # noqa: E402
-from lsprotocol import types  # noqa: E402
-from pytest_lsp.client import make_test_lsp_client  # noqa: E402
+from index_bench import pct, stdlib_files, strip_docstrings
+from lsprotocol import types
+from pytest_lsp.client import make_test_lsp_client
 
 VARIANTS = ["def f(x):\n    if x == None:\n        return 1\n    return 2\n",
             "def f(x):\n    if x == None:\n        return 1\n    if x != None:\n        return 3\n    return 2\n"]

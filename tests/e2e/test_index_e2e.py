@@ -14,7 +14,14 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.index.workspace_fixture import make_workspace
-from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
+from tests.lsp_support import (
+    SERVER_COMMAND,
+    capabilities,
+    command,
+    open_doc,
+    prepare,
+    wait_until,
+)
 
 # One embeddings cache for the module (indexes are per folder, and each test has its own folder).
 CACHE = tempfile.mkdtemp(prefix="aurelis-index-e2e-")

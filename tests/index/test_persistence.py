@@ -11,12 +11,13 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from aurelis.config.index import IndexSettings  # noqa: E402
-from aurelis.index.embedder import Embedder  # noqa: E402
-from aurelis.index.service import WorkspaceIndex  # noqa: E402
-from aurelis.index.store import MANIFEST  # noqa: E402
-from aurelis.index.vectors import VectorIndex  # noqa: E402
-from tests.index.workspace_fixture import make_workspace  # noqa: E402
+from aurelis.config.index import IndexSettings
+from aurelis.index.embedder import Embedder
+from aurelis.index.service import WorkspaceIndex
+from aurelis.index.store import MANIFEST
+from aurelis.index.vectors import VectorIndex
+
+from tests.index.workspace_fixture import make_workspace
 
 
 @pytest.fixture(scope="module")

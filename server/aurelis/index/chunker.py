@@ -295,7 +295,6 @@ def _strip_comment(text: str) -> str:
             if line.startswith(marker):
                 line = line[len(marker) :]
                 break
-        if line.endswith("*/"):
-            line = line[:-2]
+        line = line.removesuffix("*/")
         lines.append(line.strip())
     return "\n".join(lines).strip()
