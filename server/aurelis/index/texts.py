@@ -15,7 +15,7 @@ from aurelis.index.names import humanize, split_identifier, words
 
 STOPWORDS = frozenset(
     "a an and are as at be by for from has have if in into is it its of on or that the this to was were "
-    "will with self cls def return none true false".split()
+    "will with self cls def return none true false".split()  # noqa: SIM905
 )
 
 
