@@ -167,3 +167,16 @@ async def test_client_cancels_then_reindex_completes(client: LanguageClient):
     await wait_until(lambda: len(_ended(client)) == 2, timeout=120)
     assert "chunks in 5 files" in _ended(client)[1].message
     assert (await command(client, "aurelis.status"))["state"] == "ready"
+
+
+async def test_configuration_change_restarts_the_build(client: LanguageClient):
+    await wait_until(lambda: _ended(client), timeout=120)
+    assert (await command(client, "aurelis.status"))["files_indexed"] == 5
+    client.set_configuration({"index": {"exclude": ["shop/report.py"]}}, section="aurelis")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    ends = await wait_until(lambda: len(_ended(client)) == 2 and _ended(client), timeout=120)
+    assert "chunks in 4 files" in ends[1].message
+    status = await command(client, "aurelis.status")
+    assert status["state"] == "ready" and status["files_indexed"] == 4
+    hits = await command(client, "aurelis.search", {"query": "render invoice pdf", "mode": "lexical"})
+    assert all(not h["uri"].endswith("shop/report.py") for h in hits)
