@@ -53,7 +53,7 @@ class AISettings(BaseModel):
     )
     retries: int = Field(2, ge=0, le=10, description="Retries per provider before falling back to the next.")
     backoff: float = Field(0.5, ge=0, description="First retry delay in seconds (doubles each retry).")
-    max_backoff: float = Field(30.0, ge=0, description="Longest wait between retries, also caps `Retry-After`.")
+    max_backoff: float = Field(30.0, ge=0, description="Longest wait between retries; a provider whose `Retry-After` asks for longer is skipped for the next one.")
     cache: bool = Field(True, description="Reuse an earlier answer to the same prompt from the same model.")
     cache_ttl: int = Field(7 * 24 * 3600, ge=0, description="Seconds a cached answer stays valid; 0 disables caching.")
     context_tokens: int = Field(
