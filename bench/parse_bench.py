@@ -94,6 +94,23 @@ def _read(stream) -> dict:
     return json.loads(stream.read(length))
 
 
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _wait_idle(pid: int, quiet: float = 0.3, timeout: float = 30.0) -> None:
+    """Until the process has used no CPU for ``quiet`` seconds (Linux /proc)."""
+    deadline = time.monotonic() + timeout
+    last = _cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = _cpu_ticks(pid)
+        if now == last:
+            return
+        last = now
+
+
 def bench_initialize(runs: int) -> None:
     roundtrip, cold = [], []
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -120,7 +137,7 @@ def bench_initialize(runs: int) -> None:
     for _ in range(runs):
         proc = subprocess.Popen([sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)  # let the interpreter finish importing before the clock starts
+        _wait_idle(proc.pid)  # the interpreter has finished importing and waits on stdin
         t1 = time.perf_counter()
         proc.stdin.write(_frame(init))
         proc.stdin.flush()
