@@ -17,32 +17,8 @@ from tree_sitter import Node
 from aurelis.index.chunk import Chunk
 from aurelis.index.names import module_name
 from aurelis.workspace import languages
+from aurelis.workspace.outline import DEFINITION_KINDS
 
-# node type -> kind; "namespace" qualifies its members but is no chunk itself.
-_KINDS: dict[str, dict[str, str]] = {
-    "python": {"function_definition": "function", "class_definition": "class"},
-    "javascript": {
-        "function_declaration": "function",
-        "generator_function_declaration": "function",
-        "class_declaration": "class",
-        "method_definition": "method",
-    },
-    "go": {"function_declaration": "function", "method_declaration": "method", "type_spec": "class"},
-    "rust": {
-        "function_item": "function",
-        "struct_item": "class",
-        "enum_item": "class",
-        "trait_item": "class",
-        "impl_item": "namespace",
-        "mod_item": "namespace",
-    },
-}
-_KINDS["typescript"] = {
-    **_KINDS["javascript"],
-    "interface_declaration": "interface",
-    "abstract_class_declaration": "class",
-}
-_KINDS["typescriptreact"] = _KINDS["typescript"]
 _JS_FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
 _COMMENTS = {"comment", "line_comment", "block_comment"}
 
@@ -64,7 +40,7 @@ class _Chunker:
         self.src = source
         self.lang = language
         self.opts = options
-        self.kinds = _KINDS.get(language, {})
+        self.kinds = DEFINITION_KINDS.get(language, {})  # "namespace": qualifies members, no chunk
         self.module = module_name(relpath)
         self.chunks: list[Chunk] = []
         self.covered: list[tuple[int, int]] = []  # line spans of top-level definitions

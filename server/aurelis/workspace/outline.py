@@ -10,8 +10,9 @@ from tree_sitter import Node
 
 from aurelis.workspace.document import Document
 
-# node type -> symbol kind, per language; "container" kinds are searched for children.
-_KINDS: dict[str, dict[str, str]] = {
+# node type -> symbol kind, per language ("namespace" only qualifies its members).
+# The index's chunker uses the same table.
+DEFINITION_KINDS: dict[str, dict[str, str]] = {
     "python": {"function_definition": "function", "class_definition": "class"},
     "javascript": {
         "function_declaration": "function",
@@ -29,13 +30,13 @@ _KINDS: dict[str, dict[str, str]] = {
         "mod_item": "namespace",
     },
 }
-_KINDS["typescript"] = {
-    **_KINDS["javascript"],
+DEFINITION_KINDS["typescript"] = {
+    **DEFINITION_KINDS["javascript"],
     "interface_declaration": "interface",
     "abstract_class_declaration": "class",
     "function_signature": "function",
 }
-_KINDS["typescriptreact"] = _KINDS["typescript"]
+DEFINITION_KINDS["typescriptreact"] = DEFINITION_KINDS["typescript"]
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Symbol:
 def outline(doc: Document) -> list[Symbol]:
     if doc.tree is None or doc.language_id is None:
         return []
-    kinds = _KINDS.get(doc.language_id, {})
+    kinds = DEFINITION_KINDS.get(doc.language_id, {})
     return _collect(doc.tree.root_node, kinds, in_class=False)
 
 
