@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from aurelis.lsp.server import AurelisServer
     from aurelis.workspace.document import Document
 
-_KIND = {
+SYMBOL_KIND = {  # outline/chunk kind -> LSP kind (also used by workspace/symbol)
     "function": types.SymbolKind.Function,
     "method": types.SymbolKind.Method,
     "class": types.SymbolKind.Class,
@@ -27,7 +27,7 @@ def _to_lsp(doc: Document, sym: Symbol) -> types.DocumentSymbol:
     sel = convert.node_range(doc, sym.name_node) if sym.name_node is not None else rng
     return types.DocumentSymbol(
         name=sym.name,
-        kind=_KIND.get(sym.kind, types.SymbolKind.Function),
+        kind=SYMBOL_KIND.get(sym.kind, types.SymbolKind.Function),
         range=rng,
         selection_range=sel,
         children=[_to_lsp(doc, c) for c in sym.children],

@@ -6,15 +6,10 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from aurelis.lsp.handlers.symbols import SYMBOL_KIND
+
 if TYPE_CHECKING:
     from aurelis.lsp.server import AurelisServer
-
-_KIND = {
-    "function": types.SymbolKind.Function,
-    "method": types.SymbolKind.Method,
-    "class": types.SymbolKind.Class,
-    "interface": types.SymbolKind.Interface,
-}
 
 
 def register(server: AurelisServer) -> None:
@@ -26,7 +21,7 @@ def register(server: AurelisServer) -> None:
                 rng = types.Range(types.Position(c.start_line, c.start_col), types.Position(c.end_line, c.end_col))
                 container = c.name.rsplit(".", 1)[0] if "." in c.name else None
                 out.append(types.WorkspaceSymbol(
-                    name=c.short_name, kind=_KIND.get(c.kind, types.SymbolKind.Function),
+                    name=c.short_name, kind=SYMBOL_KIND.get(c.kind, types.SymbolKind.Function),
                     location=types.Location(idx.uri_of(c.path), rng), container_name=container,
                 ))
         return out[:200]
