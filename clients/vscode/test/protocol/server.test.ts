@@ -129,13 +129,9 @@ describe("the extension against a real `aurelis serve`", () => {
   const advertised = () => init.capabilities.executeCommandProvider?.commands ?? [];
   const send = (request: CommandRequest) => session.connection.sendRequest(ExecuteCommandRequest.type, request);
 
-  test("the server advertises executeCommandProvider; the extension reports what it lacks", (t) => {
+  test("the server advertises every command the extension sends", () => {
     assert.ok(Array.isArray(init.capabilities.executeCommandProvider?.commands));
-    const missing = missingCommands(advertised());
-    t.diagnostic(`server commands the extension uses but this server lacks: ${missing.join(", ") || "none"}`);
-    assert.deepEqual(missing, ALL_SERVER_COMMANDS.filter((c) => !advertised().includes(c)));
-    // the index commands exist in this server
-    assert.deepEqual(missingCommands(advertised(), [ServerCommand.search, ServerCommand.reindex, ServerCommand.status]), []);
+    assert.deepEqual(missingCommands(advertised()), []);
     // vscode-languageclient registers every advertised server command as a VS Code command, so
     // the extension's own command ids must not be among them (registering twice throws)
     for (const id of Object.values(ExtensionCommand)) assert.equal(advertised().includes(id), false, id);
@@ -314,14 +310,9 @@ describe("the extension against a real `aurelis serve`", () => {
   });
 
   for (const name of ALL_SERVER_COMMANDS) {
-    test(`${name}: accepted with the extension's arguments, or refused by name when this server lacks it`, async (t) => {
+    test(`${name}: accepted with the extension's arguments`, async () => {
       const request = await cases[name].request();
       assert.equal(request.command, name);
-      if (!advertised().includes(name)) {
-        t.diagnostic(`${name} is not provided by this server`);
-        await assert.rejects(send(request), (err: unknown) => err instanceof ResponseError && err.message.includes(`unknown command '${name}'`));
-        return;
-      }
       cases[name].check((await send(request)) as Answer);
     });
   }
