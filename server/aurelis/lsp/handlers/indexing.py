@@ -171,18 +171,27 @@ def _log_failure(future) -> None:
         log.error("index update failed: %r", exc)
 
 
-def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
-    """A search hit with an LSP range in the negotiated encoding."""
-    encoding = server.engine.encoding
-    doc = server.engine.documents.find(hit.uri)
-    if doc is not None:
-        lines = doc.lines
-    else:
-        path = to_path(hit.uri)
+def line_index_for(server: AurelisServer, uri: str, cache: dict[str, LineIndex | None] | None = None) -> LineIndex | None:
+    """The line table of ``uri``: the open document's, else the file on disk's (None if unreadable)."""
+    if cache is not None and uri in cache:
+        return cache[uri]
+    doc = server.engine.documents.find(uri)
+    lines: LineIndex | None = doc.lines if doc is not None else None
+    if lines is None:
+        path = to_path(uri)
         try:
             lines = LineIndex(path.read_bytes()) if path is not None else None
         except OSError:
             lines = None
+    if cache is not None:
+        cache[uri] = lines
+    return lines
+
+
+def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
+    """A search hit with an LSP range in the negotiated encoding."""
+    encoding = server.engine.encoding
+    lines = line_index_for(server, hit.uri)
     if lines is not None:
         start, end = lines.position(hit.start_byte, encoding), lines.position(hit.end_byte, encoding)
         rng = {"start": {"line": start.line, "character": start.character},

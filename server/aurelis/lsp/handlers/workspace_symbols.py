@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from aurelis.lsp.convert import lsp_pos
+from aurelis.lsp.handlers.indexing import line_index_for
 from aurelis.lsp.handlers.symbols import SYMBOL_KIND
 
 if TYPE_CHECKING:
@@ -16,12 +18,20 @@ def register(server: AurelisServer) -> None:
     @server.feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
         out: list[types.WorkspaceSymbol] = []
+        tables: dict = {}  # one line table per file, shared by its symbols
         for idx in server.engine.indexes.indexes():
             for c in idx.symbols(params.query, limit=200):
-                rng = types.Range(types.Position(c.start_line, c.start_col), types.Position(c.end_line, c.end_col))
+                uri = idx.uri_of(c.path)
+                lines = line_index_for(server, uri, tables)
+                if lines is not None:  # columns in the negotiated encoding, not bytes
+                    start = lines.position(c.start_byte, server.engine.encoding)
+                    end = lines.position(c.end_byte, server.engine.encoding)
+                    rng = types.Range(lsp_pos(start), lsp_pos(end))
+                else:
+                    rng = types.Range(types.Position(c.start_line, c.start_col), types.Position(c.end_line, c.end_col))
                 container = c.name.rsplit(".", 1)[0] if "." in c.name else None
                 out.append(types.WorkspaceSymbol(
                     name=c.short_name, kind=SYMBOL_KIND.get(c.kind, types.SymbolKind.Function),
-                    location=types.Location(idx.uri_of(c.path), rng), container_name=container,
+                    location=types.Location(uri, rng), container_name=container,
                 ))
         return out[:200]
