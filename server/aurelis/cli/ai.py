@@ -126,16 +126,24 @@ def _run(coro) -> int:
         return 1
 
 
+def _locate(location: str, command: str):
+    """(path, document, start byte, end byte, session) for FILE:LINE[-LINE], or exit code 2 with the reason."""
+    try:
+        path, start, end = parse_location(location)
+        doc, a, b = _load(path, start, end)
+    except (ValueError, OSError) as exc:
+        print(f"aurelis {command}: {exc}", file=sys.stderr)
+        return 2
+    return path, doc, a, b, _Session(find_root(path))
+
+
 def run_explain(args: argparse.Namespace) -> int:
     from aurelis.ai.service import AIService, Target
 
-    try:
-        path, start, end = parse_location(args.location)
-        doc, a, b = _load(path, start, end)
-    except (ValueError, OSError) as exc:
-        print(f"aurelis explain: {exc}", file=sys.stderr)
-        return 2
-    session = _Session(find_root(path))
+    located = _locate(args.location, "explain")
+    if isinstance(located, int):
+        return located
+    _, doc, a, b, session = located
 
     async def go() -> int:
         service = AIService()
@@ -180,13 +188,10 @@ def run_ask(args: argparse.Namespace) -> int:
 def run_fix(args: argparse.Namespace) -> int:
     from aurelis.ai.service import AIService, Target
 
-    try:
-        path, start, end = parse_location(args.location)
-        doc, a, b = _load(path, start, end)
-    except (ValueError, OSError) as exc:
-        print(f"aurelis fix: {exc}", file=sys.stderr)
-        return 2
-    session = _Session(find_root(path))
+    located = _locate(args.location, "fix")
+    if isinstance(located, int):
+        return located
+    path, doc, a, b, session = located
 
     async def go() -> int:
         service = AIService()
