@@ -24,7 +24,7 @@ class AstIndex:
     """One walk over a document's `ast`, shared by every rule of a run: nodes by type,
     parent links and imports. Built lazily on first use and cached on the RuleContext."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, imports: ImportMap | None = None) -> None:
         self.tree = tree
         self.parents: dict[ast.AST, ast.AST] = {}
         self.by_type: dict[type, list[ast.AST]] = {}
@@ -43,7 +43,7 @@ class AstIndex:
                         if isinstance(item, ast.AST):
                             parents[item] = node
                             stack.append(item)
-        self._imports: ImportMap | None = None
+        self._imports: ImportMap | None = imports  # a unit's: the whole module's imports
 
     def of(self, *types: type) -> list[ast.AST]:
         out: list[ast.AST] = []
@@ -84,7 +84,8 @@ def ast_index(ctx: RuleContext) -> AstIndex | None:
     cached = ctx.__dict__.get("_aurelis_ast_index", False)
     if cached is False:
         tree = ctx.python_ast
-        cached = AstIndex(tree) if tree is not None else None
+        imports = ImportMap.of_names(ctx.module.imports) if ctx.module is not None else None
+        cached = AstIndex(tree, imports) if tree is not None else None
         ctx.__dict__["_aurelis_ast_index"] = cached
     return cached
 
@@ -159,6 +160,12 @@ class ImportMap:
                 for alias in node.names:
                     if alias.name != "*":
                         self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    @classmethod
+    def of_names(cls, names: dict[str, str]) -> ImportMap:
+        out = cls([])
+        out.names = names
+        return out
 
     def qualname(self, expr: ast.AST) -> str | None:
         """``sp.run`` -> ``subprocess.run`` when ``sp`` is an imported module; None otherwise."""

@@ -6,28 +6,45 @@ import ast
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from aurelis.analysis.rule import walk
+from aurelis.analysis.units import virtual_source, walk_unit
 from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from aurelis.analysis.rule import Rule
+    from aurelis.analysis.units import Unit
     from aurelis.config.analysis import AnalysisSettings
     from aurelis.workspace.document import Document
 
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
+@dataclass
+class ModuleFacts:
+    """What a unit's rules may know about the rest of its module: every import, and
+    the facts each module-aware rule gathered from every unit."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+
+
 class RuleContext:
     """One document plus lazily computed views shared by all rules of a run."""
 
-    def __init__(self, doc: Document, settings: AnalysisSettings | None = None, workspace: Any = None) -> None:
+    def __init__(self, doc: Document, settings: AnalysisSettings | None = None, workspace: Any = None,
+                 unit: Unit | None = None, module: ModuleFacts | None = None) -> None:
         from aurelis.config.analysis import AnalysisSettings
 
         self.doc = doc
+        # None: the whole document at once (rule unit tests, fix verification); else one unit of it
+        self.unit = unit
+        self.module = module
         self.settings = settings or AnalysisSettings()
         self.workspace = workspace  # cross-file rules: the engine / index manager (None in unit tests)
         path = to_path(doc.uri)
@@ -51,22 +68,46 @@ class RuleContext:
     def is_init_file(self) -> bool:
         return self._posix.endswith("__init__.py")
 
+    @property
+    def owns_module(self) -> bool:
+        """Module-wide findings (the module docstring, ...) are this context's to report."""
+        return self.unit is None or self.unit.kind == "module"
+
+    @property
+    def group(self) -> int:
+        """The top-level class this unit belongs to (-1: none, or the whole document)."""
+        return self.unit.group if self.unit is not None else -1
+
+    @functools.cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Byte spans of the text this context owns (the whole document without a unit)."""
+        return self.unit.own_spans() if self.unit is not None else [(0, len(self.source))]
+
     @functools.cached_property
     def python_ast(self) -> ast.Module | None:
-        """``ast`` of the text, or None while the text has a syntax error."""
+        """``ast`` of the text (of the unit's virtual source), or None while it has a syntax error."""
         try:
+            if self.unit is not None:
+                return ast.parse(virtual_source(self.doc, self.unit))
             return ast.parse(self.doc.text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
 
     @functools.cached_property
     def nodes_by_type(self) -> dict[str, list[Node]]:
-        """Every named node of the tree grouped by type: one walk serves all rules."""
+        """Every named node of the tree (of the unit) grouped by type: one walk serves all rules."""
         out: dict[str, list[Node]] = {}
-        for node in walk(self.root):
+        for node in (walk(self.root) if self.unit is None else walk_unit(self.unit)):
             if node.is_named:
                 out.setdefault(node.type, []).append(node)
         return out
+
+    def module_facts(self, rule: Rule) -> list[tuple[int, Any]]:
+        """(group, facts) that ``rule.gather`` found in every unit of the document."""
+        if self.module is None:
+            facts = rule.gather(self)
+            return [(-1, facts.value)] if facts is not None else []
+        return self.module.facts.get(rule.code, [])
 
     def nodes(self, *types: str) -> Iterator[Node]:
         for t in types:

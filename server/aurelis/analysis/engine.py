@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from aurelis.analysis.context import RuleContext
 from aurelis.analysis.registry import all_rules
 from aurelis.analysis.rule import Finding, Rule
 from aurelis.analysis.suppressions import Suppressions, scan
+from aurelis.analysis.unit_runner import UnitCache, run_units
+from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:
     from aurelis.config.analysis import AnalysisSettings
@@ -51,11 +54,26 @@ def rules_for(settings: AnalysisSettings, path: PurePath | None = None, root: Pu
     ]
 
 
-def suppressions_of(ctx: RuleContext) -> Suppressions:
-    src = ctx.source
-    if b"#" not in src or ctx.doc.tree is None:
+_MARKER = re.compile(rb"aurelis|noqa", re.IGNORECASE)
+
+
+def suppressions_of(doc: Document) -> Suppressions:
+    """Suppression comments, found by a scan of the bytes for their markers (a walk of
+    every comment node would cost as much as the rules); each hit must be a real comment."""
+    src = doc.source
+    if doc.tree is None:
         return Suppressions()
-    return scan([(n.start_point[0], ctx.text(n)) for n in ctx.nodes("comment")])
+    root = doc.tree.root_node
+    found: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for m in _MARKER.finditer(src):
+        node = root.descendant_for_byte_range(m.start(), m.start() + 1)
+        if node is None or node.type != "comment" or node.start_byte in seen:
+            continue
+        seen.add(node.start_byte)
+        text = src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        found.append((line_of(doc, node.start_byte), text))
+    return scan(found)
 
 
 def line_of(doc: Document, offset: int) -> int:
@@ -76,20 +94,25 @@ def run_rules(ctx: RuleContext, rules: list[type[Rule]], report: Report | None =
 
 
 def analyze(doc: Document, settings: AnalysisSettings | None = None, root: PurePath | None = None,
-            workspace: Any = None, rules: list[type[Rule]] | None = None) -> Report:
-    """Findings of the per-file rules on ``doc``; severities resolved, suppressions applied."""
+            workspace: Any = None, rules: list[type[Rule]] | None = None, cache: UnitCache | None = None) -> Report:
+    """Findings of the per-file rules on ``doc``; severities resolved, suppressions applied.
+    Runs unit by unit, reusing the cached results of units that did not change (``unit_runner``)."""
     from aurelis.config.analysis import AnalysisSettings
 
     settings = settings or AnalysisSettings()
-    ctx = RuleContext(doc, settings, workspace)
     report = Report(doc.uri, doc.version)
     if doc.tree is None or doc.language_id is None:
         return report
-    chosen = rules if rules is not None else rules_for(settings, ctx.path, root)
+    chosen = rules if rules is not None else rules_for(settings, to_path(doc.uri), root)
     chosen = [r for r in chosen if doc.language_id in r.languages]
     report.rules = {r.code: r for r in chosen}
-    findings = run_rules(ctx, chosen, report)
-    suppressed = suppressions_of(ctx)
+    # per-file rules run unit by unit (cached); cross-file ones ask the workspace about the whole file
+    local = [r for r in chosen if not r.cross_file]
+    findings = run_units(doc, settings, local, workspace, report.failed, cache) if local else []
+    if len(local) < len(chosen):
+        whole = RuleContext(doc, settings, workspace)
+        findings += run_rules(whole, [r for r in chosen if r.cross_file], report)
+    suppressed = suppressions_of(doc)
     kept: list[Finding] = []
     for f in findings:
         rule = report.rules.get(f.code)

@@ -80,8 +80,24 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a module-aware rule learned from one unit of a document (see ``Rule.gather``)."""
+
+    value: Any  # hashable: handed to the rule's check in every unit, as ``ctx.module_facts(rule)``
+    site: bool = False  # the rule has something to check in this unit once it knows every unit's facts
+
+
 class Rule:
-    """Subclass, fill in the metadata, implement ``check``. One rule per module."""
+    """Subclass, fill in the metadata, implement ``check``. One rule per module.
+
+    A rule whose findings in one unit (a function, a method, a class or module
+    shell: see ``units.py``) depend only on that unit's text and the module's
+    imports implements ``check`` alone. A rule that needs the rest of the module
+    (is this import used anywhere?) also implements ``gather``: it runs on every
+    unit and its facts are cached with the unit; ``check`` then runs on the units
+    ``gather`` marked as sites, reading every unit's facts via ``ctx.module_facts``.
+    """
 
     code: ClassVar[str]  # "AUR101": AUR1xx bug-risk, 2xx security, 3xx performance, 4xx maintainability, 5xx docs
     name: ClassVar[str]  # kebab-case, e.g. "mutable-default-argument"
@@ -100,6 +116,14 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """Facts the module-aware rule needs from this unit (None: nothing to share)."""
+        return None
+
+    @classmethod
+    def module_aware(cls) -> bool:
+        return cls.gather is not Rule.gather
 
     # -- helpers for subclasses ------------------------------------------------
     def finding(self, node_or_start: Any, end: int | None = None, message: str | None = None,

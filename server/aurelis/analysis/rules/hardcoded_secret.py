@@ -51,20 +51,24 @@ class HardcodedSecret(Rule):
     noqa = ("S105", "S106", "S107")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        text = ctx.doc.text
-        if not text:
-            return
-        to_byte = _byte_offsets(text, ctx.source)
-        contents = {(n.start_byte, n.end_byte): n for n in ctx.nodes("string_content")}
-        for match in find_secrets(text):
-            start, end = to_byte(match.start), to_byte(match.end)
-            if match.kind == "assignment":
-                message = self._assignment(ctx, match, text, contents.get((start, end)))
-                if message is None:
-                    continue
-            else:
-                message = f"Hard-coded {_KIND_LABELS.get(match.kind, match.kind)}; read it from the environment or a secret store"
-            yield self.finding(start, end, message=message)
+        contents: dict[tuple[int, int], Any] | None = None
+        for base, stop in ctx.spans:  # only the text this context owns: a unit, or the whole file
+            raw = ctx.source[base:stop]
+            text = raw.decode("utf-8", "surrogatepass")
+            if not text:
+                continue
+            to_byte = _byte_offsets(text, raw)
+            for match in find_secrets(text):
+                start, end = base + to_byte(match.start), base + to_byte(match.end)
+                if match.kind == "assignment":
+                    if contents is None:
+                        contents = {(n.start_byte, n.end_byte): n for n in ctx.nodes("string_content")}
+                    message = self._assignment(ctx, match, text, contents.get((start, end)))
+                    if message is None:
+                        continue
+                else:
+                    message = f"Hard-coded {_KIND_LABELS.get(match.kind, match.kind)}; read it from the environment or a secret store"
+                yield self.finding(start, end, message=message)
 
     @staticmethod
     def _assignment(ctx: RuleContext, match: SecretMatch, text: str, content: Any) -> str | None:

@@ -10,7 +10,21 @@ from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
 
-def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[bytes]) -> int:
+class _Lines:
+    """The document's lines by index, sliced on demand (splitting the file per unit costs more)."""
+
+    def __init__(self, source: bytes, starts: list[int]) -> None:
+        self.source, self.starts = source, starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> bytes:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.source)
+        return self.source[self.starts[i] : end]
+
+
+def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[bytes] | _Lines) -> int:
     """Lines of the body that hold code: not blank, not only a comment, not the docstring."""
     body = fn.body
     skip: set[int] = set()
@@ -45,7 +59,7 @@ class LongFunction(Rule):
         if index is None:
             return
         limit = int(ctx.option(self.code, "max_lines", 60))
-        lines = ctx.source.split(b"\n")
+        lines = _Lines(ctx.source, ctx.doc.lines.starts)
         found: list[Finding] = []
         for fn in index.of(*FUNCTIONS):
             count = body_lines(fn, lines)

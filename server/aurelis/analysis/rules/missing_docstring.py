@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.analysis.rule import Category, Facts, Finding, Rule, Severity
 from aurelis.analysis.syntax import decorator_names, docstring_of, line_end, statements
 
 if TYPE_CHECKING:
@@ -37,15 +37,24 @@ class MissingDocstring(Rule):
     enabled_by_default = False
     noqa = ("D100", "D101", "D102", "D103", "D104")
 
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """The module's literal `__all__` (found by the unit that owns module level); every unit
+        with definitions is a site, since `__all__` decides what is public."""
+        if ctx.is_test_file or _private_module(ctx):
+            return None
+        exported = _dunder_all(ctx) if ctx.owns_module else None
+        value = ("__all__", frozenset(exported) if exported is not None else None) if ctx.owns_module else None
+        return Facts(value, site=True)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.is_test_file or _private_module(ctx):
             return
         root = ctx.root
-        if statements(root) and docstring_of(root) is None:
+        if ctx.owns_module and statements(root) and docstring_of(root) is None:
             kind = "package" if ctx.is_init_file else "module"
             end = line_end(ctx.source, 0)
             yield self.finding(0, end, message=f"Public {kind} has no docstring")
-        exported = _dunder_all(ctx)
+        exported = next((v[1] for _, v in ctx.module_facts(self) if v is not None), None)
         found: list[Finding] = []
         for node in ctx.nodes("function_definition", "class_definition"):
             name = node.child_by_field_name("name")

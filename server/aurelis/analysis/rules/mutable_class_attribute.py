@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.analysis.rule import Category, Facts, Finding, Rule, Severity
 from aurelis.analysis.syntax import bool_option
 
 _FACTORIES = {"list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"}
@@ -75,12 +75,16 @@ class MutableClassAttribute(Rule):
             return
         mutated: set[str] = set()
         if require_mutation:
-            text = ctx.source[ctx.offset_of(cls.lineno, cls.col_offset):
-                              ctx.offset_of(cls.end_lineno or cls.lineno, cls.end_col_offset or 0)]
-            shared = [(n, v) for n, v in shared if b"self." + n.encode() in text]  # cheap before walking
-            if not shared:
-                return
-            mutated, rebound = _self_usage(cls)
+            split = self._split_usage(ctx, cls)
+            if split is not None:  # a class shell: its methods are other units, their usage came as facts
+                mutated, rebound = split
+            else:
+                text = ctx.source[ctx.offset_of(cls.lineno, cls.col_offset):
+                                  ctx.offset_of(cls.end_lineno or cls.lineno, cls.end_col_offset or 0)]
+                shared = [(n, v) for n, v in shared if b"self." + n.encode() in text]  # cheap before walking
+                if not shared:
+                    return
+                mutated, rebound = _self_usage(cls)
             shared = [(n, v) for n, v in shared if n in mutated and n not in rebound]
         for name, value in shared:
             message = f"Class attribute `{name}` is mutable and shared by all instances"
@@ -88,10 +92,39 @@ class MutableClassAttribute(Rule):
                 message += f"; `self.{name}` is modified in place"
             yield self._at(ctx, value, message)
 
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """How a method (or a class shell) of a split top-level class uses `self.<attr>`; the
+        shell is the site that judges the class attributes."""
+        cls = _split_class(ctx)
+        site = bool(ctx.nodes_by_type.get("class_definition"))  # any class this unit must judge
+        if cls is None:
+            return Facts(None, site=site) if site else None
+        mutated, rebound = _self_usage(cls)
+        return Facts((frozenset(mutated), frozenset(rebound)), site=site)
+
+    def _split_usage(self, ctx: RuleContext, cls: ast.ClassDef) -> tuple[set[str], set[str]] | None:
+        if ctx.unit is None or ctx.unit.kind != "class" or cls is not _split_class(ctx):
+            return None
+        mutated: set[str] = set()
+        rebound: set[str] = set()
+        for group, usage in ctx.module_facts(self):
+            if group == ctx.group and usage is not None:
+                m, r = usage
+                mutated |= m
+                rebound |= r
+        return mutated, rebound
+
     def _at(self, ctx: RuleContext, value: ast.expr, message: str) -> Finding:
         start = ctx.offset_of(value.lineno, value.col_offset)
         end = ctx.offset_of(value.end_lineno or value.lineno, value.end_col_offset or 0)
         return self.finding(start, end, message=message)
+
+
+def _split_class(ctx: RuleContext) -> ast.ClassDef | None:
+    """The top-level class whose methods are separate units (in a class or method unit)."""
+    if ctx.unit is None or ctx.unit.kind not in ("class", "method") or ctx.python_ast is None:
+        return None
+    return next((n for n in ctx.python_ast.body if isinstance(n, ast.ClassDef)), None)
 
 
 def _classes(tree: ast.Module) -> Iterator[ast.ClassDef]:

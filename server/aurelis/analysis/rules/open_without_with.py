@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+from aurelis.analysis.rule import Category, Edit, Facts, Finding, Fix, Rule, Severity
 from aurelis.analysis.syntax import alone_on_lines, indent_of, line_end, line_start
 
 if TYPE_CHECKING:
@@ -45,17 +45,28 @@ class OpenWithoutWith(Rule):
     fixable = True
     noqa = ("SIM115",)
 
+    def _names(self, ctx: RuleContext) -> list[Node]:
+        """`open` identifiers in the text this context owns (a cheap scan of the bytes first)."""
+        hits = [h for s, e in ctx.spans for h in _occurrences(ctx.source, b"open", s, e)]
+        names = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
+        return [n for n in names if n is not None and n.type == "identifier"]
+
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """Whether this unit binds `open` (then the module's `open` is not the builtin); a site
+        when it calls `open`."""
+        names = self._names(ctx)
+        if not names:
+            return None
+        return Facts(any(_binds(n) for n in names), site=any(_called(n) for n in names))
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         # cheap pre-filter on the tree-sitter tree; the `ast` is only searched along the paths to real calls
-        hits = _occurrences(ctx.source, b"open")
-        if not hits:
+        names = self._names(ctx)
+        if not names:
             return
-        names = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
-        names = [n for n in names if n is not None and n.type == "identifier"]
-        if any(_binds(n) for n in names):
+        if any(bound for _, bound in ctx.module_facts(self)):
             return  # `open` is the module's own (def, import, assignment, parameter), not the builtin
-        calls = [n.parent for n in names if n.parent is not None and n.parent.type == "call"
-                 and n.parent.child_by_field_name("function") == n]
+        calls = [n.parent for n in names if _called(n)]
         tree = ctx.python_ast
         if tree is None or not calls:
             return
@@ -92,15 +103,22 @@ class OpenWithoutWith(Rule):
         return None
 
 
-def _occurrences(source: bytes, word: bytes) -> list[int]:
-    """Offsets of ``word`` as a whole identifier (bytes.find is far faster than a regex here)."""
-    out, pos, n = [], source.find(word), len(word)
+def _called(name: Node) -> bool:
+    parent = name.parent
+    return parent is not None and parent.type == "call" and parent.child_by_field_name("function") == name
+
+
+def _occurrences(source: bytes, word: bytes, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets of ``word`` as a whole identifier in ``source[start:end]`` (bytes.find is far
+    faster than a regex here)."""
+    end = len(source) if end is None else end
+    out, pos, n = [], source.find(word, start, end), len(word)
     while pos >= 0:
         before = source[pos - 1 : pos] if pos else b" "
         after = source[pos + n : pos + n + 1]
         if not (before.isalnum() or before in b"_.") and not (after.isalnum() or after == b"_"):
             out.append(pos)
-        pos = source.find(word, pos + n)
+        pos = source.find(word, pos + n, end)
     return out
 
 

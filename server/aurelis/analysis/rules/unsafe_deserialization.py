@@ -18,6 +18,7 @@ _UNSAFE = {f"{m}.{f}" for m in _PICKLERS for f in ("load", "loads", "Unpickler")
 }
 # bytes this process just produced: loading them back is a round trip, not untrusted input
 _DUMPS = {f"{m}.dumps" for m in _PICKLERS} | {"marshal.dumps"}
+_UNSAFE_MODULES = {u.split(".")[0] for u in _UNSAFE}
 
 
 def _round_trip(arg: ast.AST | None, imports: ImportMap, scope: ast.AST) -> bool:
@@ -56,7 +57,7 @@ class UnsafeDeserialization(Rule):
         if index is None:
             return
         imports = index.imports
-        if not any(origin.split(".")[0] in {u.split(".")[0] for u in _UNSAFE} for origin in imports.names.values()):
+        if not any(origin.split(".")[0] in _UNSAFE_MODULES for origin in imports.names.values()):
             return
         found = []
         for node in index.of(ast.Call):

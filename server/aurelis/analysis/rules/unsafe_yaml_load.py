@@ -34,6 +34,12 @@ def _yaml_names(ctx: RuleContext) -> tuple[set[str], dict[str, str]]:
                 name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
                 if name is not None and alias is not None and ctx.text(name) in _FUNCS:
                     funcs[ctx.text(alias)] = ctx.text(name)
+    if ctx.module is not None:  # one unit of the module: the imports may sit in another one
+        for local, origin in ctx.module.imports.items():
+            if origin == "yaml":
+                modules.add(local)
+            elif origin.startswith("yaml.") and origin[5:] in _FUNCS:
+                funcs[local] = origin[5:]
     return modules, funcs
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aurelis.analysis.astutil import AstIndex, ast_index
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, Tag
+from aurelis.analysis.rule import Category, Edit, Facts, Finding, Fix, Rule, Severity, Tag
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -125,6 +125,19 @@ class UnusedImport(Rule):
     noqa = ("F401",)
     tags = frozenset({Tag.UNNECESSARY})
 
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """The names this unit uses (and the words of its strings and type comments); it is a
+        site when it imports something."""
+        tree = ctx.python_ast
+        idx = ast_index(ctx)
+        if tree is None or idx is None:
+            return None
+        used, words = _used_names(idx)
+        comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
+                         for w in _WORD.findall(ctx.text(n))}
+        site = b"import" in ctx.source and any(True for _ in _imports(tree.body, False, False, ctx.is_init_file))
+        return Facts((frozenset(used), frozenset(words), frozenset(comment_words)), site=site)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         tree = ctx.python_ast
         if tree is None or b"import" not in ctx.source:
@@ -132,12 +145,13 @@ class UnusedImport(Rule):
         imports = list(_imports(tree.body, False, False, ctx.is_init_file))
         if not imports:
             return
-        idx = ast_index(ctx)
-        if idx is None:
-            return
-        used, words = _used_names(idx)
-        comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
-                         for w in _WORD.findall(ctx.text(n))}
+        used: set[str] = set()
+        words: set[str] = set()
+        comment_words: set[str] = set()
+        for _, (u, w, c) in ctx.module_facts(self):  # every unit's: an import is used anywhere in the module
+            used |= u
+            words |= w
+            comment_words |= c
         unused = [i for i in imports if i.bound not in used and i.bound not in comment_words
                   and not (i.type_checking and i.bound in words)]
         if not unused:

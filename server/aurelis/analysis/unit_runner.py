@@ -1,0 +1,222 @@
+"""Run rules unit by unit (see ``units.py``), reusing what did not change.
+
+Every run splits the document into units and looks each one up by its content
+(offsets relative to the unit's start) together with what else its findings
+depend on: the settings, the rules, the file's path and the module's imports.
+A hit is shifted to the unit's new position; a miss is analysed. So typing in
+one method re-runs the rules on that method and on the shells around it, not
+on the file. A cold run (the CLI, didOpen) is the same code with every lookup
+missing, so the editor and `aurelis check` can never disagree.
+
+Module-aware rules (``Rule.gather``) share facts between units: their facts are
+cached per unit, and their checks re-run on the sites only when the facts of
+some unit changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aurelis.analysis.astutil import ImportMap, ast_index
+from aurelis.analysis.context import ModuleFacts, RuleContext
+from aurelis.analysis.rule import Edit, Facts, Finding, Fix, Rule
+from aurelis.analysis.units import Unit, split
+
+if TYPE_CHECKING:
+    from aurelis.config.analysis import AnalysisSettings
+    from aurelis.workspace.document import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Entry:
+    """What one unit's content yields, with offsets relative to the unit's start."""
+
+    imports: list[tuple[str, str]]
+    facts: dict[str, Facts]
+    # the latest findings per rule group ("" for the unit-local rules, else a module-aware rule's code):
+    # (what they were computed against, the findings, the unit start they are pinned to or -1)
+    results: dict[str, tuple[Any, list[Finding], int]] = field(default_factory=dict)
+
+
+class UnitCache:
+    """A bounded LRU of unit entries, shared by every document (content-addressed)."""
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: bytes) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+            return entry
+
+    def put(self, key: bytes, entry: _Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+DEFAULT_CACHE = UnitCache()
+
+
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "little"))
+        h.update(p)
+    return h.digest()
+
+
+def _unit_key(unit: Unit, source: bytes, base: bytes) -> bytes:
+    kind, header, needs_pass, own = unit.key(source)
+    parts = [base, kind.encode(), header, b"1" if needs_pass else b"0"]
+    for rel, text in own:
+        parts.append(rel.to_bytes(8, "little"))
+        parts.append(text)
+    return _digest(*parts)
+
+
+def _shift(findings: list[Finding], delta: int) -> list[Finding]:
+    """Copies of ``findings`` moved by ``delta`` bytes (cached findings are never handed out)."""
+    out = []
+    for f in findings:
+        fix = f.fix
+        if fix is not None and delta:
+            fix = Fix(fix.title, tuple(Edit(e.start + delta, e.end + delta, e.text) for e in fix.edits), fix.safe)
+        out.append(dataclasses.replace(f, start=f.start + delta, end=f.end + delta, fix=fix,
+                                       related=list(f.related), data=dict(f.data)))
+    return out
+
+
+def _reaches_outside(findings: list[Finding], unit: Unit) -> bool:
+    return any(e.start < unit.start or e.end > unit.end
+               for f in findings if f.fix is not None for e in f.fix.edits)
+
+
+def _run(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    unit = ctx.unit
+    for rule in rules:
+        try:
+            found = list(rule().check(ctx))
+        except Exception:  # one broken rule must not hide the others' findings
+            log.exception("rule %s failed on %s", rule.code, ctx.doc.uri)
+            failed.append(rule.code)
+            continue
+        # a unit keeps what starts in its own text (a method's class header is another unit's);
+        # module-wide findings sit at offset 0, which a definition on the first line may own
+        out.extend(f for f in found if unit is None or unit.owns(f.start) or (unit.kind == "module" and f.start == 0))
+    return out
+
+
+def _import_pairs(ctx: RuleContext) -> list[tuple[str, str]]:
+    index = ast_index(ctx)
+    return list(index.imports.names.items()) if index is not None else []
+
+
+def _gather(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> dict[str, Facts]:
+    out: dict[str, Facts] = {}
+    for rule in rules:
+        try:
+            facts = rule().gather(ctx)
+        except Exception:
+            log.exception("rule %s failed to gather on %s", rule.code, ctx.doc.uri)
+            failed.append(rule.code)
+            continue
+        if facts is not None:
+            out[rule.code] = facts
+    return out
+
+
+def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]], workspace: Any = None,
+              failed: list[str] | None = None, cache: UnitCache | None = None) -> list[Finding]:
+    """Every finding of ``rules`` on ``doc`` (no suppression or severity applied), in no particular order."""
+    cache = cache if cache is not None else DEFAULT_CACHE
+    failed = failed if failed is not None else []
+    source = doc.source
+    local_rules = [r for r in rules if not r.module_aware()]
+    aware_rules = [r for r in rules if r.module_aware()]
+    base = _digest(settings.model_dump_json().encode(), ",".join(r.code for r in rules).encode(),
+                   doc.uri.encode(), (doc.language_id or "").encode())
+    units = split(doc)
+    keys = [_unit_key(u, source, base) for u in units]
+    contexts: dict[int, RuleContext] = {}  # units analysed in this run, by position
+
+    def context(i: int) -> RuleContext:
+        ctx = contexts.get(i)
+        if ctx is None:
+            ctx = contexts[i] = RuleContext(doc, settings, workspace, units[i])
+        return ctx
+
+    # 1. per unit: its imports and the module-aware rules' facts (cached with its content)
+    entries: list[_Entry] = []
+    for i, key in enumerate(keys):
+        entry = cache.get(key)
+        if entry is None:
+            ctx = context(i)
+            entry = _Entry(_import_pairs(ctx), _gather(ctx, aware_rules, failed))
+            cache.put(key, entry)
+        entries.append(entry)
+
+    # 2. what the units may know of each other
+    module = ModuleFacts()
+    for entry in entries:
+        module.imports.update(entry.imports)
+    for rule in aware_rules:
+        module.facts[rule.code] = [(u.group, e.facts[rule.code].value)
+                                   for u, e in zip(units, entries, strict=True) if rule.code in e.facts]
+    imports_key = _digest(repr(sorted(module.imports.items())).encode())
+    shared = {r.code: hash(tuple(v for _, v in module.facts[r.code])) for r in aware_rules}
+    for ctx in contexts.values():
+        _with_module(ctx, module)
+
+    # 3. findings: cached per unit content and module context, else computed
+    out: list[Finding] = []
+    for i, (unit, entry) in enumerate(zip(units, entries, strict=True)):
+        wanted: list[tuple[str, Any, list[type[Rule]]]] = [("", imports_key, local_rules)]
+        wanted += [(r.code, (shared[r.code], imports_key), [r]) for r in aware_rules
+                   if (f := entry.facts.get(r.code)) is not None and f.site]
+        for group, against, chosen in wanted:
+            cached = entry.results.get(group)
+            if cached is not None and cached[0] == against and cached[2] in (-1, unit.start):
+                found = cached[1]
+            else:
+                ctx = context(i)
+                _with_module(ctx, module)
+                absolute = _run(ctx, chosen, failed)
+                found = _shift(absolute, -unit.start)
+                entry.results[group] = (against, found, unit.start if _reaches_outside(absolute, unit) else -1)
+            out.extend(_shift(found, unit.start))
+    return out
+
+
+def _with_module(ctx: RuleContext, module: ModuleFacts) -> None:
+    """Hand the module's imports and facts to a unit context (its `ast` index may predate them)."""
+    if ctx.module is module:
+        return
+    ctx.module = module
+    index = ctx.__dict__.get("_aurelis_ast_index")
+    if index:
+        index._imports = ImportMap.of_names(module.imports)
