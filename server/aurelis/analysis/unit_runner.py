@@ -42,8 +42,9 @@ class _Entry:
     imports: list[tuple[str, str]]
     facts: dict[str, Facts]
     # the latest findings per rule group ("" for the unit-local rules, else a module-aware rule's code):
-    # (what they were computed against, the findings, the unit start they are pinned to or -1)
-    results: dict[str, tuple[Any, list[Finding], int]] = field(default_factory=dict)
+    # (what they were computed against, the findings, reusable: False when a finding or fix covers
+    # text outside the unit, e.g. module-level unreachable code running past a function)
+    results: dict[str, tuple[Any, list[Finding], bool]] = field(default_factory=dict)
 
 
 class UnitCache:
@@ -90,12 +91,8 @@ def _digest(*parts: bytes) -> bytes:
 
 
 def _unit_key(unit: Unit, source: bytes, base: bytes) -> bytes:
-    kind, header, needs_pass, own = unit.key(source)
-    parts = [base, kind.encode(), header, b"1" if needs_pass else b"0"]
-    for rel, text in own:
-        parts.append(rel.to_bytes(8, "little"))
-        parts.append(text)
-    return _digest(*parts)
+    kind, header, needs_pass, holes, text = unit.key(source)
+    return _digest(base, kind.encode(), header, b"1" if needs_pass else b"0", repr(holes).encode(), text)
 
 
 def _shift(findings: list[Finding], delta: int) -> list[Finding]:
@@ -111,8 +108,12 @@ def _shift(findings: list[Finding], delta: int) -> list[Finding]:
 
 
 def _reaches_outside(findings: list[Finding], unit: Unit) -> bool:
-    return any(e.start < unit.start or e.end > unit.end
-               for f in findings if f.fix is not None for e in f.fix.edits)
+    """Does a finding or fix cover text that is not the unit's own (then it depends on that text)?"""
+    def outside(start: int, end: int) -> bool:
+        return start < unit.start or end > unit.end or any(s < end and start < e for s, e in unit.holes)
+
+    return any(outside(f.start, f.end) or (f.fix is not None and any(outside(e.start, e.end) for e in f.fix.edits))
+               for f in findings)
 
 
 def _run(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> list[Finding]:
@@ -200,14 +201,14 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
                    if (f := entry.facts.get(r.code)) is not None and f.site]
         for group, against, chosen in wanted:
             cached = entry.results.get(group)
-            if cached is not None and cached[0] == against and cached[2] in (-1, unit.start):
+            if cached is not None and cached[0] == against and cached[2]:
                 found = cached[1]
             else:
                 ctx = context(i)
                 _with_module(ctx, module)
                 absolute = _run(ctx, chosen, failed)
                 found = _shift(absolute, -unit.start)
-                entry.results[group] = (against, found, unit.start if _reaches_outside(absolute, unit) else -1)
+                entry.results[group] = (against, found, not _reaches_outside(absolute, unit))
             out.extend(_shift(found, unit.start))
     return out
 

@@ -58,10 +58,13 @@ class Unit:
         return not (i >= 0 and self.holes[i][0] <= offset < self.holes[i][1])
 
     def key(self, source: bytes) -> tuple:
-        """What the unit's findings depend on, with offsets relative to its start."""
-        own = tuple((s - self.start, source[s:e]) for s, e in self.own_spans())
+        """What the unit's findings depend on, with offsets relative to its start. A shell's
+        is its whole text, holes included: its nodes' parents see them (``block.has_error``)."""
         header = source[self.header[0] : self.header[1]] if self.header else b""
-        return (self.kind, header, self.needs_pass, own)
+        return (self.kind, header, self.needs_pass, tuple(self.holes_relative()), source[self.start : self.end])
+
+    def holes_relative(self) -> list[tuple[int, int]]:
+        return [(s - self.start, e - self.start) for s, e in self.holes]
 
 
 def _line_span(doc: Document, node: Node) -> tuple[int, int] | None:
@@ -101,9 +104,10 @@ def split(doc: Document) -> list[Unit]:
     assert doc.tree is not None
     root = doc.tree.root_node
     size = len(doc.source)
-    if doc.language_id != "python" or root.has_error:
-        # while the text is broken, error recovery can move statements between units: analyse it whole
+    if doc.language_id != "python":
         return [Unit("module", 0, size, [root])]
+    # A syntax error stays in its unit: that unit's `ast` is None, the others still parse, so a
+    # half-typed line does not blank the file's diagnostics (tree-sitter's recovery keeps the rest).
     units: list[Unit] = []
     holes: list[tuple[int, int]] = []
     group = 0

@@ -131,7 +131,7 @@ class UnusedImport(Rule):
         tree = ctx.python_ast
         idx = ast_index(ctx)
         if tree is None or idx is None:
-            return None
+            return Facts(None)  # a unit that does not parse may use any name
         used, words = _used_names(idx)
         comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
                          for w in _WORD.findall(ctx.text(n))}
@@ -148,7 +148,10 @@ class UnusedImport(Rule):
         used: set[str] = set()
         words: set[str] = set()
         comment_words: set[str] = set()
-        for _, (u, w, c) in ctx.module_facts(self):  # every unit's: an import is used anywhere in the module
+        for _, facts in ctx.module_facts(self):  # every unit's: an import is used anywhere in the module
+            if facts is None:
+                return  # some unit does not parse (yet): its uses are unknown, so say nothing
+            u, w, c = facts
             used |= u
             words |= w
             comment_words |= c
