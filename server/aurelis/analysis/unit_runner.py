@@ -15,7 +15,6 @@ some unit changed.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import threading
@@ -90,9 +89,24 @@ def _digest(*parts: bytes) -> bytes:
     return h.digest()
 
 
-def _unit_key(unit: Unit, source: bytes, base: bytes) -> bytes:
-    kind, header, needs_pass, holes, text = unit.key(source)
-    return _digest(base, kind.encode(), header, b"1" if needs_pass else b"0", repr(holes).encode(), text)
+def _keys(units: list[Unit], source: bytes, base: bytes) -> list[bytes]:
+    """Each unit's cache key; a shell's is made from its own text and its holes' keys."""
+    keys: dict[int, bytes] = {}
+    by_span = {(u.start, u.end): i for i, u in enumerate(units) if u.kind != "module"}
+    # definitions first, then class shells (holes: methods), then the module shell (holes: the rest)
+    order = sorted(range(len(units)), key=lambda i: (units[i].kind == "module", bool(units[i].holes)))
+    for i in order:
+        u = units[i]
+        holes = [keys[by_span[h]] for h in u.holes] if u.holes else []
+        keys[i] = _unit_key(u, source, base, holes)
+    return [keys[i] for i in range(len(units))]
+
+
+def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes] | None = None) -> bytes:
+    kind, header, needs_pass, holes, text = unit.key(source, hole_keys or [])
+    # one join, one hash: the variable-length parts are length-prefixed or last, so keys cannot collide
+    head = f"{kind}|{int(needs_pass)}|{len(header)}|{holes!r}|".encode()
+    return hashlib.blake2b(b"".join((base, head, header, text)), digest_size=16).digest()
 
 
 def _shift(findings: list[Finding], delta: int) -> list[Finding]:
@@ -102,8 +116,8 @@ def _shift(findings: list[Finding], delta: int) -> list[Finding]:
         fix = f.fix
         if fix is not None and delta:
             fix = Fix(fix.title, tuple(Edit(e.start + delta, e.end + delta, e.text) for e in fix.edits), fix.safe)
-        out.append(dataclasses.replace(f, start=f.start + delta, end=f.end + delta, fix=fix,
-                                       related=list(f.related), data=dict(f.data)))
+        out.append(Finding(f.code, f.message, f.start + delta, f.end + delta, f.severity, fix, f.tags,
+                           list(f.related), dict(f.data)))
     return out
 
 
@@ -162,7 +176,7 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
     base = _digest(settings.model_dump_json().encode(), ",".join(r.code for r in rules).encode(),
                    doc.uri.encode(), (doc.language_id or "").encode())
     units = split(doc)
-    keys = [_unit_key(u, source, base) for u in units]
+    keys = _keys(units, source, base)
     contexts: dict[int, RuleContext] = {}  # units analysed in this run, by position
 
     def context(i: int) -> RuleContext:

@@ -57,11 +57,16 @@ class Unit:
         i = bisect.bisect_right(self.holes, (offset, float("inf"))) - 1
         return not (i >= 0 and self.holes[i][0] <= offset < self.holes[i][1])
 
-    def key(self, source: bytes) -> tuple:
+    def key(self, source: bytes, hole_keys: list[bytes] = ()) -> tuple:  # type: ignore[assignment]
         """What the unit's findings depend on, with offsets relative to its start. A shell's
-        is its whole text, holes included: its nodes' parents see them (``block.has_error``)."""
+        includes its holes (its nodes' parents see them: ``block.has_error``), as the keys of
+        the units in them when given, so that no text is hashed twice."""
         header = source[self.header[0] : self.header[1]] if self.header else b""
-        return (self.kind, header, self.needs_pass, tuple(self.holes_relative()), source[self.start : self.end])
+        if hole_keys:
+            text = b"".join([*(source[s:e] for s, e in self.own_spans()), *hole_keys])
+        else:
+            text = source[self.start : self.end]
+        return (self.kind, header, self.needs_pass, tuple(self.holes_relative()), text)
 
     def holes_relative(self) -> list[tuple[int, int]]:
         return [(s - self.start, e - self.start) for s, e in self.holes]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from aurelis.analysis.astutil import ast_index
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Facts, Finding, Rule, Severity
 from aurelis.analysis.syntax import bool_option
@@ -99,7 +100,9 @@ class MutableClassAttribute(Rule):
         site = bool(ctx.nodes_by_type.get("class_definition"))  # any class this unit must judge
         if cls is None:
             return Facts(None, site=site) if site else None
-        mutated, rebound = _self_usage(cls)
+        index = ast_index(ctx)  # the unit's `ast` holds just this class: its index has the nodes
+        nodes = index.of(ast.Call, ast.Subscript, ast.AugAssign, ast.Assign, ast.AnnAssign) if index else None
+        mutated, rebound = _self_usage(cls, nodes)
         return Facts((frozenset(mutated), frozenset(rebound)), site=site)
 
     def _split_usage(self, ctx: RuleContext, cls: ast.ClassDef) -> tuple[set[str], set[str]] | None:
@@ -156,11 +159,12 @@ def _is_mutable(value: ast.expr) -> bool:
     return isinstance(value, ast.Call) and _dotted(value.func).rsplit(".", 1)[-1] in _FACTORIES
 
 
-def _self_usage(cls: ast.ClassDef) -> tuple[set[str], set[str]]:
-    """Attribute names mutated in place through `self`, and names rebound with `self.x = ...`."""
+def _self_usage(cls: ast.ClassDef, nodes: Iterable[ast.AST] | None = None) -> tuple[set[str], set[str]]:
+    """Attribute names mutated in place through `self`, and names rebound with `self.x = ...`.
+    ``nodes``: the class's nodes when an index already has them (walking again costs more)."""
     mutated: set[str] = set()
     rebound: set[str] = set()
-    for node in ast.walk(cls):
+    for node in ast.walk(cls) if nodes is None else nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
             name = _self_attr(node.func.value)
             if name:
