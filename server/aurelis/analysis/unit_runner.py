@@ -103,6 +103,10 @@ def _keys(units: list[Unit], source: bytes, base: bytes) -> list[bytes]:
 
 
 def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes] | None = None) -> bytes:
+    if not unit.holes:  # a function or method: its text (and a method's class header)
+        header = source[unit.header[0] : unit.header[1]] if unit.header else b""
+        head = f"{unit.kind}|{len(header)}|".encode()
+        return hashlib.blake2b(b"".join((base, head, header, source[unit.start : unit.end])), digest_size=16).digest()
     kind, header, needs_pass, holes, text = unit.key(source, hole_keys or [])
     # one join, one hash: the variable-length parts are length-prefixed or last, so keys cannot collide
     head = f"{kind}|{int(needs_pass)}|{len(header)}|{holes!r}|".encode()

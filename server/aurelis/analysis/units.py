@@ -35,11 +35,18 @@ class Unit:
     kind: str  # "module" | "function" | "class" | "method"
     start: int  # byte span of whole lines (the last one with its newline)
     end: int
-    roots: list[Node]  # tree-sitter nodes to walk for the unit's own nodes
+    node: Node  # the statement (the module's root for the module shell)
     holes: list[tuple[int, int]] = field(default_factory=list)  # spans of the units nested in this shell
     header: tuple[int, int] | None = None  # a method's class header lines (context, not owned)
     group: int = -1  # index of the top-level class a class/method unit belongs to
     needs_pass: bool = False  # a class shell whose every statement is a method: give the body a `pass`
+
+    @property
+    def roots(self) -> list[Node]:
+        """Tree-sitter nodes to walk for the unit's own nodes (computed only for units analysed)."""
+        if self.kind == "module":
+            return [self.node]
+        return _trailing(self.node, self.end)
 
     def own_spans(self) -> list[tuple[int, int]]:
         spans, pos = [], self.start
@@ -72,15 +79,15 @@ class Unit:
         return [(s - self.start, e - self.start) for s, e in self.holes]
 
 
-def _line_span(doc: Document, node: Node) -> tuple[int, int] | None:
+def _line_span(src: bytes, starts: list[int], node: Node) -> tuple[int, int] | None:
     """The whole lines of ``node``, or None when it shares a line with another statement."""
-    src, starts = doc.source, doc.lines.starts
-    first = bisect.bisect_right(starts, node.start_byte) - 1
-    if src[starts[first] : node.start_byte].strip():
+    node_start, node_end = node.start_byte, node.end_byte
+    first = bisect.bisect_right(starts, node_start) - 1
+    if src[starts[first] : node_start].strip():
         return None
-    last = bisect.bisect_right(starts, max(node.start_byte, node.end_byte - 1)) - 1
+    last = bisect.bisect_right(starts, max(node_start, node_end - 1)) - 1
     end = starts[last + 1] if last + 1 < len(starts) else len(src)
-    tail = src[node.end_byte : end].strip()
+    tail = src[node_end:end].strip()
     if tail and not tail.startswith(b"#"):
         return None
     return starts[first], end
@@ -88,10 +95,11 @@ def _line_span(doc: Document, node: Node) -> tuple[int, int] | None:
 
 def _definition(node: Node) -> Node | None:
     """The function/class a top-level statement defines (through decorators), else None."""
-    if node.type == "decorated_definition":
+    kind = node.type
+    if kind == "decorated_definition":
         inner = node.child_by_field_name("definition")
         return inner if inner is not None and inner.type in _DEFS else None
-    return node if node.type in _DEFS else None
+    return node if kind in _DEFS else None
 
 
 def _trailing(node: Node, end: int) -> list[Node]:
@@ -110,48 +118,47 @@ def split(doc: Document) -> list[Unit]:
     root = doc.tree.root_node
     size = len(doc.source)
     if doc.language_id != "python":
-        return [Unit("module", 0, size, [root])]
+        return [Unit("module", 0, size, root)]
     # A syntax error stays in its unit: that unit's `ast` is None, the others still parse, so a
     # half-typed line does not blank the file's diagnostics (tree-sitter's recovery keeps the rest).
+    src, starts = doc.source, doc.lines.starts
     units: list[Unit] = []
     holes: list[tuple[int, int]] = []
     group = 0
     for child in root.named_children:
         definition = _definition(child)
-        span = _line_span(doc, child) if definition is not None else None
+        span = _line_span(src, starts, child) if definition is not None else None
         if definition is None or span is None:
             continue
         holes.append(span)
         if definition.type == "function_definition":
-            units.append(Unit("function", span[0], span[1], _trailing(child, span[1])))
+            units.append(Unit("function", span[0], span[1], child))
             continue
         units.extend(_class_units(doc, child, definition, span, group))
         group += 1
-    return [Unit("module", 0, size, [root], holes=holes), *units]
+    return [Unit("module", 0, size, root, holes=holes), *units]
 
 
 def _class_units(doc: Document, stmt: Node, cls: Node, span: tuple[int, int], group: int) -> list[Unit]:
-    whole = Unit("class", span[0], span[1], _trailing(stmt, span[1]),
-                 group=group)
+    whole = Unit("class", span[0], span[1], stmt, group=group)
     body = cls.child_by_field_name("body")
     colon = next((c for c in cls.children if c.type == ":"), None)
     if body is None or colon is None:
         return [whole]
-    starts = doc.lines.starts
+    src, starts = doc.source, doc.lines.starts
     colon_line = bisect.bisect_right(starts, colon.start_byte) - 1
     if bisect.bisect_right(starts, body.start_byte) - 1 <= colon_line:
         return [whole]  # `class A: x = 1`: the body shares the header's line
-    header_end = starts[colon_line + 1] if colon_line + 1 < len(starts) else len(doc.source)
+    header = (span[0], starts[colon_line + 1] if colon_line + 1 < len(starts) else len(src))
     methods: list[Unit] = []
     others = False
     for child in body.named_children:
         inner = _definition(child)
-        m_span = _line_span(doc, child) if inner is not None and inner.type == "function_definition" else None
+        m_span = _line_span(src, starts, child) if inner is not None and inner.type == "function_definition" else None
         if m_span is None:
             others = others or child.type != "comment"
             continue
-        methods.append(Unit("method", m_span[0], m_span[1], _trailing(child, m_span[1]),
-                            header=(span[0], header_end), group=group))
+        methods.append(Unit("method", m_span[0], m_span[1], child, header=header, group=group))
     whole.holes = [(m.start, m.end) for m in methods]
     whole.needs_pass = bool(methods) and not others
     return [whole, *methods]
