@@ -11,7 +11,9 @@ is the time from sending didChange to the first publishDiagnostics for that
 document version. Aurelis runs twice: with indexing and the cross-file pass
 switched off, and with them on (the pass runs in the background while the edits
 are made), to show whether the background work delays per-file diagnostics.
-Prints p50/p95 per server; writes bench/results/diagnostics_bench.json.
+Every server runs ``--rounds`` times, interleaved; p50/p95 are over all rounds' samples and the
+ratio to ruff server is the median of the per-round ratios. Prints p50/p95 per server; writes
+bench/results/diagnostics_bench.json.
 """
 
 from __future__ import annotations
@@ -162,6 +164,7 @@ async def measure(name: str, command: list[str], root: Path, edits: int, init_op
             "p50_ms": round(statistics.median(latencies) * 1000, 2),
             "p95_ms": round(p95(latencies) * 1000, 2),
             "min_ms": round(min(latencies) * 1000, 2),
+            "latencies_ms": [round(x * 1000, 3) for x in latencies],
             "diagnostics_with_problem": counts[0],
             "diagnostics_without": counts[1] if len(counts) > 1 else None,
         }
@@ -174,9 +177,8 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
     work = Path(tempfile.mkdtemp(prefix="aurelis-diag-bench-"))
     root = work / "asyncio"
     shutil.copytree(src, root, ignore=shutil.ignore_patterns("__pycache__"))
-    os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cold index for the background pass
     lines = len((root / FILE).read_text().splitlines())
-    print(f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits, workspace: {root}")
+    print(f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits x {args.rounds} rounds, workspace: {root}")
     aurelis = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
     runs = {
         "aurelis": (aurelis, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
@@ -185,26 +187,56 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
         "pylsp": ([str(BIN / "pylsp")], None),
     }
     wanted = [s.strip() for s in args.servers.split(",")]
-    results = []
+    rounds: list[dict[str, dict]] = []
     try:
-        for name, (command, options) in runs.items():
-            if name.split("+")[0].split()[0] not in wanted:
-                continue
-            try:
-                r = await measure(name, command, root, args.edits, options)
-            except Exception as exc:  # a server that cannot run here is reported, not fatal
-                r = {"server": name, "error": repr(exc)}
-            results.append(r)
-            print(json.dumps(r), flush=True)
+        # Rounds interleave the servers, so a burst of load on this machine hits all of them.
+        for n in range(args.rounds):
+            this: dict[str, dict] = {}
+            for name, (command, options) in runs.items():
+                if name.split("+")[0].split()[0] not in wanted:
+                    continue
+                os.environ["XDG_CACHE_HOME"] = str(work / f"cache-{n}")  # a cold index for the background pass
+                try:
+                    r = await measure(name, command, root, args.edits, options)
+                except Exception as exc:  # a server that cannot run here is reported, not fatal
+                    r = {"server": name, "error": repr(exc)}
+                this[name] = r
+                print(json.dumps({k: v for k, v in r.items() if k != "latencies_ms"} | {"round": n + 1}), flush=True)
+            rounds.append(this)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return results
+    return summarize(rounds)
+
+
+def summarize(rounds: list[dict[str, dict]]) -> list[dict]:
+    """Per server: p50/p95 over every round's samples, each round's p50, and for Aurelis the
+    ratio to ruff server's p50 in the same round (their median is the headline figure)."""
+    out = []
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds if "latencies_ms" in r.get(name, {})]
+        if not runs:
+            out.append(rounds[0][name])
+            continue
+        pooled = [x for r in runs for x in r["latencies_ms"]]
+        row = {"server": name, "rounds": len(runs), "p50_ms": round(statistics.median(pooled), 2),
+               "p95_ms": round(p95(pooled), 2), "round_p50_ms": [r["p50_ms"] for r in runs],
+               "open_ms": round(statistics.median(r["open_ms"] for r in runs), 2),
+               "diagnostics_with_problem": runs[0]["diagnostics_with_problem"],
+               "diagnostics_without": runs[0]["diagnostics_without"]}
+        ratios = [r[name]["p50_ms"] / r["ruff server"]["p50_ms"] for r in rounds
+                  if "p50_ms" in r.get(name, {}) and "p50_ms" in r.get("ruff server", {})]
+        if ratios and name != "ruff server":
+            row["round_ratio_to_ruff"] = [round(x, 2) for x in ratios]
+            row["ratio_to_ruff"] = round(statistics.median(ratios), 2)
+        out.append(row)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--edits", type=int, default=50)
     ap.add_argument("--servers", default="aurelis,ruff,pylsp")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     results = asyncio.run(main_async(args))
     print()
@@ -214,10 +246,10 @@ def main() -> None:
             print(f"{r['server']:<28} error: {r['error']}")
         else:
             print(f"{r['server']:<28}{r['p50_ms']:>10}{r['p95_ms']:>10}{r['open_ms']:>10}")
-    ruff = next((r for r in results if r["server"] == "ruff server" and "p50_ms" in r), None)
     for r in results:
-        if ruff and r["server"].startswith("aurelis") and "p50_ms" in r:
-            print(f"{r['server']}: p50 = {r['p50_ms'] / ruff['p50_ms']:.2f}x ruff server's")
+        if "ratio_to_ruff" in r:
+            print(f"{r['server']}: p50 = {r['ratio_to_ruff']:.2f}x ruff server's (median of the rounds' "
+                  f"ratios {r['round_ratio_to_ruff']})")
     out = Path(__file__).parent / "results" / "diagnostics_bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -205,3 +205,20 @@ async def test_rapid_changes_coalesce_and_never_publish_stale_versions(client: L
     assert len([d for d in published(client) if d.code == "AUR401"]) == 30
     assert versions == sorted(versions)  # never an older version after a newer one
     assert len(versions) < 31  # queued edits were coalesced rather than analysed one by one
+
+
+async def test_an_edit_in_one_function_updates_findings_in_the_others(client: LanguageClient):
+    """Per-unit analysis over LSP: cached units shift, facts cross units, errors stay local."""
+    text = "import os\n\n\ndef a():\n    return os.sep\n\n\ndef b(x):\n    unused = x\n    return 1\n"
+    open_doc(client, URI, text)
+    await wait_until(lambda: codes(client) == ["AUR402"])  # `ast`-based: needs b's unit to parse
+    (unused,) = published(client)
+    assert unused.range.start == types.Position(8, 4)
+    change(client, 2, (4, 11), (4, 17), '"/"')  # the only use of `os`, in another function, goes
+    await wait_until(lambda: sorted(codes(client)) == ["AUR401", "AUR402"])
+    change(client, 3, (4, 0), (4, 0), "    y = 1\n    print(y)\n")  # two lines above b: its finding moves
+    await wait_until(lambda: [d.range.start for d in published(client) if d.code == "AUR402"]
+                     == [types.Position(10, 4)])
+    change(client, 4, (4, 0), (4, 0), "    w = 1 +\n")  # half-typed in a: b is still analysed
+    await wait_until(lambda: codes(client) == ["AUR402"])  # (and no unused-import guess meanwhile)
+    assert [d.range.start for d in published(client)] == [types.Position(11, 4)]
