@@ -121,6 +121,12 @@ class Rule:
         """Facts the module-aware rule needs from this unit (None: nothing to share)."""
         return None
 
+    def facts_key(self, facts: list[tuple[int, Any]], group: int) -> Any:
+        """What a site's findings depend on among every unit's ``(group, facts)`` (a site in
+        ``group``); cached findings of the site are reused while it stays equal. Narrow it
+        (e.g. to a union of names) so that unrelated edits do not re-run the sites."""
+        return tuple(v for _, v in facts)
+
     @classmethod
     def module_aware(cls) -> bool:
         return cls.gather is not Rule.gather

@@ -207,7 +207,13 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
         module.facts[rule.code] = [(u.group, e.facts[rule.code].value)
                                    for u, e in zip(units, entries, strict=True) if rule.code in e.facts]
     imports_key = _digest(repr(sorted(module.imports.items())).encode())
-    shared = {r.code: hash(tuple(v for _, v in module.facts[r.code])) for r in aware_rules}
+    shared: dict[tuple[str, int], Any] = {}  # (rule, group) -> what its sites' findings depend on
+
+    def facts_key(rule: type[Rule], group: int) -> Any:
+        if (rule.code, group) not in shared:
+            shared[(rule.code, group)] = rule().facts_key(module.facts[rule.code], group)
+        return shared[(rule.code, group)]
+
     for ctx in contexts.values():
         _with_module(ctx, module)
 
@@ -215,7 +221,7 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
     out: list[Finding] = []
     for i, (unit, entry) in enumerate(zip(units, entries, strict=True)):
         wanted: list[tuple[str, Any, list[type[Rule]]]] = [("", imports_key, local_rules)]
-        wanted += [(r.code, (shared[r.code], imports_key), [r]) for r in aware_rules
+        wanted += [(r.code, (facts_key(r, unit.group), imports_key), [r]) for r in aware_rules
                    if (f := entry.facts.get(r.code)) is not None and f.site]
         for group, against, chosen in wanted:
             cached = entry.results.get(group)

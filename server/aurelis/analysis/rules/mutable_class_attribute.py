@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from aurelis.analysis.astutil import ast_index
 from aurelis.analysis.context import RuleContext
@@ -104,6 +105,10 @@ class MutableClassAttribute(Rule):
         nodes = index.of(ast.Call, ast.Subscript, ast.AugAssign, ast.Assign, ast.AnnAssign) if index else None
         mutated, rebound = _self_usage(cls, nodes)
         return Facts((frozenset(mutated), frozenset(rebound)), site=site)
+
+    def facts_key(self, facts: list[tuple[int, Any]], group: int) -> Any:
+        """Only the usage inside the site's own class matters to it."""
+        return tuple(v for g, v in facts if g == group)
 
     def _split_usage(self, ctx: RuleContext, cls: ast.ClassDef) -> tuple[set[str], set[str]] | None:
         if ctx.unit is None or ctx.unit.kind != "class" or cls is not _split_class(ctx):

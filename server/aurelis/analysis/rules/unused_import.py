@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from aurelis.analysis.astutil import AstIndex, ast_index
 from aurelis.analysis.context import RuleContext
@@ -107,6 +108,21 @@ def _used_names(idx: AstIndex) -> tuple[set[str], set[str]]:
     return used, words
 
 
+def _merge(facts: list[tuple[int, Any]]) -> tuple[set[str], set[str], set[str]] | None:
+    """Union of the units' (used names, string words, type-comment words); None if a unit did not parse."""
+    used: set[str] = set()
+    words: set[str] = set()
+    comment_words: set[str] = set()
+    for _, value in facts:
+        if value is None:
+            return None
+        u, w, c = value
+        used |= u
+        words |= w
+        comment_words |= c
+    return used, words, comment_words
+
+
 class UnusedImport(Rule):
     code = "AUR401"
     name = "unused-import"
@@ -138,6 +154,11 @@ class UnusedImport(Rule):
         site = b"import" in ctx.source and any(True for _ in _imports(tree.body, False, False, ctx.is_init_file))
         return Facts((frozenset(used), frozenset(words), frozenset(comment_words)), site=site)
 
+    def facts_key(self, facts: list[tuple[int, Any]], group: int) -> Any:
+        """The names used anywhere (a new method that uses nothing new re-runs no site)."""
+        merged = _merge(facts)
+        return None if merged is None else tuple(frozenset(s) for s in merged)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         tree = ctx.python_ast
         if tree is None or b"import" not in ctx.source:
@@ -145,16 +166,10 @@ class UnusedImport(Rule):
         imports = list(_imports(tree.body, False, False, ctx.is_init_file))
         if not imports:
             return
-        used: set[str] = set()
-        words: set[str] = set()
-        comment_words: set[str] = set()
-        for _, facts in ctx.module_facts(self):  # every unit's: an import is used anywhere in the module
-            if facts is None:
-                return  # some unit does not parse (yet): its uses are unknown, so say nothing
-            u, w, c = facts
-            used |= u
-            words |= w
-            comment_words |= c
+        merged = _merge(ctx.module_facts(self))  # every unit's: an import is used anywhere in the module
+        if merged is None:
+            return  # some unit does not parse (yet): its uses are unknown, so say nothing
+        used, words, comment_words = merged
         unused = [i for i in imports if i.bound not in used and i.bound not in comment_words
                   and not (i.type_checking and i.bound in words)]
         if not unused:
