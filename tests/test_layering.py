@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import aurelis
@@ -37,3 +38,14 @@ def test_only_lsp_layer_imports_protocol_libraries():
 def test_the_check_sees_the_lsp_layer():
     # guard against the walk silently finding nothing
     assert any(n.startswith("pygls") for n in imported_modules(PACKAGE / "lsp" / "server.py"))
+
+
+def test_the_priority_package_needs_only_the_standard_library():
+    # every layer imports the foreground gate, so it must not pull anything in
+    offenders = [
+        f"{path.name}: {name}"
+        for path in (PACKAGE / "priority").rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] not in sys.stdlib_module_names and not name.startswith("aurelis.priority")
+    ]
+    assert offenders == []

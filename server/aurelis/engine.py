@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aurelis.config.settings import Settings
 from aurelis.config.store import GLOBAL, SettingsStore
+from aurelis.priority import ForegroundGate
 from aurelis.workspace.documents import Documents
 from aurelis.workspace.folders import Folder, Folders
 from aurelis.workspace.positions import Encoding
@@ -15,6 +16,7 @@ class Engine:
         self.documents = Documents(encoding)
         self.folders = Folders()
         self.settings = SettingsStore()
+        self.foreground = ForegroundGate()  # per-file diagnostics mark it; background work yields to it
         from aurelis.index.manager import IndexManager  # no torch: the model loads on first encode
 
         self.indexes = IndexManager(self)

@@ -13,10 +13,15 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from aurelis.priority import ForegroundGate
+from aurelis.priority.imports import paced_imports
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,7 @@ class Embedder:
         self,
         model: str = DEFAULT_MODEL,
         max_tokens: int = 128,
-        batch_size: int = 32,
+        batch_size: int = 8,
         threads: int = 0,
         cache_dir: Path | None = None,
     ) -> None:
@@ -72,29 +77,35 @@ class Embedder:
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- model -----------------------------------------------------------------
-    def load(self):
+    def load(self, gate: ForegroundGate | None = None):
+        """The model, loaded on first use. ``gate``: a background load imports torch and
+        sentence-transformers module by module, giving way to the foreground between modules."""
         with self._load_lock:
             if self._model is None:
-                try:
-                    import torch
-                    from sentence_transformers import SentenceTransformer
-
-                    torch.set_num_threads(self.threads)
-                    try:  # the "Loading weights" bar would land in CLI output and server logs
-                        from transformers.utils import logging as hf_logging
-
-                        hf_logging.disable_progress_bar()
-                    except Exception:
-                        pass
-                    model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
-                except Exception as exc:
-                    raise EmbedderError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc
-                model.max_seq_length = self.max_tokens
-                dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-                self._dim = int(dim_of())
-                self._model = model
-                log.info("embedding model %s loaded (dim %d, %d threads)", self.model_name, self._dim, self.threads)
+                with paced_imports(gate) if gate is not None else nullcontext():
+                    self._load()
         return self._model
+
+    def _load(self) -> None:
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self.threads)
+            try:  # the "Loading weights" bar would land in CLI output and server logs
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except Exception:
+                pass
+            model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
+        except Exception as exc:
+            raise EmbedderError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc
+        model.max_seq_length = self.max_tokens
+        dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._dim = int(dim_of())
+        self._model = model
+        log.info("embedding model %s loaded (dim %d, %d threads)", self.model_name, self._dim, self.threads)
 
     @property
     def loaded(self) -> bool:
@@ -106,8 +117,10 @@ class Embedder:
             self.load()
         return self._dim  # type: ignore[return-value]
 
-    def raw_encode(self, texts: list[str]) -> np.ndarray:
-        """The model alone, no cache: what the benchmarks call the limit."""
+    def raw_encode(self, texts: list[str], pause: Callable[[], object] | None = None) -> np.ndarray:
+        """The model alone, no cache: what the benchmarks call the limit.
+
+        ``pause`` is called before each batch (a background build waits there for the foreground)."""
         model = self.load()
         # Sorted by length so each batch pads little; the lock is taken per batch so a
         # query embedding waits for at most one batch of a running build.
@@ -115,6 +128,8 @@ class Embedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
+            if pause is not None:
+                pause()
             with self._encode_lock:
                 vecs = model.encode(
                     [texts[i] for i in idx], batch_size=self.batch_size, normalize_embeddings=True,
@@ -139,8 +154,9 @@ class Embedder:
     def _key(self, text: str) -> str:
         return self.model_id + ":" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised vectors of ``texts``; cached ones are read, the rest encoded and stored."""
+    def encode(self, texts: list[str], pause: Callable[[], object] | None = None) -> np.ndarray:
+        """Normalised vectors of ``texts``; cached ones are read, the rest encoded and stored.
+        ``pause``: called before each model batch (see ``raw_encode``)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         cache = self._disk()
@@ -156,7 +172,7 @@ class Embedder:
         missing = [i for i, v in enumerate(out) if v is None]
         self.stats.cache_hits += len(texts) - len(missing)
         if missing:
-            vecs = self.raw_encode([texts[i] for i in missing])
+            vecs = self.raw_encode([texts[i] for i in missing], pause)
             self.stats.encoded += len(missing)
             for j, i in enumerate(missing):
                 out[i] = vecs[j]
@@ -192,7 +208,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_embedder(
-    model: str = DEFAULT_MODEL, max_tokens: int = 128, batch_size: int = 32, threads: int = 0
+    model: str = DEFAULT_MODEL, max_tokens: int = 128, batch_size: int = 8, threads: int = 0
 ) -> Embedder:
     """One embedder per configuration per process (the model is loaded once)."""
     from aurelis.index.paths import embeddings_cache_dir

@@ -59,7 +59,7 @@ class IndexManager:
             idx = self._indexes.get(folder.uri)
             settings = self.engine.folder_settings(folder).index
             if idx is None or idx.settings != settings:
-                idx = WorkspaceIndex(folder.path, settings, self.embedder_for(folder))
+                idx = WorkspaceIndex(folder.path, settings, self.embedder_for(folder), gate=self.engine.foreground)
                 idx.file_listeners.append(self._file_changed)
                 self._indexes[folder.uri] = idx
             return idx

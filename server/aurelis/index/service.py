@@ -31,6 +31,7 @@ from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
 from aurelis.index.texts import chunk_tokens, dense_text, tokens
 from aurelis.index.vectors import VectorIndex
+from aurelis.priority import ForegroundGate
 from aurelis.workspace import languages
 from aurelis.workspace.uris import from_path
 
@@ -74,11 +75,15 @@ def preview(chunk: Chunk, lines: int = 3, chars: int = 240) -> str:
 
 class WorkspaceIndex:
     def __init__(
-        self, root: Path, settings: IndexSettings, embedder: Embedder, index_dir: Path | None = None
+        self, root: Path, settings: IndexSettings, embedder: Embedder, index_dir: Path | None = None,
+        gate: ForegroundGate | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.settings = settings
         self.embedder = embedder
+        # Builds and updates give way to the foreground between files, encode batches and,
+        # while the model loads, imported modules. None: nothing to yield to (the CLI).
+        self.gate = gate
         self.index_dir = index_dir or folder_index_dir(self.root)
         self.state = "empty"  # empty | indexing | ready | cancelled | error
         self.last_error: str | None = None
@@ -165,7 +170,7 @@ class WorkspaceIndex:
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
-            self.embedder.load()  # needed for queries anyway; seconds, so cancellation is checked after it
+            self.embedder.load(self.gate)  # needed for queries anyway; seconds, so cancellation is checked after it
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             with self._lock:
@@ -178,6 +183,7 @@ class WorkspaceIndex:
             if progress:
                 progress(0, total, f"0/{total} files")
             for rel, path in present.items():
+                self._yield()
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 gen = self._generation[rel]
@@ -244,7 +250,7 @@ class WorkspaceIndex:
         if not pending:
             return 0
         all_chunks = [c for _, _, chunks, _ in pending for c in chunks]
-        vecs = self.embedder.encode([dense_text(c) for c in all_chunks])
+        vecs = self.embedder.encode([dense_text(c) for c in all_chunks], self._yield)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         pos = 0
@@ -253,6 +259,10 @@ class WorkspaceIndex:
             pos += len(chunks)
         release_freed_memory()
         return len(pending)
+
+    def _yield(self) -> None:
+        if self.gate is not None:
+            self.gate.wait_idle()
 
     def _ensure_vectors(self) -> None:
         with self._lock:
@@ -326,8 +336,10 @@ class WorkspaceIndex:
                 old = self._files.get(rel)
             if old is not None and old.sha == sha:
                 return False
+            self._yield()
             chunks = chunk_source(rel, data, languages.language_for_path(rel), self.chunk_options)
-            vecs = self.embedder.encode([dense_text(c) for c in chunks])
+            self.embedder.load(self.gate)  # an update before the first build loads the model paced too
+            vecs = self.embedder.encode([dense_text(c) for c in chunks], self._yield)
             changed = self._apply(rel, FileEntry(mtime, size, sha), chunks, vecs, gen)
         if changed:
             self._lexical.refresh()

@@ -96,6 +96,10 @@ class TokenCache:
         self.pairs = {k: v for k, v in self.pairs.items() if k[0] in live and k[1] in live}
 
 
+def _no_pause() -> None:
+    return None
+
+
 def eligible(unit: Unit, tokens: list[str], options: DuplicateOptions) -> bool:
     return unit.lines >= options.min_lines and len(tokens) >= options.min_tokens
 
@@ -105,6 +109,7 @@ def find_duplicates(
     neighbours: Callable[[Unit, int], Iterable[str]],
     options: DuplicateOptions | None = None,
     cache: TokenCache | None = None,
+    pause: Callable[[], object] | None = None,
 ) -> dict[str, list[Twin]]:
     """``unit key -> its twins`` for every unit that has at least one.
 
@@ -112,16 +117,23 @@ def find_duplicates(
     (the embedding index's nearest neighbours); each candidate pair is then
     confirmed by token similarity. The relation is made symmetric: if A's
     neighbours include B, B is reported with A even when A is not among B's.
+    ``pause()`` is called before each unit's work (a background caller yields or aborts there).
     """
     options = options or DuplicateOptions()
     cache = cache or TokenCache()
+    pause = pause or _no_pause
     by_key = {u.key: u for u in units}
-    ok = {u.key for u in units if eligible(u, cache.get(u), options)}
+    ok: set[str] = set()
+    for u in units:
+        pause()
+        if eligible(u, cache.get(u), options):
+            ok.add(u.key)
     result: dict[str, dict[str, float]] = {}
     checked: set[tuple[str, str]] = set()
     for unit in units:
         if unit.key not in ok:
             continue
+        pause()
         for other_key in neighbours(unit, options.neighbours):
             pair = (unit.key, other_key) if unit.key < other_key else (other_key, unit.key)
             if other_key == unit.key or other_key not in ok or pair in checked:

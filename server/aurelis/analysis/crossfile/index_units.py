@@ -21,12 +21,14 @@ from aurelis.analysis.crossfile.workspace import name_range
 FUNCTION_KINDS = ("function", "method")
 
 
-def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | None]
+def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | None],
+                     pause: Callable[[], object] | None = None,
                      ) -> tuple[list[Unit], Callable[[Unit, int], Iterable[str]]]:
     """(units, neighbours) for one folder's ``WorkspaceIndex``.
 
     ``root`` is the folder path as the editor names it (chunk paths are relative
-    to it); ``source_of(abs_posix_path)`` gives the text our findings refer to.
+    to it); ``source_of(abs_posix_path)`` gives the text our findings refer to;
+    ``pause()`` is called before each function (a background caller yields there).
     """
     chunks = sorted((c for c in index.chunks() if c.kind in FUNCTION_KINDS),
                     key=lambda c: (c.path, c.start_byte, c.part))
@@ -40,6 +42,8 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
     line_starts: dict[str, list[int]] = {}
     owner: dict[str, str] = {}  # chunk id -> unit key (windows map to their function)
     for group in groups:
+        if pause is not None:
+            pause()
         first = group[0]
         path = (root / first.path).as_posix()
         source = source_of(path)

@@ -78,12 +78,14 @@ class CrossFileWorkspace:
         self.references.remove(path)
 
     def set_units(self, units: list[Unit], neighbours: Callable[[Unit, int], Iterable[str]],
-                  fresh: bool = True) -> set[str]:
+                  fresh: bool = True, pause: Callable[[], object] | None = None) -> set[str]:
         """Recompute the duplicates from the index's functions; returns the paths whose twins changed.
 
         ``fresh``: ask the index for every unit's neighbours (after a build). Otherwise a
         unit whose text is unchanged keeps the neighbours it had: only edited functions
         cost a query, and a new pair is still found from the edited side.
+        ``pause()`` runs between units; if it raises, the twins are left as they were
+        (the neighbours asked so far stay cached, so a retry with ``fresh=False`` resumes).
         """
         before = {p: _signature(v) for p, v in self._twins.items()}
         if fresh:
@@ -96,7 +98,7 @@ class CrossFileWorkspace:
                 hit = self._neighbours[key] = list(neighbours(unit, k))
             return hit
 
-        twins = find_duplicates(units, cached, duplicate_options(self.settings), self.tokens)
+        twins = find_duplicates(units, cached, duplicate_options(self.settings), self.tokens, pause)
         self.tokens.retain(units)
         live = {(u.key, hash(u.text)) for u in units}
         self._neighbours = {k: v for k, v in self._neighbours.items() if k[:2] in live}

@@ -8,6 +8,12 @@ period, is coalesced into one pass. Duplicates are recomputed when the index
 reports a build or a re-indexed file. A pass re-checks only files whose
 cheap signature (text, unused definitions, twins) changed, and publishes under
 the producer "crossfile" for every affected file, open or not.
+
+Between units of a pass (a file read, a function compared, a file reported) the
+worker waits at the engine's foreground gate while per-file diagnostics run, and
+a pass stops when newer input arrives: the next one, after the quiet period,
+covers both. Only a pass forced by a steady stream of edits (``MAX_WAIT``) runs
+to its end, so findings still appear while someone types without pause.
 """
 
 from __future__ import annotations
@@ -44,6 +50,10 @@ class StatusArgs(BaseModel):
     pass
 
 
+class _Superseded(Exception):
+    """Newer input arrived during a pass: the pass stops, the next one redoes what is left."""
+
+
 class _FolderState:
     def __init__(self, folder: Folder, ws: CrossFileWorkspace, settings_key: str) -> None:
         self.folder = folder
@@ -58,6 +68,7 @@ class CrossFileService:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.folders: dict[str, _FolderState] = {}
         self.passes = 0
+        self.superseded = 0  # passes stopped by newer input
         self.shown: dict[str, tuple[bytes, list]] = {}  # uri -> (text, findings) the editor shows
         self._cond = threading.Condition()
         self._texts: dict[str, bytes | None] = {}  # path -> new text (None: read it from disk)
@@ -67,6 +78,7 @@ class CrossFileService:
         self._last_input = 0.0
         self._stop = False
         self._busy = False
+        self._abortable = True  # the running pass may stop for newer input (False: forced by MAX_WAIT)
         self._thread: threading.Thread | None = None
         self._hooked = False
 
@@ -131,23 +143,32 @@ class CrossFileService:
                 if self._stop:
                     return
                 began = time.monotonic()
+                forced = False
                 while not self._stop:  # coalesce: wait for a quiet moment (bounded)
                     now = time.monotonic()
-                    left = min(self._last_input + QUIET - now, began + MAX_WAIT - now)
-                    if left <= 0:
+                    quiet, most = self._last_input + QUIET - now, began + MAX_WAIT - now
+                    if quiet <= 0 or most <= 0:
+                        forced = quiet > 0
                         break
-                    self._cond.wait(left)
+                    self._cond.wait(min(quiet, most))
                 reload, texts, index, fresh = self._reload, self._texts, self._index_dirty, self._index_fresh
                 self._reload, self._texts, self._index_dirty, self._index_fresh = False, {}, False, False
                 self._busy = True
+                self._abortable = not forced
             try:
                 self._pass(reload, texts, index, fresh or reload)
+                self.passes += 1
+            except _Superseded:
+                self.superseded += 1
+                with self._cond:  # texts and a reload are already applied; the duplicates are redone
+                    self._index_dirty = True
+                    self._index_fresh |= fresh or reload
             except Exception:
                 log.exception("cross-file analysis failed")
+                self.passes += 1
             finally:
                 with self._cond:
                     self._busy = False
-                self.passes += 1
 
     def _pass(self, reload: bool, texts: dict[str, bytes | None], index: bool, fresh: bool) -> None:
         engine = self.server.engine
@@ -161,7 +182,7 @@ class CrossFileService:
                     touched = True
                     self._apply(state.ws, path, text)
             if reload or index or touched:
-                self._pause_while_editing()
+                self._checkpoint(abortable=True)
                 self._duplicates(state, fresh)
             self._publish_changed(state, engine.encoding)
 
@@ -188,7 +209,7 @@ class CrossFileService:
             options = ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
             for path in walk(folder.path, options).files:
                 if path.suffix in _PY:
-                    self._pause_while_editing()
+                    self._checkpoint()  # a reload is never abandoned: what it read stays valid
                     data, _reason = read_source(path, options)
                     if data is not None:
                         ws.update(_under_root(folder.path, path), data)
@@ -197,19 +218,15 @@ class CrossFileService:
                 if p is not None and p.suffix in _PY and p.as_posix().startswith(folder.path.as_posix() + "/"):
                     ws.update(p.as_posix(), doc.source)
 
-    def _pause_while_editing(self) -> None:
-        """Give way to the per-file diagnostics: while edits keep arriving, wait for a pause.
-
-        Both run Python on the same interpreter lock, so a pass running during an edit
-        would slow the per-file rules down; results that are late by a keystroke are fine.
-        """
-        deadline = time.monotonic() + MAX_WAIT
-        while not self._stop and time.monotonic() < deadline:
+    def _checkpoint(self, abortable: bool = False) -> None:
+        """Between two units of a pass: give way to the per-file diagnostics, and with
+        ``abortable`` stop the pass when newer input is waiting (it would be stale)."""
+        self.server.engine.foreground.wait_idle()
+        if abortable and self._abortable and not self._stop:
             with self._cond:
-                quiet = self._last_input + QUIET - time.monotonic()
-            if quiet <= 0:
-                return
-            time.sleep(min(quiet, 0.05))
+                newer = bool(self._reload or self._texts or self._index_dirty)
+            if newer:
+                raise _Superseded()
 
     def _apply(self, ws: CrossFileWorkspace, path: str, text: bytes | None) -> None:
         from aurelis.index.scan import ScanOptions, read_source
@@ -238,8 +255,11 @@ class CrossFileService:
         idx = indexes.for_folder(state.folder)
         if idx.state != "ready":
             return  # keep the last twins until the index is whole again (on_ready wakes us)
-        units, neighbours = units_from_index(idx, state.folder.path, state.ws.sources.get)
-        state.ws.set_units(units, neighbours, fresh=fresh or not state.ws.units_available)
+        def step() -> None:
+            self._checkpoint(abortable=True)
+
+        units, neighbours = units_from_index(idx, state.folder.path, state.ws.sources.get, step)
+        state.ws.set_units(units, neighbours, fresh=fresh or not state.ws.units_available, pause=step)
 
     # -- publishing -------------------------------------------------------------------
     def _publish_changed(self, state: _FolderState, encoding: Any) -> None:
@@ -249,6 +269,7 @@ class CrossFileService:
             sig = (state.settings_key, encoding, ws.signature(path)) if live else None
             if state.published.get(path) == sig:
                 continue
+            self._checkpoint(abortable=True)
             diagnostics: list[types.Diagnostic] = []
             findings: list = []
             source = ws.sources.get(path, b"")
@@ -263,7 +284,6 @@ class CrossFileService:
                 continue
             state.published[path] = sig
             self._send(from_path(path), diagnostics, source, findings)
-            self._pause_while_editing()
 
     def _diagnostic(self, ws: CrossFileWorkspace, doc: Any, report: Any, finding: Any, encoding: Any
                     ) -> types.Diagnostic:
@@ -309,7 +329,7 @@ class CrossFileService:
                 "index_used": ws.units_available,
                 "files_with_duplicates": len(ws.paths_with_duplicates()),
             })
-        return {"idle": self.idle, "passes": self.passes, "folders": folders}
+        return {"idle": self.idle, "passes": self.passes, "superseded": self.superseded, "folders": folders}
 
 
 def ignore_actions(server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:

@@ -119,6 +119,8 @@ class RuleDiagnostics:
 
     async def _run(self, uri: str) -> None:
         loop = asyncio.get_running_loop()
+        gate = self.server.engine.foreground  # background work waits while this run is in flight
+        gate.enter()
         try:
             while uri in self._dirty:
                 await asyncio.sleep(0)  # let already-received didChange notifications apply first
@@ -139,6 +141,7 @@ class RuleDiagnostics:
                 self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), version=snap.version)
         finally:
             self._tasks.pop(uri, None)
+            gate.leave()
 
     def closed(self, uri: str) -> None:
         self._dirty.discard(uri)
@@ -158,7 +161,9 @@ class RuleDiagnostics:
     async def pull_document(self, uri: str) -> list[types.Diagnostic]:
         doc = self.server.engine.documents.find(uri)
         if doc is not None:
-            snap, report = await asyncio.get_running_loop().run_in_executor(self.server.thread_pool, self.current, doc)
+            with self.server.engine.foreground.busy():
+                snap, report = await asyncio.get_running_loop().run_in_executor(
+                    self.server.thread_pool, self.current, doc)
             self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), publish=False)
         return self.server.diagnostics.get(uri)
 

@@ -252,5 +252,6 @@ def register(server: AurelisServer) -> None:
 
     @server.commands.register("aurelis.status", ReindexArgs)
     def status(server: AurelisServer, args: ReindexArgs) -> dict:
-        """State of the index: folders, files, chunks, skipped files by reason, model, paths."""
-        return server.engine.indexes.status()
+        """State of the index: folders, files, chunks, skipped files by reason, model, paths; and
+        under ``foreground`` how often background work has waited for the per-file diagnostics."""
+        return {**server.engine.indexes.status(), "foreground": server.engine.foreground.status()}

@@ -1,0 +1,81 @@
+"""Background work gives way to the per-file diagnostics, over a real stdio session: while a
+cold index is built (torch imported, chunks embedded) and the cross-file pass runs, every
+edit still gets its own diagnostics; the background waits at the engine's foreground gate
+(``aurelis.status`` counts the waits), and once the edits stop the build finishes and the
+cross-file findings that need it (AUR410 through the index) are published."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.analysis.crossfile.workspace_fixture import make_project
+from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
+
+CACHE = tempfile.mkdtemp(prefix="aurelis-priority-e2e-")  # a cold index and embeddings cache
+ENV = {**os.environ, "AURELIS_CACHE_DIR": CACHE, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=ENV))
+async def client(lsp_client: LanguageClient):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+def _messages(client: LanguageClient, uri: str) -> list[str]:
+    return [d.message for d in client.diagnostics.get(uri, [])]
+
+
+async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after(client: LanguageClient, tmp_path):
+    root = make_project(tmp_path / "ws")
+    prepare(client)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(encodings=["utf-16"]),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options={"index": {"enabled": True}, "analysis": {"cross_file": True}},
+    ))
+    uri = (root / "shop/app.py").as_uri()
+    open_doc(client, uri, "def go(value):\n    return value\n")
+
+    # Edit without pause (each edit waits only for its own diagnostics) until the status
+    # shows that background work has waited for them.
+    waits = 0
+    for i in range(2, 400):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(
+                text=f"def go(value):\n    unused_{i} = value\n    return value\n")],
+        ))
+        await wait_until(lambda i=i: any(f"`unused_{i}`" in m for m in _messages(client, uri)), timeout=30)
+        if i % 5 == 0:
+            status = await command(client, "aurelis.status")
+            waits = status["foreground"]["waits"]
+            if waits:
+                break
+    assert waits >= 1, "background work never waited for the per-file diagnostics"
+
+    # The edits stop: the build resumes and finishes, then the duplicates are published.
+    status = await _index_ready(client)
+    assert status["files_indexed"] > 0
+    billing = (root / "shop/billing.py").as_uri()
+    await wait_until(lambda: any(d.code == "AUR410" for d in client.diagnostics.get(billing, [])), timeout=120)
+    # the last edit's diagnostics are the ones shown
+    assert any(f"`unused_{i}`" in m for m in _messages(client, uri))
+
+
+async def _index_ready(client: LanguageClient, timeout: float = 240.0) -> dict:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        status = await command(client, "aurelis.status")
+        assert status["state"] != "error", status
+        if status["state"] == "ready" and status["chunks"]:
+            return status
+        if loop.time() > deadline:
+            raise TimeoutError(f"index not ready: {status}")
+        await asyncio.sleep(0.1)
