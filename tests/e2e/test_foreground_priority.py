@@ -2,7 +2,8 @@
 cold index is built (torch imported, chunks embedded) and the cross-file pass runs, every
 edit still gets its own diagnostics; the background waits at the engine's foreground gate
 (``aurelis.status`` counts the waits), and once the edits stop the build finishes and the
-cross-file findings that need it (AUR410 through the index) are published."""
+cross-file findings that need it (AUR410 through the index) are published. A cross-file pass
+that newer input makes stale stops, and the next one finishes its work."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.analysis.crossfile.support import write_tree
 from tests.analysis.crossfile.workspace_fixture import make_project
 from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
 
@@ -79,3 +81,31 @@ async def _index_ready(client: LanguageClient, timeout: float = 240.0) -> dict:
         if loop.time() > deadline:
             raise TimeoutError(f"index not ready: {status}")
         await asyncio.sleep(0.1)
+
+
+async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes(client: LanguageClient, tmp_path):
+    """The first pass publishes a dead-code finding for each of many files; an edit that arrives
+    while it is publishing stops it (``superseded``), and the next pass publishes the rest
+    computed with the edit."""
+    body = "".join(f"\n\ndef unused_{j}(x):\n    return x * {j}\n" for j in range(40))  # work per file
+    modules = {f"pkg/m{i:03}.py": f"def helper_{i}(x):\n    return x + {i}\n{body}" for i in range(300)}
+    root = write_tree(tmp_path / "ws", {"pkg/__init__.py": "", **modules})
+    prepare(client)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(encodings=["utf-16"]),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options={"index": {"enabled": False}},  # dead code needs no index
+    ))
+
+    def dead() -> set[str]:
+        return {d.data["name"] for diags in client.diagnostics.values() for d in diags
+                if d.code == "AUR411" and d.data["name"].startswith("helper_")}
+
+    await wait_until(dead, interval=0.001)  # the pass has begun publishing
+    app = (root / "pkg/app.py").as_uri()
+    open_doc(client, app, "from pkg.m007 import helper_7\n\n\ndef main():\n    return helper_7(1)\n")
+
+    expected = {f"helper_{i}" for i in range(300)} - {"helper_7"}
+    await wait_until(lambda: dead() == expected, timeout=60)
+    status = await command(client, "aurelis.crossfileStatus", {})
+    assert status["superseded"] >= 1 and status["idle"] is True
