@@ -1,6 +1,7 @@
 """The index gives way to the foreground with the real model: a build makes no progress while
 the gate is busy and finishes after; encoding pauses before every batch; the model's own
-imports (torch, sentence-transformers) wait at the gate module by module."""
+imports (torch, sentence-transformers) wait at the gate module by module, and the loaded
+model is frozen out of the cyclic garbage collector's full collections."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def test_an_update_waits_while_the_foreground_is_busy(tmp_path, embedder):
 
 # In a fresh interpreter: torch must not be imported yet for the load to have anything to pace.
 _LOAD_SCRIPT = textwrap.dedent("""
-    import json, sys, threading, time
+    import gc, json, sys, threading, time
     from aurelis.index.embedder import Embedder
     from aurelis.priority import ForegroundGate
 
@@ -93,7 +94,7 @@ _LOAD_SCRIPT = textwrap.dedent("""
     gate.leave()
     loader.join()
     print(json.dumps({"held": held, "loaded": emb.loaded, "dim": emb.dim, "waits": gate.waits,
-                      "torch_threads": __import__("torch").get_num_threads()}))
+                      "torch_threads": __import__("torch").get_num_threads(), "frozen": gc.get_freeze_count()}))
 """)
 
 
@@ -106,3 +107,4 @@ def test_loading_the_model_imports_torch_at_the_pace_of_the_gate(tmp_path):
     assert result["loaded"] is True and result["dim"] == 384
     assert result["waits"] >= 1
     assert result["torch_threads"] == max(1, (os.cpu_count() or 2) - 1)  # one core left to the foreground
+    assert result["frozen"] > 100_000  # the model's objects are out of the cyclic collector's way

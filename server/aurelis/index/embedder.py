@@ -8,6 +8,7 @@ code encodes nothing, which ``stats`` counts.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -84,6 +85,7 @@ class Embedder:
             if self._model is None:
                 with paced_imports(gate) if gate is not None else nullcontext():
                     self._load()
+                _freeze_heap(gate)
         return self._model
 
     def _load(self) -> None:
@@ -201,6 +203,19 @@ class Embedder:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
+
+
+def _freeze_heap(gate: ForegroundGate | None) -> None:
+    """Hide the objects alive now (the model, torch and friends: ~470k) from the cyclic collector.
+
+    A full collection then walks ~10 ms instead of ~250 ms, a pause that otherwise falls on
+    whichever thread triggers it, the per-file diagnostics included. Garbage is collected first
+    (once, ~250 ms, at a quiet moment) so that none is frozen with the rest.
+    """
+    if gate is not None:
+        gate.wait_idle()
+    gc.collect()
+    gc.freeze()
 
 
 _shared: dict[tuple, Embedder] = {}
