@@ -17,36 +17,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import asyncio as _asyncio_pkg
 import json
 import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from lsprotocol import types
 
 sys.path.insert(0, str(Path(__file__).parent))
-from diagnostics_bench import FILE, PROBE, Session, insertion_line, p95  # noqa: E402
+from diagnostics_bench import (  # noqa: E402
+    AURELIS,
+    FILE,
+    Session,
+    asyncio_workspace,
+    insertion_line,
+    p95,
+    probe_change,
+)
 
-AURELIS = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
 OFF = {"index": {"enabled": False}, "analysis": {"cross_file": False}}
 ON = {"index": {"enabled": True}, "analysis": {"cross_file": True}}
-
-
-def probe_change(uri: str, line: int, i: int) -> types.DidChangeTextDocumentParams:
-    """Edit ``i``: insert the probe method (even) or remove it again (odd), as diagnostics_bench does."""
-    if i % 2 == 0:
-        change = types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE)
-    else:
-        change = types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text="")
-    return types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2), content_changes=[change])
 
 
 async def status(s: Session) -> dict:
@@ -91,10 +84,7 @@ async def measure(name: str, options: dict, typing_s: float, root: Path, edits: 
 
 
 async def main_async(args: argparse.Namespace) -> list[dict]:
-    src = Path(_asyncio_pkg.__file__).parent
-    work = Path(tempfile.mkdtemp(prefix="aurelis-background-bench-"))
-    root = work / "asyncio"
-    shutil.copytree(src, root, ignore=shutil.ignore_patterns("__pycache__"))
+    work, root = asyncio_workspace("aurelis-background-bench-")
     typing = args.typing_ms / 1000
     rows = [
         ("off, back to back", OFF, 0.0),

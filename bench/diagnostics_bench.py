@@ -58,6 +58,29 @@ def insertion_line(text: str) -> int:
     raise SystemExit("no method definition after the middle of the file")
 
 
+AURELIS = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
+
+
+def probe_change(uri: str, line: int, i: int) -> types.DidChangeTextDocumentParams:
+    """Edit ``i`` (version ``i + 2``): insert the probe method (even) or remove it again (odd)."""
+    if i % 2 == 0:  # introduce the problem
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE)
+    else:  # and remove it
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text="")
+    return types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2), content_changes=[change])
+
+
+def asyncio_workspace(prefix: str) -> tuple[Path, Path]:
+    """(scratch dir, a copy of the interpreter's `asyncio` package in it as the workspace folder)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    root = work / "asyncio"
+    shutil.copytree(Path(_asyncio_pkg.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return work, root
+
+
 class Session:
     def __init__(self, name: str, command: list[str], init_options: dict | None = None) -> None:
         self.name, self.command, self.init_options = name, command, init_options
@@ -145,17 +168,8 @@ async def measure(name: str, command: list[str], root: Path, edits: int, init_op
                 uri=uri, language_id="python", version=1, text=text))), timeout=120)
         latencies, counts = [], []
         for i in range(edits):
-            version = i + 2
-            if i % 2 == 0:  # introduce the problem
-                change = types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE)
-            else:  # and remove it
-                change = types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text="")
-            params = types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[change])
-            dt, count = await s.wait(uri, version, lambda: s.client.text_document_did_change(params))
+            params = probe_change(uri, line, i)
+            dt, count = await s.wait(uri, i + 2, lambda p=params: s.client.text_document_did_change(p))
             latencies.append(dt)
             counts.append(count)
         return {
@@ -173,16 +187,12 @@ async def measure(name: str, command: list[str], root: Path, edits: int, init_op
 
 
 async def main_async(args: argparse.Namespace) -> list[dict]:
-    src = Path(_asyncio_pkg.__file__).parent
-    work = Path(tempfile.mkdtemp(prefix="aurelis-diag-bench-"))
-    root = work / "asyncio"
-    shutil.copytree(src, root, ignore=shutil.ignore_patterns("__pycache__"))
+    work, root = asyncio_workspace("aurelis-diag-bench-")
     lines = len((root / FILE).read_text().splitlines())
     print(f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits x {args.rounds} rounds, workspace: {root}")
-    aurelis = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
     runs = {
-        "aurelis": (aurelis, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
-        "aurelis+index+cross-file": (aurelis, {"index": {"enabled": True}, "analysis": {"cross_file": True}}),
+        "aurelis": (AURELIS, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
+        "aurelis+index+cross-file": (AURELIS, {"index": {"enabled": True}, "analysis": {"cross_file": True}}),
         "ruff server": ([str(BIN / "ruff"), "server"], None),
         "pylsp": ([str(BIN / "pylsp")], None),
     }
@@ -195,7 +205,7 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
             for name, (command, options) in runs.items():
                 if name.split("+")[0].split()[0] not in wanted:
                     continue
-                os.environ["XDG_CACHE_HOME"] = str(work / f"cache-{n}")  # a cold index for the background pass
+                os.environ["AURELIS_CACHE_DIR"] = str(work / f"cache-{n}")  # a cold index for the background pass
                 try:
                     r = await measure(name, command, root, args.edits, options)
                 except Exception as exc:  # a server that cannot run here is reported, not fatal
