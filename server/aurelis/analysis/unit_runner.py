@@ -102,14 +102,18 @@ def _keys(units: list[Unit], source: bytes, base: bytes) -> list[bytes]:
     return [keys[i] for i in range(len(units))]
 
 
-def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes] | None = None) -> bytes:
-    if not unit.holes:  # a function or method: its text (and a method's class header)
-        header = source[unit.header[0] : unit.header[1]] if unit.header else b""
-        head = f"{unit.kind}|{len(header)}|".encode()
-        return hashlib.blake2b(b"".join((base, head, header, source[unit.start : unit.end])), digest_size=16).digest()
-    kind, header, needs_pass, holes, text = unit.key(source, hole_keys or [])
-    # one join, one hash: the variable-length parts are length-prefixed or last, so keys cannot collide
-    head = f"{kind}|{int(needs_pass)}|{len(header)}|{holes!r}|".encode()
+def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes]) -> bytes:
+    """A function's or method's key is its text (and a method's class header); a shell's is its
+    own text, its holes' offsets relative to its start and their keys. Shells include their holes
+    because their nodes' parents see them (``block.has_error``); through keys, no text is hashed twice."""
+    header = source[unit.header[0] : unit.header[1]] if unit.header else b""
+    if unit.holes:
+        holes = [(s - unit.start, e - unit.start) for s, e in unit.holes]
+        text = b"".join([*(source[s:e] for s, e in unit.own_spans()), *hole_keys])
+    else:
+        holes, text = [], source[unit.start : unit.end]
+    # the variable-length parts are length-prefixed or last, so keys cannot collide
+    head = f"{unit.kind}|{int(unit.needs_pass)}|{len(header)}|{holes!r}|".encode()
     return hashlib.blake2b(b"".join((base, head, header, text)), digest_size=16).digest()
 
 

@@ -64,20 +64,6 @@ class Unit:
         i = bisect.bisect_right(self.holes, (offset, float("inf"))) - 1
         return not (i >= 0 and self.holes[i][0] <= offset < self.holes[i][1])
 
-    def key(self, source: bytes, hole_keys: list[bytes] = ()) -> tuple:  # type: ignore[assignment]
-        """What the unit's findings depend on, with offsets relative to its start. A shell's
-        includes its holes (its nodes' parents see them: ``block.has_error``), as the keys of
-        the units in them when given, so that no text is hashed twice."""
-        header = source[self.header[0] : self.header[1]] if self.header else b""
-        if hole_keys:
-            text = b"".join([*(source[s:e] for s, e in self.own_spans()), *hole_keys])
-        else:
-            text = source[self.start : self.end]
-        return (self.kind, header, self.needs_pass, tuple(self.holes_relative()), text)
-
-    def holes_relative(self) -> list[tuple[int, int]]:
-        return [(s - self.start, e - self.start) for s, e in self.holes]
-
 
 def _line_span(src: bytes, starts: list[int], node: Node) -> tuple[int, int] | None:
     """The whole lines of ``node``, or None when it shares a line with another statement."""

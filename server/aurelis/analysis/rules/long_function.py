@@ -8,23 +8,10 @@ from collections.abc import Iterator
 from aurelis.analysis.astutil import FUNCTIONS, ast_index, def_name_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
+from aurelis.workspace.positions import LineIndex
 
 
-class _Lines:
-    """The document's lines by index, sliced on demand (splitting the file per unit costs more)."""
-
-    def __init__(self, source: bytes, starts: list[int]) -> None:
-        self.source, self.starts = source, starts
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, i: int) -> bytes:
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.source)
-        return self.source[self.starts[i] : end]
-
-
-def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[bytes] | _Lines) -> int:
+def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: LineIndex) -> int:
     """Lines of the body that hold code: not blank, not only a comment, not the docstring."""
     body = fn.body
     skip: set[int] = set()
@@ -33,7 +20,7 @@ def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[bytes] | 
         skip = set(range(first.lineno, (first.end_lineno or first.lineno) + 1))
     count = 0
     for n in range(body[0].lineno, (fn.end_lineno or fn.lineno) + 1):
-        text = lines[n - 1].strip() if n - 1 < len(lines) else b""
+        text = lines.line_bytes(n - 1).strip() if n - 1 < len(lines.starts) else b""
         if n not in skip and text and not text.startswith(b"#"):
             count += 1
     return count
@@ -59,7 +46,7 @@ class LongFunction(Rule):
         if index is None:
             return
         limit = int(ctx.option(self.code, "max_lines", 60))
-        lines = _Lines(ctx.source, ctx.doc.lines.starts)
+        lines = ctx.doc.lines
         found: list[Finding] = []
         for fn in index.of(*FUNCTIONS):
             count = body_lines(fn, lines)

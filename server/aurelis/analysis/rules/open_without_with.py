@@ -46,10 +46,14 @@ class OpenWithoutWith(Rule):
     noqa = ("SIM115",)
 
     def _names(self, ctx: RuleContext) -> list[Node]:
-        """`open` identifiers in the text this context owns (a cheap scan of the bytes first)."""
-        hits = [h for s, e in ctx.spans for h in _occurrences(ctx.source, b"open", s, e)]
-        names = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
-        return [n for n in names if n is not None and n.type == "identifier"]
+        """`open` identifiers in the text this context owns (a cheap scan of the bytes first);
+        kept on the context, since `gather` and `check` both need them."""
+        names = ctx.__dict__.get("_aurelis_open_names")
+        if names is None:
+            hits = [h for s, e in ctx.spans for h in _occurrences(ctx.source, b"open", s, e)]
+            found = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
+            names = ctx.__dict__["_aurelis_open_names"] = [n for n in found if n is not None and n.type == "identifier"]
+        return names
 
     def gather(self, ctx: RuleContext) -> Facts | None:
         """Whether this unit binds `open` (then the module's `open` is not the builtin); a site
