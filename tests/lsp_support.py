@@ -7,7 +7,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 SERVER_COMMAND = [sys.executable, "-m", "aurelis", "serve", "--log-level", "info"]
 
@@ -89,3 +91,21 @@ def prepare(client) -> None:
     def _unregister(params: types.UnregistrationParams) -> None:
         gone = {u.id for u in params.unregisterations}
         client.registrations[:] = [r for r in client.registrations if r.id not in gone]
+
+
+def rules_session(resolve: bool = True):
+    """A pytest-lsp fixture: a UTF-8 session with the index off, for per-file rule tests;
+    ``resolve``: the client advertises codeAction/resolve (edits computed lazily)."""
+    @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+    async def fixture(lsp_client: LanguageClient):
+        prepare(lsp_client)
+        await lsp_client.initialize_session(
+            types.InitializeParams(
+                capabilities=capabilities(encodings=["utf-8"], code_action_resolve=resolve),
+                initialization_options={"index": {"enabled": False}},
+            )
+        )
+        yield
+        await lsp_client.shutdown_session()
+
+    return fixture

@@ -6,7 +6,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp_support import SERVER_COMMAND, capabilities, open_doc, prepare, wait_until
+from tests.lsp_support import SERVER_COMMAND, capabilities, open_doc, prepare, rules_session, wait_until
 
 URI = "file:///tmp/aurelis-diag-e2e/mod.py"
 
@@ -45,24 +45,8 @@ async def apply(client: LanguageClient, edit: types.WorkspaceEdit, text: str, ve
     return text
 
 
-def _config(resolve: bool):
-    @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
-    async def fixture(lsp_client: LanguageClient):
-        prepare(lsp_client)
-        await lsp_client.initialize_session(
-            types.InitializeParams(
-                capabilities=capabilities(encodings=["utf-8"], code_action_resolve=resolve),
-                initialization_options={"index": {"enabled": False}},
-            )
-        )
-        yield
-        await lsp_client.shutdown_session()
-
-    return fixture
-
-
-client = _config(resolve=True)
-eager_client = _config(resolve=False)
+client = rules_session(resolve=True)
+eager_client = rules_session(resolve=False)
 
 
 async def test_diagnostics_after_open_and_incremental_changes(client: LanguageClient):

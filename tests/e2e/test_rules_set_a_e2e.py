@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from tests.lsp_support import (
-    SERVER_COMMAND,
-    capabilities,
-    open_doc,
-    prepare,
-    wait_until,
-)
+from tests.lsp_support import open_doc, rules_session, wait_until
 
 URI = "file:///tmp/aurelis-rules-a-e2e/mod.py"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
-async def client(lsp_client: LanguageClient):
-    prepare(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(encodings=["utf-8"], code_action_resolve=True),
-            initialization_options={"index": {"enabled": False}},
-        )
-    )
-    yield
-    await lsp_client.shutdown_session()
+client = rules_session(resolve=True)
 
 
 def diagnostics(client: LanguageClient) -> list[types.Diagnostic]:
