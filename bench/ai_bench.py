@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
-from tests.support.fake_llm import FakeLLM
+from tests.support.fake_llm import FakeLLM  # noqa: E402  (after the sys.path set-up above)
 
 FILE = "base_events.py"
 _TARGET = re.compile(r"## Target\n```python\n(.*?)\n```", re.DOTALL)
@@ -53,7 +53,11 @@ def p95(xs: list[float]) -> float:
 
 
 def stats(xs: list[float]) -> dict:
-    return {"p50_ms": round(statistics.median(xs) * 1000, 2), "p95_ms": round(p95(xs) * 1000, 2), "n": len(xs)}
+    return {
+        "p50_ms": round(statistics.median(xs) * 1000, 2),
+        "p95_ms": round(p95(xs) * 1000, 2),
+        "n": len(xs),
+    }
 
 
 def responder(body: dict) -> str:
@@ -82,8 +86,9 @@ def functions(text: str, count: int) -> list[int]:
 
 def workspace() -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="aurelis-ai-bench-"))
-    shutil.copytree(Path(_asyncio_pkg.__file__).parent, tmp / "asyncio",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(_asyncio_pkg.__file__).parent, tmp / "asyncio", ignore=shutil.ignore_patterns("__pycache__")
+    )
     return tmp
 
 
@@ -108,11 +113,19 @@ async def in_process(ws: Path, llm: FakeLLM, calls: int, with_index: bool) -> di
         idx = engine.indexes.for_folder(folder)
         t = time.perf_counter()
         idx.build()
-        print(f"index built: {idx.status()['chunks']} chunks in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+        print(
+            f"index built: {idx.status()['chunks']} chunks in {time.perf_counter() - t:.1f}s", file=sys.stderr
+        )
         retriever = index_retriever(idx)
         retriever("warm up the model", 3)
-    ai = AISettings.model_validate({"providers": [{"name": "local", "kind": "openai", "base_url": llm.openai_base_url,
-                                                   "model": "fake"}], "cache": False})
+    ai = AISettings.model_validate(
+        {
+            "providers": [
+                {"name": "local", "kind": "openai", "base_url": llm.openai_base_url, "model": "fake"}
+            ],
+            "cache": False,
+        }
+    )
     service = AIService(ProviderChain(ResponseCache(ws / ".cache")))
     path = ws / "asyncio" / FILE
     text = path.read_text(encoding="utf-8")
@@ -183,26 +196,45 @@ async def through_lsp(ws: Path, llm: FakeLLM, calls: int) -> dict:
     def create(params):
         return None
 
-    for method in (types.PROGRESS, types.WINDOW_SHOW_MESSAGE, types.WINDOW_LOG_MESSAGE,
-                   types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS):
+    for method in (
+        types.PROGRESS,
+        types.WINDOW_SHOW_MESSAGE,
+        types.WINDOW_LOG_MESSAGE,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+    ):
         client.feature(method)(lambda params: None)
 
     env = {**os.environ, "AURELIS_CACHE_DIR": str(ws / ".cache-lsp")}
     await client.start_io(sys.executable, "-m", "aurelis", "serve", "--log-level", "warning", env=env)
-    await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(
-            window=types.WindowClientCapabilities(work_done_progress=True),
-            workspace=types.WorkspaceClientCapabilities(apply_edit=True)),
-        root_uri=ws.as_uri(), workspace_folders=[types.WorkspaceFolder(ws.as_uri(), "ws")],
-        initialization_options={"index": {"enabled": False}, "ai": {"cache": False, "providers": [
-            {"name": "local", "kind": "openai", "base_url": llm.openai_base_url, "model": "fake"}]}}))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                window=types.WindowClientCapabilities(work_done_progress=True),
+                workspace=types.WorkspaceClientCapabilities(apply_edit=True),
+            ),
+            root_uri=ws.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(ws.as_uri(), "ws")],
+            initialization_options={
+                "index": {"enabled": False},
+                "ai": {
+                    "cache": False,
+                    "providers": [
+                        {"name": "local", "kind": "openai", "base_url": llm.openai_base_url, "model": "fake"}
+                    ],
+                },
+            },
+        )
+    )
     client.initialized(types.InitializedParams())
     path = ws / "asyncio" / FILE
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     texts[uri] = (1, text)
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+        )
+    )
     lines = text.split("\n")
     targets = [i for i, line in enumerate(lines) if re.match(r"    (async )?def \w+\(self", line)]
     step = max(1, len(targets) // (calls + 3))
@@ -210,8 +242,11 @@ async def through_lsp(ws: Path, llm: FakeLLM, calls: int) -> dict:
     for i, line in enumerate(targets[::step][: calls + 3]):
         pos = {"line": line, "character": 8}
         t0 = time.perf_counter()
-        await client.workspace_execute_command_async(types.ExecuteCommandParams(
-            command="aurelis.fix", arguments=[{"uri": uri, "range": {"start": pos, "end": pos}}]))
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="aurelis.fix", arguments=[{"uri": uri, "range": {"start": pos, "end": pos}}]
+            )
+        )
         if i >= 3:
             rtt.append(time.perf_counter() - t0)
     # the provider's share, measured the same way from this process: one direct HTTP call per target
@@ -219,7 +254,7 @@ async def through_lsp(ws: Path, llm: FakeLLM, calls: int) -> dict:
 
     direct: list[float] = []
     async with httpx.AsyncClient() as http:
-        for body in [r.body for r in llm.requests[-len(rtt):]]:
+        for body in [r.body for r in llm.requests[-len(rtt) :]]:
             t0 = time.perf_counter()
             async with http.stream("POST", f"{llm.openai_base_url}/chat/completions", json=body) as resp:
                 async for _ in resp.aiter_bytes():
@@ -228,14 +263,16 @@ async def through_lsp(ws: Path, llm: FakeLLM, calls: int) -> dict:
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    added = [a - b for a, b in zip(rtt, direct)]
+    added = [a - b for a, b in zip(rtt, direct, strict=False)]
     return {"execute_command_rtt": stats(rtt), "provider_http_direct": stats(direct), "added": stats(added)}
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=40)
-    parser.add_argument("--no-index", action="store_true", help="skip the index (no retrieval in the context)")
+    parser.add_argument(
+        "--no-index", action="store_true", help="skip the index (no retrieval in the context)"
+    )
     parser.add_argument("--no-lsp", action="store_true", help="skip part 2")
     args = parser.parse_args()
     ws = workspace()
@@ -252,7 +289,9 @@ async def main() -> int:
     print(f"{'in process':<28}{'p50 ms':>10}{'p95 ms':>10}")
     for k in ("context", "edit", "provider", "total", "added"):
         print(f"  {k:<26}{ip[k]['p50_ms']:>10.2f}{ip[k]['p95_ms']:>10.2f}")
-    print(f"  edits computed: {ip['edits_computed']}/{args.calls}; index retrieval: {'on' if not args.no_index else 'off'}")
+    print(
+        f"  edits computed: {ip['edits_computed']}/{args.calls}; index retrieval: {'on' if not args.no_index else 'off'}"
+    )
     if "lsp" in results:
         lsp = results["lsp"]
         print(f"{'through aurelis serve':<28}{'p50 ms':>10}{'p95 ms':>10}")

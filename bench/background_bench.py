@@ -28,7 +28,7 @@ from pathlib import Path
 from lsprotocol import types
 
 sys.path.insert(0, str(Path(__file__).parent))
-from diagnostics_bench import (  # noqa: E402
+from diagnostics_bench import (
     AURELIS,
     FILE,
     Session,
@@ -44,7 +44,8 @@ ON = {"index": {"enabled": True}, "analysis": {"cross_file": True}}
 
 async def status(s: Session) -> dict:
     return await s.client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="aurelis.status", arguments=[{}]))
+        types.ExecuteCommandParams(command="aurelis.status", arguments=[{}])
+    )
 
 
 async def until_encoding(s: Session, timeout: float = 300.0) -> float:
@@ -67,8 +68,16 @@ async def measure(name: str, options: dict, typing_s: float, root: Path, edits: 
     s = Session(name, AURELIS, options)
     await s.start(root)
     try:
-        await s.wait(uri, 1, lambda: s.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))), timeout=120)
+        await s.wait(
+            uri,
+            1,
+            lambda: s.client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                )
+            ),
+            timeout=120,
+        )
         waited = await until_encoding(s) if options["index"]["enabled"] else 0.0
         latencies = []
         for i in range(edits):
@@ -77,8 +86,12 @@ async def measure(name: str, options: dict, typing_s: float, root: Path, edits: 
             latencies.append(dt * 1000)
             await asyncio.sleep(typing_s)
         after = (await status(s))["state"] if options["index"]["enabled"] else "disabled"
-        return {"row": name, "latencies_ms": latencies, "build_started_s": round(waited, 1),
-                "index_state_after_edits": after}
+        return {
+            "row": name,
+            "latencies_ms": latencies,
+            "build_started_s": round(waited, 1),
+            "index_state_after_edits": after,
+        }
     finally:
         await s.stop()
 
@@ -103,18 +116,34 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
                 r = await measure(name, options, typing_s, root, args.edits)
                 samples[name].append(r)
                 lat = r["latencies_ms"]
-                print(json.dumps({"round": n + 1, "row": name, "p50_ms": round(statistics.median(lat), 2),
-                                  "p95_ms": round(p95(lat), 2), "build_started_s": r["build_started_s"],
-                                  "index_after": r["index_state_after_edits"]}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "round": n + 1,
+                            "row": name,
+                            "p50_ms": round(statistics.median(lat), 2),
+                            "p95_ms": round(p95(lat), 2),
+                            "build_started_s": r["build_started_s"],
+                            "index_after": r["index_state_after_edits"],
+                        }
+                    ),
+                    flush=True,
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = []
     for name, runs in samples.items():
         pooled = [x for r in runs for x in r["latencies_ms"]]
-        out.append({"row": name, "rounds": len(runs), "p50_ms": round(statistics.median(pooled), 2),
-                    "p95_ms": round(p95(pooled), 2),
-                    "round_p50_ms": [round(statistics.median(r["latencies_ms"]), 2) for r in runs],
-                    "index_after_edits": [r["index_state_after_edits"] for r in runs]})
+        out.append(
+            {
+                "row": name,
+                "rounds": len(runs),
+                "p50_ms": round(statistics.median(pooled), 2),
+                "p95_ms": round(p95(pooled), 2),
+                "round_p50_ms": [round(statistics.median(r["latencies_ms"]), 2) for r in runs],
+                "index_after_edits": [r["index_state_after_edits"] for r in runs],
+            }
+        )
     return out
 
 

@@ -133,8 +133,13 @@ async def lsp_run(name: str, root: Path, edits: int, options: dict) -> dict:
 
     for method in (types.WORKSPACE_CONFIGURATION,):
         client.feature(method)(lambda params: [None for _ in params.items])
-    for method in (types.WINDOW_WORK_DONE_PROGRESS_CREATE, types.PROGRESS, types.CLIENT_REGISTER_CAPABILITY,
-                   types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
+    for method in (
+        types.WINDOW_WORK_DONE_PROGRESS_CREATE,
+        types.PROGRESS,
+        types.CLIENT_REGISTER_CAPABILITY,
+        types.WINDOW_LOG_MESSAGE,
+        types.WINDOW_SHOW_MESSAGE,
+    ):
         client.feature(method)(lambda params: None)
 
     await client.start_io(sys.executable, "-m", "aurelis", "serve", "--log-level", "warning")
@@ -142,18 +147,28 @@ async def lsp_run(name: str, root: Path, edits: int, options: dict) -> dict:
         window=types.WindowClientCapabilities(work_done_progress=True),
         workspace=types.WorkspaceClientCapabilities(configuration=True, workspace_folders=True),
         text_document=types.TextDocumentClientCapabilities(
-            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)
+        ),
     )
-    await client.initialize_async(types.InitializeParams(
-        process_id=os.getpid(), root_uri=root.as_uri(), capabilities=caps, initialization_options=options,
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)]))
+    await client.initialize_async(
+        types.InitializeParams(
+            process_id=os.getpid(),
+            root_uri=root.as_uri(),
+            capabilities=caps,
+            initialization_options=options,
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+        )
+    )
     client.initialized(types.InitializedParams())
     path = root / FILE
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     lines = text.splitlines()
-    line = next(i for i in range(len(lines) // 2, len(lines))
-                if lines[i].startswith("    def ") and not lines[i - 1].lstrip().startswith("@"))
+    line = next(
+        i
+        for i in range(len(lines) // 2, len(lines))
+        if lines[i].startswith("    def ") and not lines[i - 1].lstrip().startswith("@")
+    )
 
     async def wait_for(present: bool, send) -> float:
         state["want"] = (uri, present, line)
@@ -163,20 +178,33 @@ async def lsp_run(name: str, root: Path, edits: int, options: dict) -> dict:
         return await asyncio.wait_for(state["future"], 60) - t0
 
     try:
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
+        )
         await asyncio.sleep(3)  # let the start-up pass (and the index load) begin, as in an editor
         latencies = []
         for i in range(edits):
             insert = i % 2 == 0
-            rng = (types.Range(types.Position(line, 0), types.Position(line, 0)) if insert else
-                   types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)))
+            rng = (
+                types.Range(types.Position(line, 0), types.Position(line, 0))
+                if insert
+                else types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0))
+            )
             params = types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2),
-                content_changes=[types.TextDocumentContentChangePartial(range=rng, text=PROBE if insert else "")])
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=rng, text=PROBE if insert else "")
+                ],
+            )
             latencies.append(await wait_for(insert, lambda p=params: client.text_document_did_change(p)))
-        return {"run": name, "p50_ms": median_ms(latencies), "p95_ms": p95_ms(latencies),
-                "min_ms": round(min(latencies) * 1000, 2)}
+        return {
+            "run": name,
+            "p50_ms": median_ms(latencies),
+            "p95_ms": p95_ms(latencies),
+            "min_ms": round(min(latencies) * 1000, 2),
+        }
     finally:
         try:
             await asyncio.wait_for(client.shutdown_async(None), 10)

@@ -65,12 +65,15 @@ def probe_change(uri: str, line: int, i: int) -> types.DidChangeTextDocumentPara
     """Edit ``i`` (version ``i + 2``): insert the probe method (even) or remove it again (odd)."""
     if i % 2 == 0:  # introduce the problem
         change = types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE)
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)), text=PROBE
+        )
     else:  # and remove it
         change = types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text="")
+            range=types.Range(types.Position(line, 0), types.Position(line + PROBE.count("\n"), 0)), text=""
+        )
     return types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2), content_changes=[change])
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2), content_changes=[change]
+    )
 
 
 def asyncio_workspace(prefix: str) -> tuple[Path, Path]:
@@ -122,7 +125,8 @@ class Session:
     async def start(self, root: Path) -> None:
         # lsprotocol cannot structure the notebook selector ruff advertises; the bench needs none of it.
         self.client.protocol._converter.register_structure_hook(
-            types.NotebookDocumentSyncOptions, lambda obj, _type: None)
+            types.NotebookDocumentSyncOptions, lambda obj, _type: None
+        )
         await self.client.start_io(*self.command)
         caps = types.ClientCapabilities(
             window=types.WindowClientCapabilities(work_done_progress=True),
@@ -133,9 +137,18 @@ class Session:
             ),
         )  # no pull-diagnostics capability: every server pushes
         uri = root.as_uri()
-        await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
-            process_id=os.getpid(), root_uri=uri, capabilities=caps, initialization_options=self.init_options,
-            workspace_folders=[types.WorkspaceFolder(uri=uri, name=root.name)])), 120)
+        await asyncio.wait_for(
+            self.client.initialize_async(
+                types.InitializeParams(
+                    process_id=os.getpid(),
+                    root_uri=uri,
+                    capabilities=caps,
+                    initialization_options=self.init_options,
+                    workspace_folders=[types.WorkspaceFolder(uri=uri, name=root.name)],
+                )
+            ),
+            120,
+        )
         self.client.initialized(types.InitializedParams())
 
     async def wait(self, uri: str, version: int, send, timeout: float = 30.0) -> tuple[float, int]:
@@ -155,7 +168,9 @@ class Session:
         await self.client.stop()
 
 
-async def measure(name: str, command: list[str], root: Path, edits: int, init_options: dict | None = None) -> dict:
+async def measure(
+    name: str, command: list[str], root: Path, edits: int, init_options: dict | None = None
+) -> dict:
     path = root / FILE
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
@@ -163,9 +178,16 @@ async def measure(name: str, command: list[str], root: Path, edits: int, init_op
     s = Session(name, command, init_options)
     await s.start(root)
     try:
-        open_latency, open_count = await s.wait(uri, 1, lambda: s.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-                uri=uri, language_id="python", version=1, text=text))), timeout=120)
+        open_latency, _open_count = await s.wait(
+            uri,
+            1,
+            lambda: s.client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                )
+            ),
+            timeout=120,
+        )
         latencies, counts = [], []
         for i in range(edits):
             params = probe_change(uri, line, i)
@@ -189,7 +211,9 @@ async def measure(name: str, command: list[str], root: Path, edits: int, init_op
 async def main_async(args: argparse.Namespace) -> list[dict]:
     work, root = asyncio_workspace("aurelis-diag-bench-")
     lines = len((root / FILE).read_text().splitlines())
-    print(f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits x {args.rounds} rounds, workspace: {root}")
+    print(
+        f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits x {args.rounds} rounds, workspace: {root}"
+    )
     runs = {
         "aurelis": (AURELIS, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
         "aurelis+index+cross-file": (AURELIS, {"index": {"enabled": True}, "analysis": {"cross_file": True}}),
@@ -205,13 +229,18 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
             for name, (command, options) in runs.items():
                 if name.split("+")[0].split()[0] not in wanted:
                     continue
-                os.environ["AURELIS_CACHE_DIR"] = str(work / f"cache-{n}")  # a cold index for the background pass
+                os.environ["AURELIS_CACHE_DIR"] = str(
+                    work / f"cache-{n}"
+                )  # a cold index for the background pass
                 try:
                     r = await measure(name, command, root, args.edits, options)
                 except Exception as exc:  # a server that cannot run here is reported, not fatal
                     r = {"server": name, "error": repr(exc)}
                 this[name] = r
-                print(json.dumps({k: v for k, v in r.items() if k != "latencies_ms"} | {"round": n + 1}), flush=True)
+                print(
+                    json.dumps({k: v for k, v in r.items() if k != "latencies_ms"} | {"round": n + 1}),
+                    flush=True,
+                )
             rounds.append(this)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -228,13 +257,21 @@ def summarize(rounds: list[dict[str, dict]]) -> list[dict]:
             out.append(rounds[0][name])
             continue
         pooled = [x for r in runs for x in r["latencies_ms"]]
-        row = {"server": name, "rounds": len(runs), "p50_ms": round(statistics.median(pooled), 2),
-               "p95_ms": round(p95(pooled), 2), "round_p50_ms": [r["p50_ms"] for r in runs],
-               "open_ms": round(statistics.median(r["open_ms"] for r in runs), 2),
-               "diagnostics_with_problem": runs[0]["diagnostics_with_problem"],
-               "diagnostics_without": runs[0]["diagnostics_without"]}
-        ratios = [r[name]["p50_ms"] / r["ruff server"]["p50_ms"] for r in rounds
-                  if "p50_ms" in r.get(name, {}) and "p50_ms" in r.get("ruff server", {})]
+        row = {
+            "server": name,
+            "rounds": len(runs),
+            "p50_ms": round(statistics.median(pooled), 2),
+            "p95_ms": round(p95(pooled), 2),
+            "round_p50_ms": [r["p50_ms"] for r in runs],
+            "open_ms": round(statistics.median(r["open_ms"] for r in runs), 2),
+            "diagnostics_with_problem": runs[0]["diagnostics_with_problem"],
+            "diagnostics_without": runs[0]["diagnostics_without"],
+        }
+        ratios = [
+            r[name]["p50_ms"] / r["ruff server"]["p50_ms"]
+            for r in rounds
+            if "p50_ms" in r.get(name, {}) and "p50_ms" in r.get("ruff server", {})
+        ]
         if ratios and name != "ruff server":
             row["round_ratio_to_ruff"] = [round(x, 2) for x in ratios]
             row["ratio_to_ruff"] = round(statistics.median(ratios), 2)
@@ -258,8 +295,10 @@ def main() -> None:
             print(f"{r['server']:<28}{r['p50_ms']:>10}{r['p95_ms']:>10}{r['open_ms']:>10}")
     for r in results:
         if "ratio_to_ruff" in r:
-            print(f"{r['server']}: p50 = {r['ratio_to_ruff']:.2f}x ruff server's (median of the rounds' "
-                  f"ratios {r['round_ratio_to_ruff']})")
+            print(
+                f"{r['server']}: p50 = {r['ratio_to_ruff']:.2f}x ruff server's (median of the rounds' "
+                f"ratios {r['round_ratio_to_ruff']})"
+            )
     out = Path(__file__).parent / "results" / "diagnostics_bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

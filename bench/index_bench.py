@@ -26,8 +26,18 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-SKIP_PARTS = {"test", "tests", "idlelib", "site-packages", "dist-packages", "lib2to3", "turtledemo", "__pycache__",
-              "ensurepip", "config-3.11-x86_64-linux-gnu"}
+SKIP_PARTS = {
+    "test",
+    "tests",
+    "idlelib",
+    "site-packages",
+    "dist-packages",
+    "lib2to3",
+    "turtledemo",
+    "__pycache__",
+    "ensurepip",
+    "config-3.11-x86_64-linux-gnu",
+}
 
 
 def stdlib_files(limit_lines: int) -> list[tuple[Path, str]]:
@@ -60,7 +70,11 @@ def strip_docstrings(source: bytes) -> bytes:
         block = node if node.type == "module" else node.child_by_field_name("body") if body_owner else None
         if block is not None and block.named_children:
             first = block.named_children[0]
-            if first.type == "expression_statement" and first.named_children and first.named_children[0].type == "string":
+            if (
+                first.type == "expression_statement"
+                and first.named_children
+                and first.named_children[0].type == "string"
+            ):
                 only = len(block.named_children) == 1
                 cuts.append((first.start_byte, first.end_byte, b"..." if only else b""))
         for child in node.named_children:
@@ -86,7 +100,7 @@ def rss_mb() -> float:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> int:
@@ -95,8 +109,12 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--raw-sample", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: the index.threads default)")
-    ap.add_argument("--reuse", type=Path, default=None,
-                    help="work dir of an earlier run: skip the cold build, measure warm/search/quality again")
+    ap.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="work dir of an earlier run: skip the cold build, measure warm/search/quality again",
+    )
     args = ap.parse_args()
 
     work = args.reuse or Path(tempfile.mkdtemp(prefix="aurelis-bench-"))
@@ -132,7 +150,9 @@ def main() -> int:
     print(f"corpus: {len(files)} stdlib files, {lines} lines (docstrings stripped); {len(queries)} queries")
 
     settings = IndexSettings(threads=args.threads)
-    emb = Embedder(settings.model, settings.max_tokens, settings.batch_size, settings.threads, embeddings_cache_dir())
+    emb = Embedder(
+        settings.model, settings.max_tokens, settings.batch_size, settings.threads, embeddings_cache_dir()
+    )
     t = time.perf_counter()
     emb.load()
     print(f"model load: {time.perf_counter() - t:.2f} s (threads {emb.threads}, max_tokens {emb.max_tokens})")
@@ -145,8 +165,10 @@ def main() -> int:
     cold, cold_cpu = time.perf_counter() - t, time.process_time() - c
     n_chunks = len(idx.chunks())
     rss_after = rss_mb()
-    print(f"cold index: {cold:.1f} s, {n_chunks} chunks, {n_chunks / cold:.1f} chunks/s "
-          f"({n_chunks / cold_cpu:.1f} chunks per CPU-second), encoded {emb.stats.encoded}")
+    print(
+        f"cold index: {cold:.1f} s, {n_chunks} chunks, {n_chunks / cold:.1f} chunks/s "
+        f"({n_chunks / cold_cpu:.1f} chunks per CPU-second), encoded {emb.stats.encoded}"
+    )
     print(f"RSS after indexing: {rss_after:.0f} MB")
 
     sample = random.Random(3).sample(idx.chunks(), min(args.raw_sample, n_chunks))
@@ -154,14 +176,23 @@ def main() -> int:
     t, c = time.perf_counter(), time.process_time()
     emb.raw_encode(texts)
     raw, raw_cpu = len(texts) / (time.perf_counter() - t), len(texts) / (time.process_time() - c)
-    print(f"raw encode (model alone, {len(texts)} of the same chunks): {raw:.1f} chunks/s "
-          f"({raw_cpu:.1f} per CPU-second); cold indexing reaches {100 * (n_chunks / cold) / raw:.0f}% of it "
-          f"by wall time, {100 * (n_chunks / cold_cpu) / raw_cpu:.0f}% by CPU time (the machine is shared)")
+    print(
+        f"raw encode (model alone, {len(texts)} of the same chunks): {raw:.1f} chunks/s "
+        f"({raw_cpu:.1f} per CPU-second); cold indexing reaches {100 * (n_chunks / cold) / raw:.0f}% of it "
+        f"by wall time, {100 * (n_chunks / cold_cpu) / raw_cpu:.0f}% by CPU time (the machine is shared)"
+    )
 
-    results = {"files": len(files), "lines": lines, "chunks": n_chunks, "cold_s": cold,
-               "cold_chunks_per_s": n_chunks / cold, "raw_chunks_per_s": raw,
-               "cold_chunks_per_cpu_s": n_chunks / cold_cpu, "raw_chunks_per_cpu_s": raw_cpu,
-               "rss_mb_after_index": rss_after}
+    results = {
+        "files": len(files),
+        "lines": lines,
+        "chunks": n_chunks,
+        "cold_s": cold,
+        "cold_chunks_per_s": n_chunks / cold,
+        "raw_chunks_per_s": raw,
+        "cold_chunks_per_cpu_s": n_chunks / cold_cpu,
+        "raw_chunks_per_cpu_s": raw_cpu,
+        "rss_mb_after_index": rss_after,
+    }
     return measure_warm(args, work, corpus, settings, emb, queries, len(files), lines, results)
 
 
@@ -174,7 +205,9 @@ def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, res
     t = time.perf_counter()
     warm_idx.build()
     warm = time.perf_counter() - t
-    print(f"warm re-index (new process state, index from disk): {warm:.2f} s, encoded {emb.stats.encoded - before}")
+    print(
+        f"warm re-index (new process state, index from disk): {warm:.2f} s, encoded {emb.stats.encoded - before}"
+    )
 
     latency: dict[str, list[float]] = {}
     quality: dict[str, tuple[float, float]] = {}
@@ -192,19 +225,24 @@ def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, res
         quality[mode] = (sum(rr) / len(rr), found / len(queries))
     for mode in ("dense", "hybrid", "lexical"):
         ts = latency[mode]
-        print(f"search {mode:<7}: p50 {statistics.median(ts):.1f} ms, p95 {pct(ts, 0.95):.1f} ms "
-              f"(query embedding included)")
+        print(
+            f"search {mode:<7}: p50 {statistics.median(ts):.1f} ms, p95 {pct(ts, 0.95):.1f} ms "
+            f"(query embedding included)"
+        )
     for mode in ("lexical", "dense", "hybrid"):
         mrr, rec = quality[mode]
         print(f"quality {mode:<7}: MRR@10 {mrr:.3f}, recall@10 {rec:.3f}")
     print(f"RSS at end: {rss_mb():.0f} MB; load average at end: {os.getloadavg()[0]:.1f}")
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    results.update({
-        "warm_s": warm, "rss_mb_end": rss_mb(),
-        "latency_ms": {m: {"p50": statistics.median(v), "p95": pct(v, 0.95)} for m, v in latency.items()},
-        "quality": {m: {"mrr10": a, "recall10": b} for m, (a, b) in quality.items()},
-    })
+    results.update(
+        {
+            "warm_s": warm,
+            "rss_mb_end": rss_mb(),
+            "latency_ms": {m: {"p50": statistics.median(v), "p95": pct(v, 0.95)} for m, v in latency.items()},
+            "quality": {m: {"mrr10": a, "recall10": b} for m, (a, b) in quality.items()},
+        }
+    )
     name = "index_bench_reuse.json" if args.reuse else "index_bench.json"
     (out / name).write_text(json.dumps(results, indent=2))
     return 0

@@ -9,6 +9,7 @@ interpreter's own `_pydecimal.py` (real code, ships with every CPython).
 
 from __future__ import annotations
 
+import _pydecimal
 import argparse
 import json
 import random
@@ -16,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import time
-import _pydecimal
 from pathlib import Path
 
 from aurelis.workspace import languages
@@ -38,7 +38,9 @@ def _random_identifier_end(doc: Document, rng: random.Random) -> int:
     """End byte of a random identifier in the middle of the file."""
     while True:
         line = rng.randrange(100, 4900)
-        node = doc.tree.root_node.descendant_for_byte_range(doc.lines.starts[line] + 8, doc.lines.starts[line] + 8)
+        node = doc.tree.root_node.descendant_for_byte_range(
+            doc.lines.starts[line] + 8, doc.lines.starts[line] + 8
+        )
         if node is not None and node.type == "identifier":
             return node.end_byte
 
@@ -61,7 +63,9 @@ def bench_parse(runs: int) -> None:
         start = _random_identifier_end(doc, rng)
         pos = doc.position_at(start)
         t = time.perf_counter()
-        doc.apply_changes([Change("x", pos, pos)], i + 2)  # what a didChange does: line table + edit + reparse
+        doc.apply_changes(
+            [Change("x", pos, pos)], i + 2
+        )  # what a didChange does: line table + edit + reparse
         incremental.append(time.perf_counter() - t)
         # the tree-sitter part alone, on the same kind of edit
         start = _random_identifier_end(doc, rng)
@@ -75,10 +79,18 @@ def bench_parse(runs: int) -> None:
         tree_only.append(time.perf_counter() - t)
     ms = 1000
     print(f"file: first 5,000 lines of {Path(_pydecimal.__file__).name} ({len(data):,} bytes)")
-    print(f"full parse                       median {statistics.median(full)*ms:7.3f} ms   p95 {p95(full)*ms:7.3f} ms  (n={len(full)})")
-    print(f"incremental didChange (1 char)   median {statistics.median(incremental)*ms:7.3f} ms   p95 {p95(incremental)*ms:7.3f} ms  (n={runs})")
-    print(f"  of which tree.edit + reparse   median {statistics.median(tree_only)*ms:7.3f} ms   p95 {p95(tree_only)*ms:7.3f} ms")
-    print(f"speed-up full/incremental        {statistics.median(full)/statistics.median(incremental):7.1f}x")
+    print(
+        f"full parse                       median {statistics.median(full) * ms:7.3f} ms   p95 {p95(full) * ms:7.3f} ms  (n={len(full)})"
+    )
+    print(
+        f"incremental didChange (1 char)   median {statistics.median(incremental) * ms:7.3f} ms   p95 {p95(incremental) * ms:7.3f} ms  (n={runs})"
+    )
+    print(
+        f"  of which tree.edit + reparse   median {statistics.median(tree_only) * ms:7.3f} ms   p95 {p95(tree_only) * ms:7.3f} ms"
+    )
+    print(
+        f"speed-up full/incremental        {statistics.median(full) / statistics.median(incremental):7.1f}x"
+    )
 
 
 def _frame(msg: dict) -> bytes:
@@ -113,12 +125,20 @@ def _wait_idle(pid: int, quiet: float = 0.3, timeout: float = 30.0) -> None:
 
 def bench_initialize(runs: int) -> None:
     roundtrip, cold = [], []
-    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"processId": None, "rootUri": None, "capabilities": {}},
+    }
     for _ in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         # wait until the process is up and reading: a `$/noop`-free way is to time the request itself
         t1 = time.perf_counter()
         proc.stdin.write(_frame(init))
@@ -135,8 +155,12 @@ def bench_initialize(runs: int) -> None:
     # A warm round trip: the server already running, initialize answered from a live process.
     warm = []
     for _ in range(runs):
-        proc = subprocess.Popen([sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         _wait_idle(proc.pid)  # the interpreter has finished importing and waits on stdin
         t1 = time.perf_counter()
         proc.stdin.write(_frame(init))
@@ -148,8 +172,12 @@ def bench_initialize(runs: int) -> None:
         proc.stdin.flush()
         proc.wait(timeout=30)
     ms = 1000
-    print(f"initialize round trip (server running)      median {statistics.median(warm)*ms:7.1f} ms  p95 {p95(warm)*ms:7.1f} ms (n={runs})")
-    print(f"spawn + initialize response (cold process)  median {statistics.median(cold)*ms:7.1f} ms  p95 {p95(cold)*ms:7.1f} ms (n={runs})")
+    print(
+        f"initialize round trip (server running)      median {statistics.median(warm) * ms:7.1f} ms  p95 {p95(warm) * ms:7.1f} ms (n={runs})"
+    )
+    print(
+        f"spawn + initialize response (cold process)  median {statistics.median(cold) * ms:7.1f} ms  p95 {p95(cold) * ms:7.1f} ms (n={runs})"
+    )
 
 
 def main() -> None:

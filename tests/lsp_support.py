@@ -30,7 +30,9 @@ def capabilities(
             configuration=configuration,
             workspace_folders=True,
             apply_edit=apply_edit,
-            did_change_configuration=types.DidChangeConfigurationClientCapabilities(dynamic_registration=True),
+            did_change_configuration=types.DidChangeConfigurationClientCapabilities(
+                dynamic_registration=True
+            ),
             did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
                 dynamic_registration=watched_files_dynamic
             ),
@@ -96,6 +98,7 @@ def prepare(client) -> None:
 def rules_session(resolve: bool = True):
     """A pytest-lsp fixture: a UTF-8 session with the index off, for per-file rule tests;
     ``resolve``: the client advertises codeAction/resolve (edits computed lazily)."""
+
     @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
     async def fixture(lsp_client: LanguageClient):
         prepare(lsp_client)

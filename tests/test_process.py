@@ -41,7 +41,12 @@ def read_response(stream, msg_id) -> dict:
             return msg
 
 
-INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"processId": None, "rootUri": None, "capabilities": {}},
+}
 
 
 def test_version():
@@ -51,7 +56,9 @@ def test_version():
 
 @pytest.mark.parametrize(("shutdown_first", "code"), [(True, 0), (False, 1)])
 def test_exit_code_follows_shutdown(shutdown_first, code):
-    proc = subprocess.Popen([*AURELIS, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*AURELIS, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     try:
         proc.stdin.write(frame(INIT))
         proc.stdin.flush()

@@ -37,8 +37,14 @@ def aurelis(*args: str, cwd: Path, key: str | None = "k-123") -> subprocess.Comp
     env = {**os.environ, "AURELIS_CACHE_DIR": str(cwd / ".cache"), "HF_HUB_OFFLINE": "1"}
     if key:
         env["DEMO_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "aurelis", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "aurelis", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_explain_prints_the_answer_for_a_line_range(project: Path, llm: FakeLLM):
@@ -51,8 +57,10 @@ def test_explain_prints_the_answer_for_a_line_range(project: Path, llm: FakeLLM)
 
 
 def test_fix_prints_a_diff_and_applies_only_when_asked(project: Path, llm: FakeLLM):
-    llm.enqueue(Reply("```python\ndef total(values):\n    return sum(values)\n```"),
-                Reply("```python\ndef total(values):\n    return sum(values)\n```"))
+    llm.enqueue(
+        Reply("```python\ndef total(values):\n    return sum(values)\n```"),
+        Reply("```python\ndef total(values):\n    return sum(values)\n```"),
+    )
     out = aurelis("fix", "calc.py:2", "--problem", "use sum()", "--no-cache", cwd=project)
     assert out.returncode == 0, out.stderr
     assert "-    s = 0\n" in out.stdout and "+    return sum(values)\n" in out.stdout

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from aurelis.ai import context
 from aurelis.ai.context import Related
 from aurelis.workspace.document import Document
 
-MAIN = '''from pkg.geometry import square
+MAIN = """from pkg.geometry import square
 import os
 
 SECRET_KEY = "django-insecure-0123456789"
@@ -22,7 +23,7 @@ def helper(n):
 def compute(x):
     y = helper(x)
     return square(y) + len(os.sep)
-'''
+"""
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_target_is_the_enclosing_function_with_imports_and_definitions(ws: Path)
     assert titles[0] == "imports of this file"
     defs = {s.title: s.text for s in ctx.sections if s.title.startswith("definition")}
     assert defs["definition of helper (main.py:7)"] == "def helper(n):\n    return n + 1"
-    assert defs["definition of square (pkg/geometry.py:1)"].startswith("def square(v):\n    \"\"\"v squared.")
+    assert defs["definition of square (pkg/geometry.py:1)"].startswith('def square(v):\n    """v squared.')
     assert not any("os" in t and "definition" in t for t in titles)  # stdlib is left to the model
 
 
@@ -65,8 +66,14 @@ def test_selection_is_widened_to_whole_lines(ws: Path):
 
 def test_secrets_are_redacted_everywhere(ws: Path):
     doc = doc_of(ws)
-    ctx = context.build(doc, 0, len(doc.source), budget=2000, root=ws,
-                        retriever=lambda q, k, anchor=None: [Related("other.py", 1, 2, 'token = "tok-abcdef123"', 1.0)])
+    ctx = context.build(
+        doc,
+        0,
+        len(doc.source),
+        budget=2000,
+        root=ws,
+        retriever=lambda q, k, anchor=None: [Related("other.py", 1, 2, 'token = "tok-abcdef123"', 1.0)],
+    )
     rendered = ctx.target + ctx.render()
     assert "django-insecure-0123456789" not in rendered and "tok-abcdef123" not in rendered
     assert 'SECRET_KEY = "<redacted:assignment>"' in ctx.target
@@ -81,9 +88,11 @@ def test_index_hits_exclude_the_target_and_respect_the_budget(ws: Path):
     def retrieve(query: str, k: int, anchor=None) -> list[Related]:
         queries.append(query)
         anchors.append(anchor)
-        return [Related("main.py", 11, 13, "def compute(x): ...", 0.9),  # the target itself
-                Related("util.py", 1, 3, "def related_one():\n    pass", 0.8),
-                Related("big.py", 1, 400, "x = 1\n" * 2000, 0.7)]
+        return [
+            Related("main.py", 11, 13, "def compute(x): ...", 0.9),  # the target itself
+            Related("util.py", 1, 3, "def related_one():\n    pass", 0.8),
+            Related("big.py", 1, 400, "x = 1\n" * 2000, 0.7),
+        ]
 
     ctx = context.build(doc, pos, pos, budget=400, root=ws, retriever=retrieve)
     titles = [s.title for s in ctx.sections]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from aurelis.ai import edits
 from aurelis.ai.errors import EditRejected
 
@@ -22,10 +23,12 @@ def test_replace_reindents_to_the_surrounding_code_and_is_minimal():
     answer = "```python\ndef pop(self):\n    if not self.items:\n        raise IndexError('empty')\n    return self.items.pop()\n```"
     planned = edits.plan_replace(CLASS, start, len(CLASS), answer, "python")  # the method's lines
     assert planned.result == CLASS.replace(
-        "    def pop(self):\n", "    def pop(self):\n        if not self.items:\n            raise IndexError('empty')\n")
+        "    def pop(self):\n",
+        "    def pop(self):\n        if not self.items:\n            raise IndexError('empty')\n",
+    )
     # minimal: only the inserted lines, not the whole method
     assert planned.new_text == "        if not self.items:\n            raise IndexError('empty')\n"
-    assert CLASS[planned.start:planned.end] == ""
+    assert CLASS[planned.start : planned.end] == ""
 
 
 def test_replace_rejects_an_edit_that_breaks_syntax():
@@ -37,7 +40,9 @@ def test_replace_rejects_an_edit_that_breaks_syntax():
 
 def test_a_fix_for_broken_code_is_accepted():
     broken = "def f(x):\n    return (x + 1\n"
-    planned = edits.plan_replace(broken, 0, len(broken), "```python\ndef f(x):\n    return (x + 1)\n```", "python")
+    planned = edits.plan_replace(
+        broken, 0, len(broken), "```python\ndef f(x):\n    return (x + 1)\n```", "python"
+    )
     assert planned.result == "def f(x):\n    return (x + 1)\n"
     assert planned.start == len("def f(x):\n    return (x + 1") and planned.new_text == ")"
 
@@ -59,8 +64,9 @@ def test_insert_at_blank_line_uses_the_block_indentation():
 
 
 def test_append_tests_to_an_existing_module():
-    planned = edits.plan_append("import m\n\ndef test_a():\n    pass\n", "```python\ndef test_b():\n    assert m.b()\n```",
-                                "python")
+    planned = edits.plan_append(
+        "import m\n\ndef test_a():\n    pass\n", "```python\ndef test_b():\n    assert m.b()\n```", "python"
+    )
     assert planned.result.endswith("    pass\n\n\ndef test_b():\n    assert m.b()\n")
     assert edits.syntax_errors(planned.result, "python") == 0
 
@@ -77,11 +83,14 @@ def _tree(text: str):
     return Document("file:///t.py", text, 1, "python").tree
 
 
-@pytest.mark.parametrize("bad", [
-    "def pop(self:\n    return self.items.pop()",  # broken signature
-    "def pop(self):\n    return self.items.pop(\n",  # unclosed call
-    "def pop(self):\n    x = = 1\n    return x",  # a broken statement in the body
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "def pop(self:\n    return self.items.pop()",  # broken signature
+        "def pop(self):\n    return self.items.pop(\n",  # unclosed call
+        "def pop(self):\n    x = = 1\n    return x",  # a broken statement in the body
+    ],
+)
 def test_region_check_with_the_tree_rejects_breaking_edits(bad: str):
     start = CLASS.index("    def pop")
     with pytest.raises(EditRejected, match="syntax error"):
@@ -92,6 +101,12 @@ def test_region_check_with_the_tree_accepts_a_good_edit_in_a_file_with_errors_el
     text = CLASS + "\ndef broken(:\n    pass\n"
     start = CLASS.index("    def pop")
     end = len(CLASS)
-    planned = edits.plan_replace(text, start, end, "```python\ndef pop(self):\n    return self.items.pop(0)\n```",
-                                 "python", _tree(text))
+    planned = edits.plan_replace(
+        text,
+        start,
+        end,
+        "```python\ndef pop(self):\n    return self.items.pop(0)\n```",
+        "python",
+        _tree(text),
+    )
     assert "return self.items.pop(0)" in planned.result and "def broken(:" in planned.result

@@ -64,8 +64,11 @@ def test_hang_sees_client_disconnect(llm: FakeLLM):
 
 
 def test_standalone_prints_port_and_can_be_scripted():
-    proc = subprocess.Popen([sys.executable, "-m", "tests.support.fake_llm", "--reply", "standalone"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.fake_llm", "--reply", "standalone"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("PORT=")

@@ -26,10 +26,10 @@ MAIL = '''def send_welcome_email(user):
     return smtp.send(user.email, "Welcome!")
 '''
 
-APP = '''def checkout(cart):
+APP = """def checkout(cart):
     total = compute_invoice_amount(cart.lines)
     return charge(cart.customer, total)
-'''
+"""
 
 
 def test_context_gets_the_related_chunk_by_hybrid_search(tmp_path: Path):

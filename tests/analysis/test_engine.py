@@ -43,7 +43,9 @@ def test_extend_select_enables_off_by_default_rules_only_by_name():
     for rule in off:
         assert rule not in rules_for(AnalysisSettings())
         assert rule in rules_for(AnalysisSettings(extend_select=[rule.code]))
-        assert rule not in rules_for(AnalysisSettings(extend_select=[rule.code[:4]]))  # a prefix is not enough
+        assert rule not in rules_for(
+            AnalysisSettings(extend_select=[rule.code[:4]])
+        )  # a prefix is not enough
     assert by_code()["AUR401"] in rules_for(AnalysisSettings(extend_select=["AUR9"]))  # defaults stay
 
 
@@ -65,7 +67,10 @@ def test_per_file_ignores_globs():
     assert codes(path="/project/pkg/legacy/old.py", per_file_ignores=pfi) == ["AUR401"]
     assert codes(path="/project/pkg/mod.py", per_file_ignores=pfi) == ["AUR401", "AUR104", "AUR102"]
     # relative to the folder root
-    assert codes(path="/project/src/x.py", root=PurePath("/project"), per_file_ignores={"src/x.py": ["ALL"]}) == []
+    assert (
+        codes(path="/project/src/x.py", root=PurePath("/project"), per_file_ignores={"src/x.py": ["ALL"]})
+        == []
+    )
 
 
 def test_suppression_comments():
@@ -103,13 +108,23 @@ class _Exploding(Rule):
 def test_a_crashing_rule_is_skipped_and_logged(caplog):
     rules = [_Exploding, by_code()["AUR401"]]
     report = analyze(doc_of("import os\n"), rules=rules)
-    assert [f.code for f in report.findings] == ["AUR401"] or [f.code for f in report.findings] == ["AUR999", "AUR401"]
+    assert [f.code for f in report.findings] == ["AUR401"] or [f.code for f in report.findings] == [
+        "AUR999",
+        "AUR401",
+    ]
     assert report.failed == ["AUR999"]
     assert "rule AUR999 failed" in caplog.text
 
 
 def test_odd_input_never_raises():
-    for src in ["", "\n\n", "def (:\n  ]]]\n", "x = '\udc80'\n", "if True:\n" + "    " * 50 + "pass\n", "é = 1\n" * 3]:
+    for src in [
+        "",
+        "\n\n",
+        "def (:\n  ]]]\n",
+        "x = '\udc80'\n",
+        "if True:\n" + "    " * 50 + "pass\n",
+        "é = 1\n" * 3,
+    ]:
         report = analyze(doc_of(src), AnalysisSettings(select=["ALL"]))
         assert report.failed == [], report.failed
     big = "import os\n" + "def f(a):\n    return a\n" * 3000

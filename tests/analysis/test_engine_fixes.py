@@ -23,7 +23,9 @@ class _BreaksSyntax(Rule):
     def check(self, ctx):
         if b"x = 1" in ctx.source:
             start = ctx.source.index(b"x = 1")
-            yield Finding(self.code, "x", start, start + 5, fix=Fix("break it", (Edit(start, start + 5, "x = ("),)))
+            yield Finding(
+                self.code, "x", start, start + 5, fix=Fix("break it", (Edit(start, start + 5, "x = ("),))
+            )
 
 
 class _NeverGoesAway(_BreaksSyntax):
@@ -33,7 +35,9 @@ class _NeverGoesAway(_BreaksSyntax):
     def check(self, ctx):
         if b"x = 1" in ctx.source:
             start = ctx.source.index(b"x = 1")
-            yield Finding(self.code, "x", start, start + 5, fix=Fix("no-op", (Edit(start, start + 5, "x = 1"),)))
+            yield Finding(
+                self.code, "x", start, start + 5, fix=Fix("no-op", (Edit(start, start + 5, "x = 1"),))
+            )
 
 
 def test_verify_refuses_fixes_that_break_syntax_or_do_not_help():
@@ -67,8 +71,11 @@ def test_fix_all_leaves_unparsable_text_alone():
 
 def test_batch_skips_overlapping_and_shares_identical_fixes():
     shared = Fix("a", (Edit(0, 5, ""),))
-    fs = [Finding("AUR401", "a", 0, 1, fix=shared), Finding("AUR401", "b", 2, 3, fix=shared),
-          Finding("AUR104", "c", 3, 4, fix=Fix("c", (Edit(3, 4, "is"),))),
-          Finding("AUR102", "d", 6, 7, fix=Fix("d", (Edit(6, 7, "x"),), safe=False)),
-          Finding("AUR203", "e", 8, 9, fix=Fix("e", (Edit(8, 9, "y"),)))]
+    fs = [
+        Finding("AUR401", "a", 0, 1, fix=shared),
+        Finding("AUR401", "b", 2, 3, fix=shared),
+        Finding("AUR104", "c", 3, 4, fix=Fix("c", (Edit(3, 4, "is"),))),
+        Finding("AUR102", "d", 6, 7, fix=Fix("d", (Edit(6, 7, "x"),), safe=False)),
+        Finding("AUR203", "e", 8, 9, fix=Fix("e", (Edit(8, 9, "y"),))),
+    ]
     assert [f.message for f in batch(fs)] == ["a", "e"]

@@ -22,7 +22,15 @@ ALL = AnalysisSettings(select=["ALL"])
 
 
 def key(f):
-    return (f.code, f.start, f.end, f.message, f.severity, f.fix.edits if f.fix else None, tuple(sorted(f.tags)))
+    return (
+        f.code,
+        f.start,
+        f.end,
+        f.message,
+        f.severity,
+        f.fix.edits if f.fix else None,
+        tuple(sorted(f.tags)),
+    )
 
 
 def findings(doc: Document, cache: UnitCache) -> list[tuple]:
@@ -76,11 +84,30 @@ class Shop:
 '''
 
 SNIPPETS = [
-    "import sys", "x = open(p)", "def open(x): return x", "unused = value == None", '__all__ = ["a"]',
-    "self.cache.update(k=1)", "items = []", "from yaml import load", "load(s)", 'password = "hunter2hunter2x"',
-    "s = s + 'x'", "for i in y: s += i", "json.dumps(1)", "os.getcwd()", "try:\n    pass\nexcept:\n    pass",
-    "class Inner:\n    tags = []\n    def t(self):\n        self.tags.append(1)", "def f(a=[]):\n    return a",
-    "return 1\nx = 2", "# aurelis: ignore", "assert x, 'y'", "eval(x)", "if x == None: pass", ")", "def (",
+    "import sys",
+    "x = open(p)",
+    "def open(x): return x",
+    "unused = value == None",
+    '__all__ = ["a"]',
+    "self.cache.update(k=1)",
+    "items = []",
+    "from yaml import load",
+    "load(s)",
+    'password = "hunter2hunter2x"',
+    "s = s + 'x'",
+    "for i in y: s += i",
+    "json.dumps(1)",
+    "os.getcwd()",
+    "try:\n    pass\nexcept:\n    pass",
+    "class Inner:\n    tags = []\n    def t(self):\n        self.tags.append(1)",
+    "def f(a=[]):\n    return a",
+    "return 1\nx = 2",
+    "# aurelis: ignore",
+    "assert x, 'y'",
+    "eval(x)",
+    "if x == None: pass",
+    ")",
+    "def (",
 ]
 
 
@@ -131,18 +158,24 @@ def test_a_warm_cache_after_random_edits_finds_what_a_cold_run_finds(seed):
 
 def _edit(doc: Document, old: str, new: str) -> None:
     start = doc.text.index(old)
-    a, b = doc.position_at(len(doc.text[:start].encode())), doc.position_at(len(doc.text[: start + len(old)].encode()))
+    a, b = (
+        doc.position_at(len(doc.text[:start].encode())),
+        doc.position_at(len(doc.text[: start + len(old)].encode())),
+    )
     doc.apply_changes([Change(new, a, b)], (doc.version or 0) + 1)
 
 
 def test_facts_from_other_units_reach_a_cached_unit():
     doc = Document("file:///project/shop.py", MODULE, 1, "python")
     cache = UnitCache()
-    codes = lambda: sorted(f[0] for f in findings(doc, cache))
+
+    def codes():
+        return sorted(f[0] for f in findings(doc, cache))
+
     assert "AUR401" not in codes() and "AUR109" in codes()  # `os` used in helper; `items` mutated in add
     _edit(doc, 'os.path.join(path, "x")', 'path + "x"')  # the only use of `os` goes, in another unit
-    assert [f for f in findings(doc, cache) if f[0] == "AUR401"][0][3] == "`os` imported but unused"
-    _edit(doc, 'path + "x"', 'os.sep + path')
+    assert next(f for f in findings(doc, cache) if f[0] == "AUR401")[3] == "`os` imported but unused"
+    _edit(doc, 'path + "x"', "os.sep + path")
     assert "AUR401" not in codes()
     _edit(doc, "self.items.append(item)", "print(item)")  # no method mutates `items` any more
     assert "AUR109" not in codes()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+
 from aurelis.analysis.secrets import find_secrets, redact
 
 OPENAI = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
@@ -83,7 +86,7 @@ def test_matches_are_sorted_and_disjoint():
     text = f'api_key = "{OPENAI}"; password = "p4ssw0rd-x"; other = "{GITHUB}"'
     found = find_secrets(text)
     assert [s.kind for s in found] == ["openai-key", "assignment", "github-token"]
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
 def test_fast_assignment_scan_finds_exactly_what_the_full_regex_finds():
@@ -95,8 +98,10 @@ def test_fast_assignment_scan_finds_exactly_what_the_full_regex_finds():
     from aurelis.analysis import secrets
 
     stdlib = Path(json.__file__).parent.parent
-    texts = [(stdlib / name).read_text(encoding="utf-8") for name in
-             ("email/_header_value_parser.py", "http/cookiejar.py", "smtplib.py", "netrc.py")]
+    texts = [
+        (stdlib / name).read_text(encoding="utf-8")
+        for name in ("email/_header_value_parser.py", "http/cookiejar.py", "smtplib.py", "netrc.py")
+    ]
     texts += [
         'x="password"  password = "a1" \'token\': "b2", éapi_key="c3" my_TOKEN_2: str = \'d4\'',
         'passwordtoken="e5"; (secret="f6") api_key = """g7""" "token" : """h8"""',

@@ -76,8 +76,13 @@ def test_every_byte_belongs_to_exactly_one_unit():
 
 def test_walk_covers_own_nodes_only():
     doc = doc_of(SRC)
-    module, top, shop, size, add, one = split(doc)
-    names = lambda u: {doc.source[n.start_byte : n.end_byte].decode() for n in walk_unit(u) if n.type == "identifier"}
+    module, top, shop, size, _add, _one = split(doc)
+
+    def names(u):
+        return {
+            doc.source[n.start_byte : n.end_byte].decode() for n in walk_unit(u) if n.type == "identifier"
+        }
+
     assert "a" in names(top) and "decorator" in names(top) and "len" not in names(top)
     assert {"items", "Meta", "ordering"} <= names(shop) and "len" not in names(shop)
     assert "len" in names(size) and "append" not in names(size)
@@ -88,7 +93,7 @@ def test_walk_covers_own_nodes_only():
 
 def test_virtual_sources_keep_line_numbers_and_give_a_method_its_class():
     doc = doc_of(SRC)
-    module, top, shop, size, add, _ = split(doc)
+    module, _top, shop, size, _add, _ = split(doc)
     tree = ast.parse(virtual_source(doc, size))
     (cls,) = tree.body
     assert isinstance(cls, ast.ClassDef) and cls.name == "Shop" and cls.lineno == 12
@@ -96,7 +101,12 @@ def test_virtual_sources_keep_line_numbers_and_give_a_method_its_class():
     assert method.name == "size" and method.lineno == 18 and method.decorator_list[0].lineno == 17
     shell = ast.parse(virtual_source(doc, shop)).body[0]
     assert [type(s).__name__ for s in shell.body] == ["Expr", "Assign", "ClassDef"]
-    assert [s.__class__.__name__ for s in ast.parse(virtual_source(doc, module)).body] == ["Expr", "Import", "Assign", "If"]
+    assert [s.__class__.__name__ for s in ast.parse(virtual_source(doc, module)).body] == [
+        "Expr",
+        "Import",
+        "Assign",
+        "If",
+    ]
 
 
 def test_a_class_of_methods_only_gets_a_pass_in_its_shell():
@@ -126,7 +136,11 @@ def _parses(text: str) -> bool:
 
 def test_real_files_split_into_units_whose_sources_parse_at_their_lines():
     lib = Path(sysconfig.get_paths()["stdlib"])
-    for path in [lib / "asyncio" / "base_events.py", lib / "json" / "decoder.py", lib / "email" / "message.py"]:
+    for path in [
+        lib / "asyncio" / "base_events.py",
+        lib / "json" / "decoder.py",
+        lib / "email" / "message.py",
+    ]:
         doc = doc_of(path.read_text(encoding="utf-8"), str(path))
         units = split(doc)
         assert any(u.kind == "method" for u in units)

@@ -14,8 +14,13 @@ CLEAN = "import sys\n\nprint(sys.argv)\n"
 
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aurelis", "check", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "aurelis", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -82,7 +87,11 @@ def test_sarif_has_rule_metadata_and_results(project: Path):
     assert rules[1]["name"] == "unsafe-yaml-load" and rules[1]["defaultConfiguration"]["level"] == "error"
     assert rules[1]["helpUri"].endswith("#aur203-unsafe-yaml-load")
     results = run["results"]
-    assert [(r["ruleId"], r["level"]) for r in results] == [("AUR401", "warning"), ("AUR203", "error"), ("AUR102", "warning")]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("AUR401", "warning"),
+        ("AUR203", "error"),
+        ("AUR102", "warning"),
+    ]
     region = results[0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1, "startColumn": 8, "endLine": 1, "endColumn": 10}
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pkg/bad.py"

@@ -12,7 +12,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_readme_settings_table_is_current():
     text = README.read_text(encoding="utf-8")
-    assert render(text) == text, "README settings table is stale: python -m aurelis.config.docs --write README.md"
+    assert render(text) == text, (
+        "README settings table is stale: python -m aurelis.config.docs --write README.md"
+    )
 
 
 def test_every_setting_is_documented_with_a_description():

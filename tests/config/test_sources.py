@@ -21,7 +21,12 @@ def test_precedence_defaults_pyproject_init_client():
 
 
 def test_invalid_value_falls_back_to_lower_layer_not_lost():
-    s, warnings = resolve([Layer("pyproject", {"index": {"max_file_bytes": 10}}), Layer("init", {"index": {"max_file_bytes": -5}})])
+    s, warnings = resolve(
+        [
+            Layer("pyproject", {"index": {"max_file_bytes": 10}}),
+            Layer("init", {"index": {"max_file_bytes": -5}}),
+        ]
+    )
     assert s.index.max_file_bytes == 10
     assert [(w.source, w.key) for w in warnings] == [("init", "index.max_file_bytes")]
     assert "greater than or equal to 1" in warnings[0].problem

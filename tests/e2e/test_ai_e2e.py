@@ -22,10 +22,15 @@ from tests.support.fake_llm import FakeLLM, Hang, Reply, Status
 API_KEY = "sk-test-" + "Zq81" * 8  # what the server reads from $AURELIS_E2E_KEY
 STATE = Path(tempfile.mkdtemp(prefix="aurelis-ai-e2e-"))
 LOG = STATE / "server.log"
-ENV = {**os.environ, "AURELIS_CACHE_DIR": str(STATE / "cache"), "AURELIS_E2E_KEY": API_KEY, "HF_HUB_OFFLINE": "1"}
+ENV = {
+    **os.environ,
+    "AURELIS_CACHE_DIR": str(STATE / "cache"),
+    "AURELIS_E2E_KEY": API_KEY,
+    "HF_HUB_OFFLINE": "1",
+}
 SERVER = [sys.executable, "-m", "aurelis", "serve", "--log-level", "debug", "--log-file", str(LOG)]
 
-SOURCE = '''import math
+SOURCE = """import math
 
 API_TOKEN = "sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
 
@@ -39,7 +44,7 @@ def total(values):
     for v in values:
         s += v
     return s
-'''
+"""
 
 
 class Editor:
@@ -59,9 +64,12 @@ class Editor:
     def change(self, uri: str, text: str) -> None:
         self.texts[uri] = text
         self.versions[uri] += 1
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
 
     def apply(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         self.edits.append(params)
@@ -71,10 +79,15 @@ class Editor:
             uri = change.text_document.uri
             if uri not in self.texts:
                 self.texts[uri], self.versions[uri] = "", 0
-            elif change.text_document.version is not None and change.text_document.version != self.versions[uri]:
+            elif (
+                change.text_document.version is not None
+                and change.text_document.version != self.versions[uri]
+            ):
                 return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
             text = self.texts[uri]
-            for e in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            for e in sorted(
+                change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+            ):
                 a, b = offset(text, e.range.start), offset(text, e.range.end)
                 text = text[:a] + e.new_text + text[b:]
             if self.versions[uri]:
@@ -90,28 +103,44 @@ def offset(text: str, p: types.Position) -> int:
 
 
 def provider(llm: FakeLLM, name: str = "local", **extra) -> dict:
-    return {"name": name, "kind": "openai", "base_url": llm.openai_base_url, "model": "fake-model",
-            "api_key_env": "AURELIS_E2E_KEY", "timeout": 10, **extra}
+    return {
+        "name": name,
+        "kind": "openai",
+        "base_url": llm.openai_base_url,
+        "model": "fake-model",
+        "api_key_env": "AURELIS_E2E_KEY",
+        "timeout": 10,
+        **extra,
+    }
 
 
 def settings(*providers: dict, **extra) -> dict:
-    return {"ai": {"providers": list(providers), "cache": False, "retries": 1, "backoff": 0.05, **extra},
-            "index": {"enabled": False}}
+    return {
+        "ai": {"providers": list(providers), "cache": False, "retries": 1, "backoff": 0.05, **extra},
+        "index": {"enabled": False},
+    }
 
 
 async def start(client: LanguageClient, root: Path, ai: dict) -> Editor:
     prepare(client)
     editor = Editor(client)
+
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def _apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         return editor.apply(params)
 
     caps = capabilities()
     caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(
-        document_changes=True, resource_operations=[types.ResourceOperationKind.Create])
-    await client.initialize_session(types.InitializeParams(
-        capabilities=caps, root_uri=root.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")], initialization_options=ai))
+        document_changes=True, resource_operations=[types.ResourceOperationKind.Create]
+    )
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options=ai,
+        )
+    )
     return editor
 
 
@@ -141,8 +170,7 @@ def ai(build):
 def ws(tmp_path: Path) -> Path:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
-    (tmp_path / "pkg" / "geometry.py").write_text(
-        "def square(x):\n    \"\"\"x times x.\"\"\"\n    return x * x\n")
+    (tmp_path / "pkg" / "geometry.py").write_text('def square(x):\n    """x times x."""\n    return x * x\n')
     (tmp_path / "mod.py").write_text(SOURCE)
     return tmp_path
 
@@ -191,11 +219,18 @@ async def test_explain_streams_progress_and_returns_markdown(client: LanguageCli
 async def test_generate_inserts_code_at_position(client: LanguageClient, llm: FakeLLM, ws: Path):
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
-    llm.enqueue(Reply("Here you go:\n```python\ndef mean(values):\n    return total(values) / len(values)\n```\n"))
-    result = await command(client, "aurelis.generate", {"uri": uri, "position": {"line": 9, "character": 0},
-                                                        "instruction": "a mean function"})
+    llm.enqueue(
+        Reply("Here you go:\n```python\ndef mean(values):\n    return total(values) / len(values)\n```\n")
+    )
+    result = await command(
+        client,
+        "aurelis.generate",
+        {"uri": uri, "position": {"line": 9, "character": 0}, "instruction": "a mean function"},
+    )
     assert result["applied"] is True
-    expected = SOURCE.replace("def total", "def mean(values):\n    return total(values) / len(values)\n\n\ndef total")
+    expected = SOURCE.replace(
+        "def total", "def mean(values):\n    return total(values) / len(values)\n\n\ndef total"
+    )
     assert client.editor.texts[uri] == expected
     await wait_until(lambda: client.editor.versions[uri] == 2)
     assert await server_text(client, uri) == expected  # the server saw the editor's didChange
@@ -205,8 +240,11 @@ async def test_generate_inserts_code_at_position(client: LanguageClient, llm: Fa
     # with a selection, the generated code replaces the selected lines (re-indented to them)
     llm.enqueue(Reply("```python\nreturn sum(values) / max(len(values), 1)\n```"))
     line = expected.split("\n").index("    return total(values) / len(values)")
-    result = await command(client, "aurelis.generate", {"uri": uri, "range": rng(line, 4, line, 20),
-                                                        "instruction": "guard against empty input"})
+    result = await command(
+        client,
+        "aurelis.generate",
+        {"uri": uri, "range": rng(line, 4, line, 20), "instruction": "guard against empty input"},
+    )
     assert result["applied"] is True
     assert "def mean(values):\n    return sum(values) / max(len(values), 1)\n" in client.editor.texts[uri]
     await wait_until(lambda: client.editor.versions[uri] == 3)
@@ -217,9 +255,16 @@ async def test_fix_for_a_diagnostic_replaces_the_function(client: LanguageClient
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
     llm.enqueue(Reply("```python\ndef total(values):\n    return sum(values)\n```"))
-    diagnostic = {"range": rng(10, 4, 10, 9), "message": "Use the builtin sum()", "source": "other-linter",
-                  "code": "X100", "severity": 3}
-    result = await command(client, "aurelis.fix", {"uri": uri, "range": rng(10, 4, 10, 9), "diagnostic": diagnostic})
+    diagnostic = {
+        "range": rng(10, 4, 10, 9),
+        "message": "Use the builtin sum()",
+        "source": "other-linter",
+        "code": "X100",
+        "severity": 3,
+    }
+    result = await command(
+        client, "aurelis.fix", {"uri": uri, "range": rng(10, 4, 10, 9), "diagnostic": diagnostic}
+    )
     assert result["applied"] is True
     fixed = SOURCE.split("def total")[0] + "def total(values):\n    return sum(values)\n"
     assert client.editor.texts[uri] == fixed
@@ -252,8 +297,6 @@ async def test_edit_for_a_stale_version_is_not_applied(client: LanguageClient, l
     assert result["applied"] is False and "changed" in result["message"]
     assert client.editor.edits == []
     assert await server_text(client, uri) == edited
-
-
 
 
 # -- provider chain ------------------------------------------------------------------------------
@@ -292,17 +335,30 @@ async def test_cancel_request_closes_the_http_request(client: LanguageClient, ll
     client.editor.open(uri_of(ws), SOURCE)
     llm.enqueue(Reply("never finished " * 20, chunks=20, stall_after=2))
     msg_id = "ai-cancel-1"
-    future = client.protocol.send_request(types.WORKSPACE_EXECUTE_COMMAND, types.ExecuteCommandParams(
-        command="aurelis.explain", arguments=[{"uri": uri_of(ws), "range": rng(6, 4, 6, 4)}]), msg_id=msg_id)
+    future = client.protocol.send_request(
+        types.WORKSPACE_EXECUTE_COMMAND,
+        types.ExecuteCommandParams(
+            command="aurelis.explain", arguments=[{"uri": uri_of(ws), "range": rng(6, 4, 6, 4)}]
+        ),
+        msg_id=msg_id,
+    )
     # streaming has started: partial output reached the progress report
-    await wait_until(lambda: any(isinstance(v, types.WorkDoneProgressReport)
-                                 for vs in client.progress_reports.values() for v in vs))
+    await wait_until(
+        lambda: any(
+            isinstance(v, types.WorkDoneProgressReport) for vs in client.progress_reports.values() for v in vs
+        )
+    )
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
     await wait_until(lambda: llm.disconnects == [0])
     with pytest.raises(Exception, match="cancel"):
         await asyncio.wrap_future(future)
-    await wait_until(lambda: any(isinstance(v, types.WorkDoneProgressEnd) and v.message == "cancelled"
-                                 for vs in client.progress_reports.values() for v in vs))
+    await wait_until(
+        lambda: any(
+            isinstance(v, types.WorkDoneProgressEnd) and v.message == "cancelled"
+            for vs in client.progress_reports.values()
+            for v in vs
+        )
+    )
     tree = await command(client, "aurelis.syntaxTree", {"uri": uri_of(ws)})  # the server goes on
     assert tree["version"] == 1
 
@@ -310,7 +366,9 @@ async def test_cancel_request_closes_the_http_request(client: LanguageClient, ll
 async def test_progress_cancel_closes_the_http_request(client: LanguageClient, llm: FakeLLM, ws: Path):
     client.editor.open(uri_of(ws), SOURCE)
     llm.enqueue(Hang(30))
-    pending = asyncio.ensure_future(command(client, "aurelis.fix", {"uri": uri_of(ws), "range": rng(10, 4, 10, 9)}))
+    pending = asyncio.ensure_future(
+        command(client, "aurelis.fix", {"uri": uri_of(ws), "range": rng(10, 4, 10, 9)})
+    )
     await wait_until(lambda: llm.requests)
     (token,) = [t for t, vs in client.progress_reports.items() if vs and vs[0].cancellable]
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
@@ -322,9 +380,13 @@ async def test_progress_cancel_closes_the_http_request(client: LanguageClient, l
 
 # -- cache, secrets, keys ------------------------------------------------------------------------
 @ai(lambda llm, llm2: settings(provider(llm), cache=True, cache_ttl=600))
-async def test_cache_hit_sends_no_second_request_and_can_be_bypassed(client: LanguageClient, llm: FakeLLM, ws: Path):
+async def test_cache_hit_sends_no_second_request_and_can_be_bypassed(
+    client: LanguageClient, llm: FakeLLM, ws: Path
+):
     uri = uri_of(ws)
-    client.editor.open(uri, SOURCE.replace("radius", "r_" + os.urandom(4).hex()))  # a prompt no earlier run cached
+    client.editor.open(
+        uri, SOURCE.replace("radius", "r_" + os.urandom(4).hex())
+    )  # a prompt no earlier run cached
     args = {"uri": uri, "range": rng(6, 4, 6, 4)}
     first = await command(client, "aurelis.explain", args)
     second = await command(client, "aurelis.explain", args)
@@ -339,18 +401,28 @@ async def test_secrets_never_reach_the_provider_and_the_key_never_reaches_the_lo
     client: LanguageClient, llm: FakeLLM, ws: Path
 ):
     uri = uri_of(ws)
-    text = SOURCE + '\n\ndef connect():\n    password = "hunter2-is-secret"\n    return login(API_TOKEN, password)\n'
+    text = (
+        SOURCE
+        + '\n\ndef connect():\n    password = "hunter2-is-secret"\n    return login(API_TOKEN, password)\n'
+    )
     client.editor.open(uri, text)
     await command(client, "aurelis.explain", {"uri": uri, "range": rng(0, 0, text.count("\n"), 0)})
-    llm.enqueue(Reply("```python\ndef connect():\n    password = \"<redacted:assignment>\"\n"
-                      "    return login(API_TOKEN, password.strip())\n```"))
+    llm.enqueue(
+        Reply(
+            '```python\ndef connect():\n    password = "<redacted:assignment>"\n'
+            "    return login(API_TOKEN, password.strip())\n```"
+        )
+    )
     fixed = await command(client, "aurelis.fix", {"uri": uri, "range": rng(17, 4, 17, 10)})
     sent = json.dumps([r.body for r in llm.requests])
     assert "hunter2-is-secret" not in sent and "sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4" not in sent
     assert "<redacted:assignment>" in sent and "<redacted:openai-key>" in sent
     # the user's file keeps its value even though the model echoed the marker back
     assert fixed["applied"] is True
-    assert 'password = "hunter2-is-secret"\n    return login(API_TOKEN, password.strip())' in client.editor.texts[uri]
+    assert (
+        'password = "hunter2-is-secret"\n    return login(API_TOKEN, password.strip())'
+        in client.editor.texts[uri]
+    )
     # the key was sent to the provider, and written nowhere in the server's log
     assert llm.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
     log = LOG.read_text(encoding="utf-8")  # every server of this module appends here, at debug level
@@ -363,15 +435,25 @@ async def test_no_provider_is_a_clear_error_and_the_server_goes_on(client: Langu
     client.editor.open(uri_of(ws), SOURCE)
     with pytest.raises(Exception, match=r"no provider configured.*ai\.providers"):
         await command(client, "aurelis.explain", {"uri": uri_of(ws), "range": rng(6, 4, 6, 4)})
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri_of(ws)), range=types.Range(types.Position(6, 4), types.Position(6, 4)),
-        context=types.CodeActionContext(diagnostics=[])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri_of(ws)),
+            range=types.Range(types.Position(6, 4), types.Position(6, 4)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
     assert not any("Aurelis" in a.title and "with Aurelis" in a.title for a in actions or [])
     assert (await command(client, "aurelis.syntaxTree", {"uri": uri_of(ws)}))["version"] == 1
 
 
-@ai(lambda llm, llm2: settings(provider(llm, "key-missing", api_key_env="AURELIS_UNSET_KEY"), provider(llm2, "second")))
-async def test_missing_key_env_falls_back_without_a_request(client: LanguageClient, llm: FakeLLM, llm2: FakeLLM, ws: Path):
+@ai(
+    lambda llm, llm2: settings(
+        provider(llm, "key-missing", api_key_env="AURELIS_UNSET_KEY"), provider(llm2, "second")
+    )
+)
+async def test_missing_key_env_falls_back_without_a_request(
+    client: LanguageClient, llm: FakeLLM, llm2: FakeLLM, ws: Path
+):
     client.editor.open(uri_of(ws), SOURCE)
     result = await command(client, "aurelis.explain", {"uri": uri_of(ws), "range": rng(6, 4, 6, 4)})
     assert result["provider"] == "second" and llm.requests == []
@@ -379,10 +461,22 @@ async def test_missing_key_env_falls_back_without_a_request(client: LanguageClie
 
 
 # -- other wire formats ---------------------------------------------------------------------------
-@ai(lambda llm, llm2: settings({"name": "ollama", "kind": "ollama", "base_url": llm.url, "model": "llama3"},
-                               {"name": "claude", "kind": "anthropic", "base_url": llm2.url, "model": "claude-x",
-                                "api_key_env": "AURELIS_E2E_KEY"}, routing={"explain": ["ollama"], "fix": ["claude"]}))
-async def test_ollama_and_anthropic_shapes_with_routing(client: LanguageClient, llm: FakeLLM, llm2: FakeLLM, ws: Path):
+@ai(
+    lambda llm, llm2: settings(
+        {"name": "ollama", "kind": "ollama", "base_url": llm.url, "model": "llama3"},
+        {
+            "name": "claude",
+            "kind": "anthropic",
+            "base_url": llm2.url,
+            "model": "claude-x",
+            "api_key_env": "AURELIS_E2E_KEY",
+        },
+        routing={"explain": ["ollama"], "fix": ["claude"]},
+    )
+)
+async def test_ollama_and_anthropic_shapes_with_routing(
+    client: LanguageClient, llm: FakeLLM, llm2: FakeLLM, ws: Path
+):
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
     llm.enqueue(Reply("Ollama says: area of a circle.", chunks=3))
@@ -399,14 +493,24 @@ async def test_ollama_and_anthropic_shapes_with_routing(client: LanguageClient, 
 
 
 # -- code actions, review, docstring, tests, ask ------------------------------------------------
-async def test_code_actions_resolve_to_commands_for_any_servers_diagnostic(client: LanguageClient, llm: FakeLLM, ws: Path):
+async def test_code_actions_resolve_to_commands_for_any_servers_diagnostic(
+    client: LanguageClient, llm: FakeLLM, ws: Path
+):
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
-    foreign = types.Diagnostic(range=types.Range(types.Position(10, 4), types.Position(10, 9)),
-                               message="Local variable shadows builtin", source="pylint", code="W0622")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri), range=foreign.range,
-        context=types.CodeActionContext(diagnostics=[foreign])))
+    foreign = types.Diagnostic(
+        range=types.Range(types.Position(10, 4), types.Position(10, 9)),
+        message="Local variable shadows builtin",
+        source="pylint",
+        code="W0622",
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=foreign.range,
+            context=types.CodeActionContext(diagnostics=[foreign]),
+        )
+    )
     titles = {a.title: a for a in actions}
     fix = titles["Fix with Aurelis: Local variable shadows builtin"]
     assert fix.kind == types.CodeActionKind.QuickFix and fix.command is None and fix.edit is None  # lazy
@@ -427,7 +531,9 @@ async def test_review_publishes_ai_diagnostics(client: LanguageClient, llm: Fake
     assert result["findings"] == 2
     diags = await wait_until(lambda: [d for d in client.diagnostics.get(uri, []) if d.source == "aurelis-ai"])
     assert [(d.range.start.line, d.severity) for d in diags] == [
-        (10, types.DiagnosticSeverity.Warning), (12, types.DiagnosticSeverity.Information)]
+        (10, types.DiagnosticSeverity.Warning),
+        (12, types.DiagnosticSeverity.Information),
+    ]
     assert "11| " in llm.prompt_text(-1)  # the target was numbered with file lines
     client.editor.change(uri, SOURCE + "\n")  # the line numbers no longer hold: the findings go
     await wait_until(lambda: not [d for d in client.diagnostics.get(uri, []) if d.source == "aurelis-ai"])
@@ -436,25 +542,39 @@ async def test_review_publishes_ai_diagnostics(client: LanguageClient, llm: Fake
 async def test_docstring_replaces_the_definition(client: LanguageClient, llm: FakeLLM, ws: Path):
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
-    llm.enqueue(Reply('```python\ndef area(radius):\n    """Area of a circle of ``radius``."""\n'
-                      "    return math.pi * radius ** 2\n```"))
+    llm.enqueue(
+        Reply(
+            '```python\ndef area(radius):\n    """Area of a circle of ``radius``."""\n'
+            "    return math.pi * radius ** 2\n```"
+        )
+    )
     result = await command(client, "aurelis.docstring", {"uri": uri, "position": {"line": 6, "character": 8}})
     assert result["applied"] is True
-    assert 'def area(radius):\n    """Area of a circle of ``radius``."""\n    return math.pi' in client.editor.texts[uri]
+    assert (
+        'def area(radius):\n    """Area of a circle of ``radius``."""\n    return math.pi'
+        in client.editor.texts[uri]
+    )
     edit = client.editor.edits[-1].edit.document_changes[0].edits[0]
-    assert edit.new_text.strip().startswith('"""Area') and edit.range.start.line == 6  # minimal: only the new line
+    assert (
+        edit.new_text.strip().startswith('"""Area') and edit.range.start.line == 6
+    )  # minimal: only the new line
 
 
 async def test_tests_are_written_to_the_matching_test_file(client: LanguageClient, llm: FakeLLM, ws: Path):
     uri = uri_of(ws)
     client.editor.open(uri, SOURCE)
-    llm.enqueue(Reply("```python\nfrom mod import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n```"))
+    llm.enqueue(
+        Reply("```python\nfrom mod import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n```")
+    )
     result = await command(client, "aurelis.tests", {"uri": uri, "range": rng(9, 0, 13, 12)})
     test_uri = (ws / "tests" / "test_mod.py").as_uri()
     assert result["applied"] is True and result["uri"] == test_uri
     changes = client.editor.edits[-1].edit.document_changes
     assert isinstance(changes[0], types.CreateFile) and changes[0].uri == test_uri
-    assert client.editor.texts[test_uri] == "from mod import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
+    assert (
+        client.editor.texts[test_uri]
+        == "from mod import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
+    )
     assert "Import the code under test from `mod`" in llm.prompt_text(-1)
 
 
@@ -465,7 +585,9 @@ async def test_ask_cites_locations_and_gets_workspace_summary(client: LanguageCl
     result = await command(client, "aurelis.ask", {"question": "Where is the area computed?"})
     assert result["markdown"].startswith("The area is computed")
     assert [(c["uri"], c["range"]["start"]["line"]) for c in result["citations"]] == [
-        ((ws / "mod.py").as_uri(), 5), ((ws / "pkg" / "geometry.py").as_uri(), 0)]
+        ((ws / "mod.py").as_uri(), 5),
+        ((ws / "pkg" / "geometry.py").as_uri(), 0),
+    ]
     prompt = llm.prompt_text(-1)
     assert "Where is the area computed?" in prompt and "geokit" in prompt and "Geometry kit" in prompt
 

@@ -87,18 +87,27 @@ async def test_duplicates_through_the_index_and_dead_code(client: LanguageClient
     original = (root / "shop/orders.py").read_text()
     open_doc(client, orders, original)
     body = types.Range(types.Position(16, 0), types.Position(25, 0))
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(range=body, text="    return sum(lines) * tax\n")],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=body, text="    return sum(lines) * tax\n")
+            ],
+        )
+    )
     await wait_until(lambda: codes(client, billing, "AUR410") == [], timeout=60)
     await wait_until(lambda: codes(client, orders, "AUR410") == [], timeout=30)
     old_body = "".join(original.splitlines(keepends=True)[16:25])
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=3),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(16, 0), types.Position(17, 0)), text=old_body)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=orders, version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(16, 0), types.Position(17, 0)), text=old_body
+                )
+            ],
+        )
+    )
     await wait_until(lambda: len(codes(client, billing, "AUR410")) == 1, timeout=60)
     await wait_until(lambda: len(codes(client, orders, "AUR410")) == 1, timeout=30)
     assert codes(client, orders, "AUR410")[0].range.start == types.Position(15, 4)
@@ -107,14 +116,19 @@ async def test_duplicates_through_the_index_and_dead_code(client: LanguageClient
 async def test_pull_clients_get_cross_file_findings_of_unopened_files(client: LanguageClient, tmp_path):
     root = make_project(tmp_path / "ws")
     prepare(client)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(pull_diagnostics=True),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        initialization_options={"index": {"enabled": False}}))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(pull_diagnostics=True),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options={"index": {"enabled": False}},
+        )
+    )
     billing = (root / "shop/billing.py").as_uri()
 
     async def billing_report():
-        report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        report = await client.workspace_diagnostic_async(
+            types.WorkspaceDiagnosticParams(previous_result_ids=[])
+        )
         return [d for item in report.items if item.uri == billing for d in item.items if d.code == "AUR411"]
 
     loop = asyncio.get_running_loop()
@@ -134,54 +148,85 @@ async def test_dead_code_follows_edits_in_open_documents(client: LanguageClient,
     # A new open buffer starts using never_called: its finding goes (billing.py is not even open).
     app = (root / "shop/app.py").as_uri()
     open_doc(client, app, "from shop import billing\n\n\ndef go():\n    return 1\n")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(4, 11), types.Position(4, 12)), text="billing.never_called(1)")],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=app, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(4, 11), types.Position(4, 12)),
+                    text="billing.never_called(1)",
+                )
+            ],
+        )
+    )
     await wait_until(lambda: codes(client, billing, "AUR411") == [])
     # …and the new file's own unused function is reported in the open buffer
     await wait_until(lambda: names(codes(client, app, "AUR411")) == {"go"})
 
     # Removing the use brings it back.
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=3),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(4, 11), types.Position(4, 34)), text="2")],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=app, version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(4, 11), types.Position(4, 34)), text="2"
+                )
+            ],
+        )
+    )
     await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
     await wait_until(lambda: names(codes(client, app, "AUR411")) == {"go"})
 
     # A suppression comment typed into the open buffer silences its finding.
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=app, version=4),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(3, 9), types.Position(3, 9)), text="  # aurelis: ignore[AUR411]")],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=app, version=4),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(3, 9), types.Position(3, 9)),
+                    text="  # aurelis: ignore[AUR411]",
+                )
+            ],
+        )
+    )
     await wait_until(lambda: app in client.diagnostics and codes(client, app, "AUR411") == [])
 
     # Files changed on disk (watched files) count too: a new caller, then its deletion.
     caller = root / "shop/caller.py"
     caller.write_text("from shop.billing import never_called\n\nprint(never_called(2))\n")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     await wait_until(lambda: codes(client, billing, "AUR411") == [])
     caller.unlink()
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Deleted)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=caller.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
     await wait_until(lambda: names(codes(client, billing, "AUR411")) == {"never_called"})
 
     # The "Ignore AUR411 on this line" quick fix, applied as an editor would.
     open_doc(client, billing, (root / "shop/billing.py").read_text())
     [diag] = await wait_until(lambda: codes(client, billing, "AUR411"))
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=billing), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=billing),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     [ignore] = [a for a in actions if a.title == "Ignore AUR411 on this line"]
     assert ignore.diagnostics[0].code == "AUR411"
     [doc_edit] = ignore.edit.document_changes
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=billing, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
-                         for e in doc_edit.edits]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=billing, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in doc_edit.edits
+            ],
+        )
+    )
     await wait_until(lambda: codes(client, billing, "AUR411") == [])

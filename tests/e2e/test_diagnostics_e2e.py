@@ -20,12 +20,17 @@ def codes(client: LanguageClient, uri: str = URI) -> list[str]:
     return [d.code for d in client.diagnostics.get(uri, []) if d.source == "aurelis"]
 
 
-def change(client: LanguageClient, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+def change(
+    client: LanguageClient, version: int, start: tuple[int, int], end: tuple[int, int], text: str
+) -> None:
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(
-                range=types.Range(types.Position(*start), types.Position(*end)), text=text)],
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(*start), types.Position(*end)), text=text
+                )
+            ],
         )
     )
 
@@ -34,11 +39,17 @@ async def apply(client: LanguageClient, edit: types.WorkspaceEdit, text: str, ve
     """Apply a versioned WorkspaceEdit the way an editor does: check the version, send didChange."""
     (doc_edit,) = edit.document_changes
     assert doc_edit.text_document.version == version - 1
-    changes = [types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
-               for e in sorted(doc_edit.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)]
+    changes = [
+        types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+        for e in sorted(
+            doc_edit.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+        )
+    ]
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=doc_edit.text_document.uri, version=version),
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=doc_edit.text_document.uri, version=version
+            ),
             content_changes=changes,
         )
     )
@@ -72,9 +83,13 @@ async def test_quick_fix_applies_and_diagnostic_disappears(client: LanguageClien
     open_doc(client, URI, text)
     await wait_until(lambda: codes(client) == ["AUR401"])
     (diag,) = published(client)
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(URI), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     titles = [a.title for a in actions]
     assert "Remove unused import `os` (AUR401)" in titles and "Ignore AUR401 on this line" in titles
     fix = next(a for a in actions if a.title.startswith("Remove unused import"))
@@ -91,9 +106,13 @@ async def test_ignore_line_action_silences_the_finding(eager_client: LanguageCli
     open_doc(client, URI, "try:\n    work()\nexcept:\n    log()\n")
     await wait_until(lambda: codes(client) == ["AUR102"])
     (diag,) = published(client)
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(URI), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     fix = next(a for a in actions if a.title.startswith("Catch `Exception`"))
     assert fix.edit.document_changes[0].edits[0].new_text == " Exception"  # eager: no resolve support
     ignore = next(a for a in actions if a.title == "Ignore AUR102 on this line")
@@ -108,9 +127,13 @@ async def test_fix_all_and_stale_version_refused(client: LanguageClient):
     text = "import os\nimport yaml\ntry:\n    cfg = yaml.load(s)\nexcept:\n    cfg = None\n"
     open_doc(client, URI, text)
     await wait_until(lambda: sorted(codes(client)) == ["AUR102", "AUR203", "AUR401"])
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(URI), range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+        )
+    )
     (fix_all,) = actions
     assert fix_all.kind == "source.fixAll.aurelis"
     resolved = await client.code_action_resolve_async(fix_all)
@@ -121,17 +144,23 @@ async def test_fix_all_and_stale_version_refused(client: LanguageClient):
     # an action offered for version 1 is refused once the document is at version 2
     try:
         await client.code_action_resolve_async(fix_all)
-    except Exception as exc:  # noqa: BLE001 - the error is what we assert on
+    except Exception as exc:
         assert "changed" in str(exc)
     else:
         raise AssertionError("a stale action must not resolve")
 
 
 async def test_suppression_comments_and_closing(client: LanguageClient):
-    open_doc(client, URI, "import os  # aurelis: ignore[AUR401]\nimport re  # noqa: F401\nimport io  # aurelis: ignore\nimport sys\n")
+    open_doc(
+        client,
+        URI,
+        "import os  # aurelis: ignore[AUR401]\nimport re  # noqa: F401\nimport io  # aurelis: ignore\nimport sys\n",
+    )
     await wait_until(lambda: codes(client) == ["AUR401"])
     assert published(client)[0].range.start.line == 3
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(URI)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(URI))
+    )
     await wait_until(lambda: published(client) == [])
 
 
@@ -154,12 +183,14 @@ async def test_pull_diagnostics_when_the_client_supports_them(pull_client: Langu
     assert provider.workspace_diagnostics is True
     open_doc(client, URI, "import os\n")
     report = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI)))
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI))
+    )
     assert [(d.code, d.source) for d in report.items] == [("AUR401", "aurelis")]
     assert report.items[0].range == types.Range(types.Position(0, 7), types.Position(0, 9))
     change(client, 2, (1, 0), (1, 0), "os.getcwd()\n")
     report = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI)))
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(URI))
+    )
     assert report.items == [] or list(report.items) == []
     change(client, 3, (1, 0), (2, 0), "import yaml\n")
     ws = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
@@ -201,8 +232,9 @@ async def test_an_edit_in_one_function_updates_findings_in_the_others(client: La
     change(client, 2, (4, 11), (4, 17), '"/"')  # the only use of `os`, in another function, goes
     await wait_until(lambda: sorted(codes(client)) == ["AUR401", "AUR402"])
     change(client, 3, (4, 0), (4, 0), "    y = 1\n    print(y)\n")  # two lines above b: its finding moves
-    await wait_until(lambda: [d.range.start for d in published(client) if d.code == "AUR402"]
-                     == [types.Position(10, 4)])
+    await wait_until(
+        lambda: [d.range.start for d in published(client) if d.code == "AUR402"] == [types.Position(10, 4)]
+    )
     change(client, 4, (4, 0), (4, 0), "    w = 1 +\n")  # half-typed in a: b is still analysed
     await wait_until(lambda: codes(client) == ["AUR402"])  # (and no unused-import guess meanwhile)
     assert [d.range.start for d in published(client)] == [types.Position(11, 4)]

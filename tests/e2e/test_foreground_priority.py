@@ -33,14 +33,18 @@ def _messages(client: LanguageClient, uri: str) -> list[str]:
     return [d.message for d in client.diagnostics.get(uri, [])]
 
 
-async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after(client: LanguageClient, tmp_path):
+async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after(
+    client: LanguageClient, tmp_path
+):
     root = make_project(tmp_path / "ws")
     prepare(client)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(encodings=["utf-16"]),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        initialization_options={"index": {"enabled": True}, "analysis": {"cross_file": True}},
-    ))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(encodings=["utf-16"]),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options={"index": {"enabled": True}, "analysis": {"cross_file": True}},
+        )
+    )
     uri = (root / "shop/app.py").as_uri()
     open_doc(client, uri, "def go(value):\n    return value\n")
 
@@ -48,11 +52,16 @@ async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after
     # shows that background work has waited for them.
     waits = 0
     for i in range(2, 400):
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(
-                text=f"def go(value):\n    unused_{i} = value\n    return value\n")],
-        ))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=i),
+                content_changes=[
+                    types.TextDocumentContentChangeWholeDocument(
+                        text=f"def go(value):\n    unused_{i} = value\n    return value\n"
+                    )
+                ],
+            )
+        )
         await wait_until(lambda i=i: any(f"`unused_{i}`" in m for m in _messages(client, uri)), timeout=30)
         if i % 5 == 0:
             status = await command(client, "aurelis.status")
@@ -65,7 +74,9 @@ async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after
     status = await _index_ready(client)
     assert status["files_indexed"] > 0
     billing = (root / "shop/billing.py").as_uri()
-    await wait_until(lambda: any(d.code == "AUR410" for d in client.diagnostics.get(billing, [])), timeout=120)
+    await wait_until(
+        lambda: any(d.code == "AUR410" for d in client.diagnostics.get(billing, [])), timeout=120
+    )
     # the last edit's diagnostics are the ones shown
     assert any(f"`unused_{i}`" in m for m in _messages(client, uri))
 
@@ -83,7 +94,9 @@ async def _index_ready(client: LanguageClient, timeout: float = 240.0) -> dict:
         await asyncio.sleep(0.1)
 
 
-async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes(client: LanguageClient, tmp_path):
+async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes(
+    client: LanguageClient, tmp_path
+):
     """The first pass publishes a dead-code finding for each of many files; an edit that arrives
     while it is publishing stops it (``superseded``), and the next pass publishes the rest
     computed with the edit."""
@@ -91,15 +104,21 @@ async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes
     modules = {f"pkg/m{i:03}.py": f"def helper_{i}(x):\n    return x + {i}\n{body}" for i in range(300)}
     root = write_tree(tmp_path / "ws", {"pkg/__init__.py": "", **modules})
     prepare(client)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(encodings=["utf-16"]),
-        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        initialization_options={"index": {"enabled": False}},  # dead code needs no index
-    ))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(encodings=["utf-16"]),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options={"index": {"enabled": False}},  # dead code needs no index
+        )
+    )
 
     def dead() -> set[str]:
-        return {d.data["name"] for diags in client.diagnostics.values() for d in diags
-                if d.code == "AUR411" and d.data["name"].startswith("helper_")}
+        return {
+            d.data["name"]
+            for diags in client.diagnostics.values()
+            for d in diags
+            if d.code == "AUR411" and d.data["name"].startswith("helper_")
+        }
 
     await wait_until(dead, interval=0.001)  # the pass has begun publishing
     app = (root / "pkg/app.py").as_uri()

@@ -41,8 +41,12 @@ async def _start(client: LanguageClient, root, options=None) -> None:
 
 
 def _ended(client: LanguageClient) -> list[types.WorkDoneProgressEnd]:
-    return [v for values in client.progress_reports.values() for v in values
-            if isinstance(v, types.WorkDoneProgressEnd)]
+    return [
+        v
+        for values in client.progress_reports.values()
+        for v in values
+        if isinstance(v, types.WorkDoneProgressEnd)
+    ]
 
 
 async def _poll(fn, timeout: float = 60.0):
@@ -71,7 +75,9 @@ async def test_index_search_update_delete(client: LanguageClient):
     await wait_until(lambda: _ended(client), timeout=120)
     reports = [v for vs in client.progress_reports.values() for v in vs]
     assert isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].cancellable
-    assert any(isinstance(r, types.WorkDoneProgressReport) and r.message and "/" in r.message for r in reports)
+    assert any(
+        isinstance(r, types.WorkDoneProgressReport) and r.message and "/" in r.message for r in reports
+    )
     assert "chunks in 5 files" in _ended(client)[0].message
     assert any(r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES for r in client.registrations)
 
@@ -95,12 +101,16 @@ async def test_index_search_update_delete(client: LanguageClient):
     uri = path.as_uri()
     new = 'def celsius_to_fahrenheit(c):\n    """Convert a temperature from Celsius to Fahrenheit."""\n    return c * 9 / 5 + 32\n'
     open_doc(client, uri, path.read_text())
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=new)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new)],
+        )
+    )
     path.write_text(new)
-    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri)))
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri))
+    )
 
     async def top_is_converter():
         hits = await command(client, "aurelis.search", {"query": "convert temperature units", "k": 1})
@@ -113,9 +123,11 @@ async def test_index_search_update_delete(client: LanguageClient):
     # A deleted file (watched-files event): its chunks are gone.
     gone = root / "shop/accounts.py"
     gone.unlink()
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=gone.as_uri(), type=types.FileChangeType.Deleted)]
-    ))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=gone.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
 
     async def accounts_gone():
         hits = await command(client, "aurelis.search", {"query": "password", "paths": ["shop/accounts.py"]})
@@ -143,11 +155,16 @@ async def test_bad_search_arguments_are_invalid_params(client: LanguageClient):
     # An unsaved edit is indexed after the debounce (didChange alone, nothing on disk changes).
     uri = (client.root / "web/cart.js").as_uri()
     open_doc(client, uri, (client.root / "web/cart.js").read_text(), language_id="javascript")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(
-            text="export function reverseWords(s) {\n  return s.split(' ').reverse().join(' ');\n}\n")],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(
+                    text="export function reverseWords(s) {\n  return s.split(' ').reverse().join(' ');\n}\n"
+                )
+            ],
+        )
+    )
 
     async def buffer_indexed():
         hits = await command(client, "aurelis.search", {"query": "reverse the words of a sentence", "k": 1})

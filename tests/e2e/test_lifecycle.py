@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -53,7 +51,9 @@ async def test_open_change_close(client: LanguageClient):
     assert tree["version"] == 2
     assert "binary_operator" in tree["sexp"]
     assert tree["incremental_parses"] == 1
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(URI)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(URI))
+    )
     with pytest.raises(Exception, match="not open"):
         await command(client, "aurelis.syntaxTree", {"uri": URI})
 
@@ -87,7 +87,7 @@ async def test_wrong_argument_shape_is_invalid_params(client: LanguageClient):
 
 async def test_handler_exception_does_not_kill_server(client: LanguageClient):
     # documentSymbol on a document that was never opened raises inside the handler.
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017  (pytest-lsp raises its own JsonRpc error class)
         await client.text_document_document_symbol_async(
             types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier("file:///never-opened.py"))
         )

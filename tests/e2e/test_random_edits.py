@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 
-import pytest
 import pytest_lsp
 import tree_sitter_python
 from lsprotocol import types
@@ -21,11 +20,35 @@ from aurelis.lsp.handlers.debug import span_digest
 from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare
 
 EDITS_PER_ENCODING = 2000
-PIECES = ["a", "x", " ", "  ", "\n", "\r\n", "é", "名前", "😀", "e\u0301", "(", ")", ":", "def f(x):\n    ", "return x\n",
-          "'s'", '"', "#", "    ", "if x:\r\n    pass\r\n", "🎉🎉", "[1, 2]", "\\", "class C:\n"]
+PIECES = [
+    "a",
+    "x",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "é",
+    "名前",
+    "😀",
+    "e\u0301",
+    "(",
+    ")",
+    ":",
+    "def f(x):\n    ",
+    "return x\n",
+    "'s'",
+    '"',
+    "#",
+    "    ",
+    "if x:\r\n    pass\r\n",
+    "🎉🎉",
+    "[1, 2]",
+    "\\",
+    "class C:\n",
+]
 SEED = (
     "import os\r\n\r\n"
-    "def greet(name):\r\n    \"\"\"Say héllo 😀.\"\"\"\r\n    return f'名前: {name}'\r\n\r\n"
+    'def greet(name):\r\n    """Say héllo 😀."""\r\n    return f\'名前: {name}\'\r\n\r\n'
     "class Shop:\n    def total(self, items):\n        return sum(i.price for i in items)  # e\u0301\n"
 )
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -54,7 +77,9 @@ def pick_offset(rng: random.Random, text: str) -> int:
     return off
 
 
-def random_change(rng: random.Random, text: str, encoding: str) -> tuple[str, types.TextDocumentContentChangePartial]:
+def random_change(
+    rng: random.Random, text: str, encoding: str
+) -> tuple[str, types.TextDocumentContentChangePartial]:
     a, b = sorted((pick_offset(rng, text), pick_offset(rng, text)))
     if rng.random() < 0.6:  # mostly small edits, like typing
         b = min(len(text), a + rng.choice([0, 0, 1, 2, 5]))
@@ -62,7 +87,8 @@ def random_change(rng: random.Random, text: str, encoding: str) -> tuple[str, ty
             b += 1
     insert = "".join(rng.choice(PIECES) for _ in range(rng.choice([0, 1, 1, 2, 3])))
     change = types.TextDocumentContentChangePartial(
-        range=types.Range(start=lsp_position(text, a, encoding), end=lsp_position(text, b, encoding)), text=insert
+        range=types.Range(start=lsp_position(text, a, encoding), end=lsp_position(text, b, encoding)),
+        text=insert,
     )
     return text[:a] + insert + text[b:], change
 
@@ -75,7 +101,9 @@ async def client(lsp_client: LanguageClient, request):
     prepare(lsp_client)
     offered = ["utf-8", "utf-16"] if request.param == "utf-8" else ["utf-16"]
     result = await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=capabilities(encodings=offered), initialization_options={"index": {"enabled": False}})
+        types.InitializeParams(
+            capabilities=capabilities(encodings=offered), initialization_options={"index": {"enabled": False}}
+        )
     )
     assert result.capabilities.position_encoding == request.param
     lsp_client.encoding = request.param
@@ -99,7 +127,10 @@ async def test_random_incremental_edits_keep_text_and_tree_exact(client: Languag
                 if 0 < b < len(text) and text[b - 1] == "\r" and text[b] == "\n":
                     b += 1
                 change = types.TextDocumentContentChangePartial(
-                    range=types.Range(start=lsp_position(text, a, encoding), end=lsp_position(text, b, encoding)), text=""
+                    range=types.Range(
+                        start=lsp_position(text, a, encoding), end=lsp_position(text, b, encoding)
+                    ),
+                    text="",
                 )
                 text = text[:a] + text[b:]
             else:
@@ -109,10 +140,13 @@ async def test_random_incremental_edits_keep_text_and_tree_exact(client: Languag
         sent += len(changes)
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=changes
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=changes,
             )
         )
-        state = await command(client, "aurelis.syntaxTree", {"uri": uri, "include_text": True, "include_spans": True})
+        state = await command(
+            client, "aurelis.syntaxTree", {"uri": uri, "include_text": True, "include_spans": True}
+        )
         assert state["version"] == version
         assert state["text"] == text, f"text diverged after {sent} edits"
         fresh = _parser.parse(text.encode("utf-8")).root_node

@@ -21,12 +21,16 @@ def codes(client: LanguageClient) -> list[str]:
     return sorted(str(d.code) for d in diagnostics(client))
 
 
-def apply_text(text: str, edit: types.WorkspaceEdit) -> tuple[str, list[types.TextDocumentContentChangePartial]]:
+def apply_text(
+    text: str, edit: types.WorkspaceEdit
+) -> tuple[str, list[types.TextDocumentContentChangePartial]]:
     """The editor's side of a WorkspaceEdit: the new text (ASCII here, so columns are bytes) and the changes."""
     (doc_edit,) = edit.document_changes
     lines = text.splitlines(keepends=True)
     starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines) + 1)]
-    ordered = sorted(doc_edit.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)
+    ordered = sorted(
+        doc_edit.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    )
     for e in ordered:
         a = starts[e.range.start.line] + e.range.start.character
         b = starts[e.range.end.line] + e.range.end.character
@@ -35,8 +39,12 @@ def apply_text(text: str, edit: types.WorkspaceEdit) -> tuple[str, list[types.Te
 
 
 def send(client: LanguageClient, changes, version: int) -> None:
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version), content_changes=changes))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version),
+            content_changes=changes,
+        )
+    )
 
 
 async def test_unreachable_code_is_tagged_and_its_quick_fix_removes_it(client: LanguageClient):
@@ -47,12 +55,18 @@ async def test_unreachable_code_is_tagged_and_its_quick_fix_removes_it(client: L
     todo = next(d for d in diagnostics(client) if d.code == "AUR407")
     assert dead.range == types.Range(types.Position(2, 4), types.Position(2, 12))
     assert list(dead.tags) == [types.DiagnosticTag.Unnecessary]
-    assert dead.severity == types.DiagnosticSeverity.Warning and todo.severity == types.DiagnosticSeverity.Hint
+    assert (
+        dead.severity == types.DiagnosticSeverity.Warning and todo.severity == types.DiagnosticSeverity.Hint
+    )
     assert dead.code_description.href.endswith("#aur105-unreachable-code")
     assert dead.data["fixable"] is True and todo.data["fixable"] is False
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(URI), range=dead.range,
-        context=types.CodeActionContext(diagnostics=[dead])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI),
+            range=dead.range,
+            context=types.CodeActionContext(diagnostics=[dead]),
+        )
+    )
     fix = next(a for a in actions if a.title.startswith("Remove unreachable code"))
     resolved = fix if fix.edit is not None else await client.code_action_resolve_async(fix)
     new_text, changes = apply_text(text, resolved.edit)
@@ -82,9 +96,13 @@ async def test_fix_all_applies_the_safe_fixes_of_set_a_and_leaves_the_unsafe_one
     )
     open_doc(client, URI, text)
     await wait_until(lambda: codes(client) == ["AUR101", "AUR101", "AUR106", "AUR107"])
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(URI), range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+        )
+    )
     (fix_all,) = actions
     resolved = fix_all if fix_all.edit is not None else await client.code_action_resolve_async(fix_all)
     new_text, changes = apply_text(text, resolved.edit)
@@ -110,4 +128,6 @@ async def test_fix_all_applies_the_safe_fixes_of_set_a_and_leaves_the_unsafe_one
         "    return data\n"
     )
     send(client, changes, 2)
-    await wait_until(lambda: codes(client) == ["AUR107"])  # its fix changes the exception type: not in fix-all
+    await wait_until(
+        lambda: codes(client) == ["AUR107"]
+    )  # its fix changes the exception type: not in fix-all

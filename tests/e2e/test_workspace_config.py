@@ -6,8 +6,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp_support import SERVER_COMMAND, capabilities, command, prepare, wait_until
 from aurelis.workspace.uris import from_path
+from tests.lsp_support import SERVER_COMMAND, capabilities, command, prepare, wait_until
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
@@ -21,7 +21,9 @@ async def client(lsp_client: LanguageClient, tmp_path):
     }.items():
         folder = tmp_path / name
         folder.mkdir()
-        (folder / "pyproject.toml").write_text("[tool.aurelis]\n" + body if not body.startswith("[") else body)
+        (folder / "pyproject.toml").write_text(
+            "[tool.aurelis]\n" + body if not body.startswith("[") else body
+        )
         folders[name] = folder
     lsp_client.folders = folders
     lsp_client.set_configuration({"aurelis": {"index": {"exclude": ["build/"]}}})
@@ -54,7 +56,9 @@ async def settings_for(client, path, until=None, timeout: float = 20.0):
 
 
 async def test_each_folder_has_its_own_settings(client: LanguageClient):
-    alpha = await settings_for(client, client.folders["alpha"] / "m.py", until=lambda s: s["index"]["exclude"])
+    alpha = await settings_for(
+        client, client.folders["alpha"] / "m.py", until=lambda s: s["index"]["exclude"]
+    )
     beta = await settings_for(client, client.folders["beta"] / "m.py")
     assert alpha["log_level"] == "debug" and alpha["index"]["max_file_bytes"] == 123
     assert beta["log_level"] == "info" and beta["index"]["max_file_bytes"] == 1_048_576

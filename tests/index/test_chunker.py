@@ -39,14 +39,19 @@ def test_python_chunks_have_qualified_names_kinds_and_exact_ranges():
     src = PY.encode()
     chunks = chunk_source("pkg/store.py", src, "python")
     named = _by_name(chunks)
-    assert set(named) == {"pkg.store", "pkg.store.Store", "pkg.store.Store.count", "pkg.store.Store.add",
-                          "pkg.store.helper"}
+    assert set(named) == {
+        "pkg.store",
+        "pkg.store.Store",
+        "pkg.store.Store.count",
+        "pkg.store.Store.add",
+        "pkg.store.helper",
+    }
     assert named["pkg.store.Store"].kind == "class"
     assert named["pkg.store.Store.count"].kind == "method"
     assert named["pkg.store.helper"].kind == "function"
     for c in chunks:
         if c.kind != "module":
-            assert src[c.start_byte:c.end_byte].decode() == c.text or c.kind == "class"
+            assert src[c.start_byte : c.end_byte].decode() == c.text or c.kind == "class"
     count = named["pkg.store.Store.count"]
     assert count.text.startswith("@property\n    def count(self):")  # decorators belong to the chunk
     assert (count.start_line, count.start_col) == (11, 4)
@@ -59,7 +64,10 @@ def test_python_chunks_have_qualified_names_kinds_and_exact_ranges():
 def test_class_chunk_is_header_docstring_and_member_signatures():
     cls = _by_name(chunk_source("store.py", PY.encode(), "python"))["store.Store"]
     assert '"""Keeps things."""' in cls.text and "size = 0" in cls.text
-    assert "def count(self): ..." in cls.text and "def add(self, item,\n            force=False): ..." in cls.text
+    assert (
+        "def count(self): ..." in cls.text
+        and "def add(self, item,\n            force=False): ..." in cls.text
+    )
     assert "return self.size" not in cls.text and "self.size += 1" not in cls.text
 
 
@@ -84,11 +92,16 @@ def test_oversize_function_is_split_into_overlapping_windows():
 
 
 def test_other_languages_through_their_grammars():
-    js = b"// Adds.\nexport function addItem(cart, item) { return cart.concat(item); }\n" \
-         b"class Cart {\n  total() { return 0; }\n}\nconst fmt = (c) => `${c}`;\n"
+    js = (
+        b"// Adds.\nexport function addItem(cart, item) { return cart.concat(item); }\n"
+        b"class Cart {\n  total() { return 0; }\n}\nconst fmt = (c) => `${c}`;\n"
+    )
     assert {(c.name, c.kind) for c in chunk_source("web/cart.js", js, "javascript")} >= {
-        ("web.cart.addItem", "function"), ("web.cart.Cart", "class"), ("web.cart.Cart.total", "method"),
-        ("web.cart.fmt", "function")}
+        ("web.cart.addItem", "function"),
+        ("web.cart.Cart", "class"),
+        ("web.cart.Cart.total", "method"),
+        ("web.cart.fmt", "function"),
+    }
     assert _by_name(chunk_source("web/cart.js", js, "javascript"))["web.cart.addItem"].docstring == "Adds."
     ts = b"interface Shape { area(): number }\nfunction area(s: Shape): number { return s.area(); }\n"
     assert {c.name: c.kind for c in chunk_source("geo.ts", ts, "typescript")}["geo.Shape"] == "interface"

@@ -11,8 +11,9 @@ from tests.index.workspace_fixture import make_workspace
 
 
 def _run(*args, env):
-    return subprocess.run([sys.executable, "-m", "aurelis", *args], capture_output=True, text=True, env=env,
-                          timeout=240)
+    return subprocess.run(
+        [sys.executable, "-m", "aurelis", *args], capture_output=True, text=True, env=env, timeout=240
+    )
 
 
 def test_index_then_search(tmp_path):
@@ -25,7 +26,9 @@ def test_index_then_search(tmp_path):
     assert status["state"] == "ready" and status["files_indexed"] == 5
     assert status["skipped"] == {"binary": 1}
     assert status["index_path"].startswith(str(tmp_path / "cache"))
-    found = _run("search", "hash a password before storing it", "--path", str(ws), "--k", "2", "--json", env=env)
+    found = _run(
+        "search", "hash a password before storing it", "--path", str(ws), "--k", "2", "--json", env=env
+    )
     assert found.returncode == 0, found.stderr
     hits = json.loads(found.stdout)
     assert len(hits) == 2 and hits[0]["name"] == "shop.accounts.UserAccount.hash_password"

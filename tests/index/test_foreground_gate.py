@@ -19,7 +19,6 @@ from aurelis.config.index import IndexSettings
 from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
 from aurelis.priority import ForegroundGate
-
 from tests.index.workspace_fixture import make_workspace
 from tests.priority.support import blocked_at, finish, start
 
@@ -66,7 +65,9 @@ def test_an_update_waits_while_the_foreground_is_busy(tmp_path, embedder):
     gate = ForegroundGate(grace=0.0, max_wait=None)
     idx.gate = gate
     path = root / "shop" / "returns.py"
-    path.write_text('def refund_window_days():\n    """Days a customer has to send a parcel back."""\n    return 30\n')
+    path.write_text(
+        'def refund_window_days():\n    """Days a customer has to send a parcel back."""\n    return 30\n'
+    )
 
     gate.enter()
     worker = start(lambda: idx.update_file(path))
@@ -99,11 +100,21 @@ _LOAD_SCRIPT = textwrap.dedent("""
 
 
 def test_loading_the_model_imports_torch_at_the_pace_of_the_gate(tmp_path):
-    env = {**os.environ, "AURELIS_CACHE_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-c", _LOAD_SCRIPT], capture_output=True, text=True, env=env,
-                         timeout=240, check=True)
+    env = {
+        **os.environ,
+        "AURELIS_CACHE_DIR": str(tmp_path),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _LOAD_SCRIPT], capture_output=True, text=True, env=env, timeout=240, check=True
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["held"] == {"torch": False, "st": False, "loaded": False}  # held before torch's first module
+    assert result["held"] == {
+        "torch": False,
+        "st": False,
+        "loaded": False,
+    }  # held before torch's first module
     assert result["loaded"] is True and result["dim"] == 384
     assert result["waits"] >= 1
     assert result["torch_threads"] == max(1, (os.cpu_count() or 2) - 1)  # one core left to the foreground

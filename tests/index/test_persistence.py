@@ -16,7 +16,6 @@ from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
 from aurelis.index.store import MANIFEST
 from aurelis.index.vectors import VectorIndex
-
 from tests.index.workspace_fixture import make_workspace
 
 
@@ -99,7 +98,9 @@ def test_update_file_replaces_labels_and_notifies(built, embedder):
     built.file_listeners.append(lambda idx, rel: seen.append(rel))
     path = built.root / "shop/shipping.py"
     old_ids = {c.id for c in built.chunks_of("shop/shipping.py")}
-    path.write_text('def parcel_weight_limit():\n    """Heaviest parcel we accept, in kg."""\n    return 30\n')
+    path.write_text(
+        'def parcel_weight_limit():\n    """Heaviest parcel we accept, in kg."""\n    return 30\n'
+    )
     assert built.update_file(path) is True
     assert seen == ["shop/shipping.py"]
     names = [c.name for c in built.chunks_of("shop/shipping.py")]
@@ -140,4 +141,4 @@ def test_vector_index_grows_and_reuses_deleted_slots():
     vi.add(list(range(100, 110)), vecs[:10])
     assert vi.index.get_max_elements() == size  # deleted slots reused, no growth
     assert vi.query(vecs[3], 1)[0][0] == 103
-    assert vi.query(vecs[3], 5, allowed=lambda l: l >= 105, n_allowed=5)[0][0] >= 105
+    assert vi.query(vecs[3], 5, allowed=lambda lab: lab >= 105, n_allowed=5)[0][0] >= 105

@@ -22,11 +22,28 @@ def test_gitignore_at_every_level_aurelisignore_and_excludes(tmp_path):
     _write(tmp_path, ".gitignore", "dist/\n*.gen.py\n")
     _write(tmp_path, "pkg/.gitignore", "secret_*.py\n!secret_ok.py\n")
     _write(tmp_path, ".aurelisignore", "vendor/\n")
-    for rel in ["a.py", "dist/b.py", "x.gen.py", "pkg/c.py", "pkg/secret_key.py", "pkg/secret_ok.py",
-                "vendor/d.py", "other/secret_key.py", "notes.txt", "tools/e.js", "tests/t_one.py"]:
+    for rel in [
+        "a.py",
+        "dist/b.py",
+        "x.gen.py",
+        "pkg/c.py",
+        "pkg/secret_key.py",
+        "pkg/secret_ok.py",
+        "vendor/d.py",
+        "other/secret_key.py",
+        "notes.txt",
+        "tools/e.js",
+        "tests/t_one.py",
+    ]:
         _write(tmp_path, rel, "x = 1\n")
     result = walk(tmp_path, ScanOptions(exclude=("tests/",)))
-    assert _rels(result, tmp_path) == ["a.py", "other/secret_key.py", "pkg/c.py", "pkg/secret_ok.py", "tools/e.js"]
+    assert _rels(result, tmp_path) == [
+        "a.py",
+        "other/secret_key.py",
+        "pkg/c.py",
+        "pkg/secret_ok.py",
+        "tools/e.js",
+    ]
     assert result.skipped[Skip.IGNORED] == 2  # x.gen.py and pkg/secret_key.py; ignored dirs are pruned whole
 
 

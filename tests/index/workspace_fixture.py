@@ -42,11 +42,11 @@ class UserAccount:
     lines = [f"{item['name']}: {item['price']}" for item in order["items"]]
     return "\\n".join(lines).encode()
 ''',
-    "web/cart.js": '''// Shopping cart for the storefront.
+    "web/cart.js": """// Shopping cart for the storefront.
 export function formatPrice(cents) {
   return `$${(cents / 100).toFixed(2)}`;
 }
-''',
+""",
     "build/generated.py": "def ignored_by_gitignore():\n    return 1\n",
     ".gitignore": "build/\n*.tmp.py\n",
 }

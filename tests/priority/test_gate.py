@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 from aurelis.priority import ForegroundGate
-
 from tests.priority.support import blocked_at, finish, start
 
 

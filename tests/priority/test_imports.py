@@ -12,7 +12,6 @@ import pytest
 
 from aurelis.priority import ForegroundGate
 from aurelis.priority.imports import paced_imports
-
 from tests.priority.support import blocked_at, finish, start
 
 
@@ -61,7 +60,7 @@ def test_a_paced_import_waits_for_the_foreground_module_by_module(modules):
 
 
 def test_only_the_loading_thread_is_paced_and_the_finder_goes_with_the_block(modules):
-    pkg, other = modules
+    _pkg, other = modules
     gate = ForegroundGate(grace=0.0, max_wait=None)
     before = list(sys.meta_path)
     inside, leave = threading.Event(), threading.Event()

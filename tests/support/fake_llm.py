@@ -44,6 +44,7 @@ recorded requests and ``POST /_control/reset`` to clear them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import select
 import socket
@@ -278,7 +279,9 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
         # control API -------------------------------------------------------------
         def do_GET(self) -> None:
             if self.path == "/_control/requests":
-                self._send_json(200, [{"path": r.path, "headers": r.headers, "body": r.body} for r in llm.requests])
+                self._send_json(
+                    200, [{"path": r.path, "headers": r.headers, "body": r.body} for r in llm.requests]
+                )
             elif self.path in ("/v1/models", "/models", "/api/tags"):
                 self._send_json(200, {"data": [{"id": "fake-model"}], "models": [{"name": "fake-model"}]})
             else:
@@ -348,13 +351,26 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return self._send_json(200, self._full(model, behaviour.text))
             pieces = split_text(behaviour.text, behaviour.chunks)
             if ollama:
-                self._stream(index, behaviour, pieces, "application/x-ndjson", self._ollama_events(model, pieces))
+                self._stream(
+                    index, behaviour, pieces, "application/x-ndjson", self._ollama_events(model, pieces)
+                )
             elif self.path == "/v1/messages":
-                self._stream(index, behaviour, pieces, "text/event-stream", self._anthropic_events(model, pieces))
+                self._stream(
+                    index, behaviour, pieces, "text/event-stream", self._anthropic_events(model, pieces)
+                )
             else:
-                self._stream(index, behaviour, pieces, "text/event-stream", self._openai_events(model, pieces))
+                self._stream(
+                    index, behaviour, pieces, "text/event-stream", self._openai_events(model, pieces)
+                )
 
-        def _stream(self, index: int, behaviour: Reply, pieces: list[str], ctype: str, events: list[tuple[int | None, str]]) -> None:
+        def _stream(
+            self,
+            index: int,
+            behaviour: Reply,
+            pieces: list[str],
+            ctype: str,
+            events: list[tuple[int | None, str]],
+        ) -> None:
             """``events``: (piece index or None, wire text). Stall/delay apply between content pieces."""
             self._start_stream(ctype)
             sent = 0
@@ -372,25 +388,50 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
         def _full(self, model: str, text: str) -> dict:
             usage_in, usage_out = 10, max(1, len(text.split()))
             if self.path == "/api/chat":
-                return {"model": model, "message": {"role": "assistant", "content": text}, "done": True,
-                        "prompt_eval_count": usage_in, "eval_count": usage_out}
+                return {
+                    "model": model,
+                    "message": {"role": "assistant", "content": text},
+                    "done": True,
+                    "prompt_eval_count": usage_in,
+                    "eval_count": usage_out,
+                }
             if self.path == "/v1/messages":
-                return {"id": f"msg_{uuid.uuid4().hex[:12]}", "type": "message", "role": "assistant", "model": model,
-                        "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
-                        "usage": {"input_tokens": usage_in, "output_tokens": usage_out}}
-            return {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion", "created": int(time.time()),
-                    "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                                 "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": usage_in, "completion_tokens": usage_out,
-                              "total_tokens": usage_in + usage_out}}
+                return {
+                    "id": f"msg_{uuid.uuid4().hex[:12]}",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": model,
+                    "content": [{"type": "text", "text": text}],
+                    "stop_reason": "end_turn",
+                    "usage": {"input_tokens": usage_in, "output_tokens": usage_out},
+                }
+            return {
+                "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                ],
+                "usage": {
+                    "prompt_tokens": usage_in,
+                    "completion_tokens": usage_out,
+                    "total_tokens": usage_in + usage_out,
+                },
+            }
 
         @staticmethod
         def _openai_events(model: str, pieces: list[str]) -> list[tuple[int | None, str]]:
             cid = f"chatcmpl-{uuid.uuid4().hex[:12]}"
 
             def ev(delta: dict, finish: str | None = None) -> str:
-                chunk = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                chunk = {
+                    "id": cid,
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
                 return f"data: {json.dumps(chunk)}\n\n"
 
             out: list[tuple[int | None, str]] = [(None, ev({"role": "assistant", "content": ""}))]
@@ -401,11 +442,29 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
         @staticmethod
         def _ollama_events(model: str, pieces: list[str]) -> list[tuple[int | None, str]]:
             out: list[tuple[int | None, str]] = [
-                (i, json.dumps({"model": model, "message": {"role": "assistant", "content": p}, "done": False}) + "\n")
+                (
+                    i,
+                    json.dumps(
+                        {"model": model, "message": {"role": "assistant", "content": p}, "done": False}
+                    )
+                    + "\n",
+                )
                 for i, p in enumerate(pieces)
             ]
-            out.append((None, json.dumps({"model": model, "message": {"role": "assistant", "content": ""},
-                                          "done": True, "done_reason": "stop"}) + "\n"))
+            out.append(
+                (
+                    None,
+                    json.dumps(
+                        {
+                            "model": model,
+                            "message": {"role": "assistant", "content": ""},
+                            "done": True,
+                            "done_reason": "stop",
+                        }
+                    )
+                    + "\n",
+                )
+            )
             return out
 
         @staticmethod
@@ -414,19 +473,62 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
             out: list[tuple[int | None, str]] = [
-                (None, ev("message_start", {"type": "message_start", "message": {
-                    "id": f"msg_{uuid.uuid4().hex[:12]}", "type": "message", "role": "assistant", "model": model,
-                    "content": [], "usage": {"input_tokens": 10, "output_tokens": 0}}})),
-                (None, ev("content_block_start", {"type": "content_block_start", "index": 0,
-                                                  "content_block": {"type": "text", "text": ""}})),
+                (
+                    None,
+                    ev(
+                        "message_start",
+                        {
+                            "type": "message_start",
+                            "message": {
+                                "id": f"msg_{uuid.uuid4().hex[:12]}",
+                                "type": "message",
+                                "role": "assistant",
+                                "model": model,
+                                "content": [],
+                                "usage": {"input_tokens": 10, "output_tokens": 0},
+                            },
+                        },
+                    ),
+                ),
+                (
+                    None,
+                    ev(
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": 0,
+                            "content_block": {"type": "text", "text": ""},
+                        },
+                    ),
+                ),
             ]
-            out += [(i, ev("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                   "delta": {"type": "text_delta", "text": p}}))
-                    for i, p in enumerate(pieces)]
+            out += [
+                (
+                    i,
+                    ev(
+                        "content_block_delta",
+                        {
+                            "type": "content_block_delta",
+                            "index": 0,
+                            "delta": {"type": "text_delta", "text": p},
+                        },
+                    ),
+                )
+                for i, p in enumerate(pieces)
+            ]
             out += [
                 (None, ev("content_block_stop", {"type": "content_block_stop", "index": 0})),
-                (None, ev("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
-                                            "usage": {"output_tokens": len(pieces)}})),
+                (
+                    None,
+                    ev(
+                        "message_delta",
+                        {
+                            "type": "message_delta",
+                            "delta": {"stop_reason": "end_turn"},
+                            "usage": {"output_tokens": len(pieces)},
+                        },
+                    ),
+                ),
                 (None, ev("message_stop", {"type": "message_stop"})),
             ]
             return out
@@ -442,10 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     llm = FakeLLM(args.reply, host=args.host, port=args.port)
     print(f"PORT={llm.port}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         llm._httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

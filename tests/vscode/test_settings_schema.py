@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from aurelis.config.schema import drift, properties, server_keys, updated_manifest
 from aurelis.config.settings import Settings
-from pydantic import BaseModel
 
 MANIFEST = Path(__file__).resolve().parents[2] / "clients" / "vscode" / "package.json"
 
@@ -41,7 +42,10 @@ def test_every_leaf_of_the_model_is_a_setting_with_its_default() -> None:
             else:
                 value = getattr(instance, name)
                 out[f"{prefix}.{name}"] = json.loads(
-                    json.dumps(value, default=lambda v: v.model_dump(mode="json") if isinstance(v, BaseModel) else str(v))
+                    json.dumps(
+                        value,
+                        default=lambda v: v.model_dump(mode="json") if isinstance(v, BaseModel) else str(v),
+                    )
                 )
         return out
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from aurelis.workspace.positions import Encoding, LineIndex, Pos, choose_encoding, line_starts, text_units, ts_point
+from aurelis.workspace.positions import (
+    Encoding,
+    LineIndex,
+    Pos,
+    choose_encoding,
+    line_starts,
+    text_units,
+    ts_point,
+)
 
 U8, U16 = Encoding.UTF8, Encoding.UTF16
 

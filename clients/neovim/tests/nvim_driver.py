@@ -133,16 +133,12 @@ def run_scenario(
     return start_scenario(name, workspace, tmp_path, env, timeout, binary).wait()
 
 
-def wait_for(
-    predicate, what: str, timeout: float = 60.0, running: Running | None = None
-) -> None:
+def wait_for(predicate, what: str, timeout: float = 60.0, running: Running | None = None) -> None:
     """Poll ``predicate`` (the fake provider's state changes on its own thread); fail if Neovim died."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if running is not None and running.proc.poll() is not None:
-            raise AssertionError(
-                f"nvim exited while waiting for {what}:\n{running.wait().explain()}"
-            )
+            raise AssertionError(f"nvim exited while waiting for {what}:\n{running.wait().explain()}")
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)

@@ -26,9 +26,7 @@ def test_circle_area_of_zero():
 def test_ai_commands(tmp_path):
     ws = make_workspace(tmp_path)
     with FakeLLM(reply="unexpected extra request") as llm:
-        llm.enqueue(
-            Reply(DOCSTRING), Reply(FIX), Reply(REVIEW), Reply(ANSWER), Reply(TESTS)
-        )
+        llm.enqueue(Reply(DOCSTRING), Reply(FIX), Reply(REVIEW), Reply(ANSWER), Reply(TESTS))
         outcome = run_scenario(
             "ai_commands",
             ws,
@@ -45,9 +43,7 @@ def test_ai_commands(tmp_path):
     assert len(prompts) == 5
     assert r["docstring_line"] == '    """Area of a width x height rectangle."""'
     assert r["fixed_line"] == "    if radius is None:"
-    assert (
-        "AUR104" in prompts[1] or "Comparison to None" in prompts[1]
-    )  # the plugin sent the diagnostic
+    assert "AUR104" in prompts[1] or "Comparison to None" in prompts[1]  # the plugin sent the diagnostic
     assert "where are the settings read from disk?" in prompts[3]
     assert r["ask_title"] == "Aurelis ask: where are the settings read from disk?"
     assert {"file": str(ws / "pkg" / "settings_file.py"), "lnum": 5} in r["ask_items"]

@@ -10,8 +10,6 @@ def test_diagnostic_appears_and_code_action_edits_buffer(tmp_path):
     outcome = run_scenario("diagnostics_fix", ws, tmp_path)
     assert outcome.returncode == 0, outcome.explain()
     r = outcome.result
-    assert r["diagnostic"]["lnum"] + 1 == line_of(
-        FIXTURE / "pkg" / "shapes.py", "radius == None"
-    )
+    assert r["diagnostic"]["lnum"] + 1 == line_of(FIXTURE / "pkg" / "shapes.py", "radius == None")
     assert r["before"] == "    if radius == None:"
     assert r["after"] == "    if radius is None:"

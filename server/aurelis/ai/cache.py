@@ -32,7 +32,8 @@ def default_dir() -> Path:
 def cache_key(provider: ProviderSettings, prompt: Prompt) -> str:
     # Sampling settings change the answer, so they are part of "the prompt" here.
     payload = json.dumps(
-        [prompt.task, prompt.system, prompt.user, provider.max_tokens, provider.temperature], ensure_ascii=False
+        [prompt.task, prompt.system, prompt.user, provider.max_tokens, provider.temperature],
+        ensure_ascii=False,
     )
     digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{provider.name}|{provider.kind}|{provider.model}|{digest}"

@@ -86,8 +86,11 @@ class ProviderChain:
             if p.api_key_env:
                 key = self.env.get(p.api_key_env)
                 if not key:
-                    failures.append(ProviderError(p.name, f"environment variable {p.api_key_env} is not set",
-                                                  retryable=False))
+                    failures.append(
+                        ProviderError(
+                            p.name, f"environment variable {p.api_key_env} is not set", retryable=False
+                        )
+                    )
                     continue
             provider = providers.make(p, key)
             try:
@@ -110,7 +113,9 @@ class ProviderChain:
             attempt += 1
             await self.limiter.acquire(s.name, s.requests_per_minute)
             try:
-                log.info("AI %s: calling %s (%s, %s), attempt %d", prompt.task, s.name, s.kind, s.model, attempt)
+                log.info(
+                    "AI %s: calling %s (%s, %s), attempt %d", prompt.task, s.name, s.kind, s.model, attempt
+                )
                 return await provider.complete(self.client(), prompt, on_delta), attempt
             except ProviderError as exc:
                 if not exc.retryable or attempt > ai.retries:

@@ -12,6 +12,7 @@ nothing here may carry a secret to a provider.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -28,9 +29,15 @@ from aurelis.workspace.document import Document
 log = logging.getLogger(__name__)
 
 _DEFINITIONS = {
-    "function_definition", "class_definition", "decorated_definition",  # python
-    "function_declaration", "method_definition", "class_declaration",  # js/ts
-    "method_declaration", "function_item", "impl_item",  # go/rust
+    "function_definition",
+    "class_definition",
+    "decorated_definition",  # python
+    "function_declaration",
+    "method_definition",
+    "class_declaration",  # js/ts
+    "method_declaration",
+    "function_item",
+    "impl_item",  # go/rust
 }
 _IMPORTS = {"import_statement", "import_from_statement", "future_import_statement"}
 _MAX_NAMES = 12
@@ -102,15 +109,20 @@ def enclosing_definition(doc: Document, start_byte: int, end_byte: int) -> Node 
     while node is not None:
         if node.type in _DEFINITIONS:
             best = node
-            if node.type != "decorated_definition" and node.parent is not None and node.parent.type == "decorated_definition":
+            if (
+                node.type != "decorated_definition"
+                and node.parent is not None
+                and node.parent.type == "decorated_definition"
+            ):
                 best = node.parent
             break
         node = node.parent
     return best
 
 
-def target_span(doc: Document, start_byte: int, end_byte: int, around: int = 15,
-                prefer_definition: bool = False) -> tuple[int, int]:
+def target_span(
+    doc: Document, start_byte: int, end_byte: int, around: int = 15, prefer_definition: bool = False
+) -> tuple[int, int]:
     """Byte span of the target: the selection's whole lines, else the enclosing definition,
     else ``around`` lines either side. ``prefer_definition`` (fixes: a diagnostic's range is
     small) takes the enclosing definition first when it is not huge."""
@@ -138,7 +150,9 @@ def imports(doc: Document) -> str:
     if doc.tree is None:
         return ""
     return "\n".join(
-        n.text.decode("utf-8", "replace") for n in doc.tree.root_node.named_children if n.type in _IMPORTS and n.text
+        n.text.decode("utf-8", "replace")
+        for n in doc.tree.root_node.named_children
+        if n.type in _IMPORTS and n.text
     )
 
 
@@ -199,7 +213,9 @@ def _imported_names(doc: Document) -> dict[str, tuple[Node, Node]]:
                 if alias is not None and ident is not None:
                     out[_text(alias)] = (stmt, ident)
             elif child.type == "dotted_name" and child.named_children:
-                first = child.named_children[0] if stmt.type == "import_statement" else child.named_children[-1]
+                first = (
+                    child.named_children[0] if stmt.type == "import_statement" else child.named_children[-1]
+                )
                 out[_text(first)] = (stmt, first)
     return out
 
@@ -227,7 +243,9 @@ def _uses(node: Node, span: tuple[int, int]) -> list[tuple[str, bool]]:
     return out
 
 
-def definitions(doc: Document, span: tuple[int, int], root: Path | None, limit: int = _MAX_NAMES) -> list[Section]:
+def definitions(
+    doc: Document, span: tuple[int, int], root: Path | None, limit: int = _MAX_NAMES
+) -> list[Section]:
     """Source of the definitions the code in ``span`` refers to: same-file functions, classes
     and sibling methods, and imported workspace code (never stdlib / site-packages)."""
     if doc.tree is None or doc.language_id != "python":
@@ -251,23 +269,37 @@ def definitions(doc: Document, span: tuple[int, int], root: Path | None, limit: 
             if span[0] <= local.start_byte < span[1] or local.start_byte <= span[0] < local.end_byte:
                 continue  # the target itself, or a definition enclosing it
             line = local.start_point[0] + 1
-            out.append(Section(f"definition of {name} ({rel_self}:{line})", _snippet(_text(local).split("\n")),
-                               2, rel_self, line))
+            out.append(
+                Section(
+                    f"definition of {name} ({rel_self}:{line})",
+                    _snippet(_text(local).split("\n")),
+                    2,
+                    rel_self,
+                    line,
+                )
+            )
         elif not via_self and name in imported:
             found = resolver.resolve(name, *imported[name])
             if found is not None:
-                module_path, start, end, kind = found
+                module_path, start, end, _kind = found
                 lines = _read_lines(module_path)
                 if lines:
                     rel = _rel(Path(module_path), root)
-                    out.append(Section(f"definition of {name} ({rel}:{start})",
-                                       _snippet(lines[start - 1 : end]), 2, rel, start))
+                    out.append(
+                        Section(
+                            f"definition of {name} ({rel}:{start})",
+                            _snippet(lines[start - 1 : end]),
+                            2,
+                            rel,
+                            start,
+                        )
+                    )
     return out
 
 
 def _snippet(lines: list[str]) -> str:
     if len(lines) > _MAX_DEF_LINES:
-        return "\n".join(lines[:_MAX_DEF_LINES] + ["    ..."])
+        return "\n".join([*lines[:_MAX_DEF_LINES], "    ..."])
     return "\n".join(lines)
 
 
@@ -317,8 +349,12 @@ class _ImportResolver:
             try:
                 if self._script is None:
                     project = jedi.Project(str(self.root)) if self.root else None
-                    self._script = jedi.Script(self.doc.text, path=str(self.path) if self.path else None,
-                                               project=project, environment=jedi.InterpreterEnvironment())
+                    self._script = jedi.Script(
+                        self.doc.text,
+                        path=str(self.path) if self.path else None,
+                        project=project,
+                        environment=jedi.InterpreterEnvironment(),
+                    )
                 row, col_bytes = ident.start_point
                 col = len(self.doc.lines.line_bytes(row)[:col_bytes].decode("utf-8", "replace"))
                 names = self._script.goto(row + 1, col, follow_imports=True)
@@ -377,10 +413,8 @@ def workspace_summary(root: Path | None, max_chars: int = 2000) -> str:
     for name in ("README.md", "README.rst", "README.txt", "README"):
         readme = root / name
         if readme.is_file():
-            try:
+            with contextlib.suppress(OSError):
                 parts.append(readme.read_text(encoding="utf-8", errors="replace")[:max_chars])
-            except OSError:
-                pass
             break
     return "\n\n".join(p for p in parts if p)
 
@@ -410,7 +444,7 @@ def build(
         ctx.target = redact(target)
         ctx.target_start, ctx.target_end = char_offset(doc, span[0]), char_offset(doc, span[1])
         ctx.target_line = doc.source.count(b"\n", 0, span[0]) + 1
-        if (imp := imports(doc)):
+        if imp := imports(doc):
             candidates.append(Section("imports of this file", imp, 1))
         candidates.extend(definitions(doc, span, root))
     if summary and (text := workspace_summary(root)):
@@ -431,11 +465,24 @@ def build(
         for hit in hits:
             if added >= related_k:
                 break
-            if with_target and own is not None and hit.path == own and hit.start_line <= last and hit.end_line >= first:
+            if (
+                with_target
+                and own is not None
+                and hit.path == own
+                and hit.start_line <= last
+                and hit.end_line >= first
+            ):
                 continue  # the target itself (fetched a few extra hits to make up for it)
             added += 1
-            candidates.append(Section(f"related: {hit.path}:{hit.start_line}-{hit.end_line}", hit.text, 3,
-                                      hit.path, hit.start_line))
+            candidates.append(
+                Section(
+                    f"related: {hit.path}:{hit.start_line}-{hit.end_line}",
+                    hit.text,
+                    3,
+                    hit.path,
+                    hit.start_line,
+                )
+            )
     _pack(ctx, candidates, budget)
     return ctx
 

@@ -51,7 +51,13 @@ def extract_code(answer: str, language: str | None = "python") -> str | None:
                 return body.rstrip("\n")
         return blocks[0][1].rstrip("\n")
     text = answer.strip("\n")
-    if text and language and "```" not in text and syntax_errors(text, language) == 0 and not _looks_like_prose(text):
+    if (
+        text
+        and language
+        and "```" not in text
+        and syntax_errors(text, language) == 0
+        and not _looks_like_prose(text)
+    ):
         return text
     return None
 
@@ -211,7 +217,9 @@ def syntax_errors(text: str, language: str | None) -> int:
     """ERROR and MISSING nodes in ``text`` parsed as ``language`` (0 when unparsable language)."""
     if not language or not languages.supported(language):
         return 0
-    return count_errors(languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass")))
+    return count_errors(
+        languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass"))
+    )
 
 
 _DEFS = ("function_definition", "class_definition", "decorated_definition")
@@ -271,7 +279,9 @@ def _planned(text: str, start: int, end: int, replacement: str) -> PlannedEdit:
 
 
 # -- the three shapes of edit ---------------------------------------------------------
-def plan_replace(text: str, start: int, end: int, answer: str, language: str | None, tree=None) -> PlannedEdit:
+def plan_replace(
+    text: str, start: int, end: int, answer: str, language: str | None, tree=None
+) -> PlannedEdit:
     """Replace the whole lines spanning ``start..end`` by the answer's code (or apply its diff)."""
     diff = extract_diff(answer)
     if diff is not None:
@@ -319,4 +329,9 @@ def plan_append(text: str, answer: str, language: str | None) -> PlannedEdit:
     if not text.strip():
         return check(text, _planned(text, 0, len(text), code), language, answer)
     sep = "" if text.endswith("\n") else "\n"
-    return check(text, PlannedEdit(len(text), len(text), sep + "\n\n" + code, text + sep + "\n\n" + code), language, answer)
+    return check(
+        text,
+        PlannedEdit(len(text), len(text), sep + "\n\n" + code, text + sep + "\n\n" + code),
+        language,
+        answer,
+    )

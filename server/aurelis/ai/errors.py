@@ -21,7 +21,12 @@ class ProviderError(AIError):
     """One provider call failed. ``retryable``: timeout, 429, 5xx or a broken connection."""
 
     def __init__(
-        self, provider: str, message: str, *, retryable: bool, status: int | None = None,
+        self,
+        provider: str,
+        message: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
         super().__init__(f"{provider}: {message}")

@@ -68,7 +68,9 @@ class ReviewAnswer:
     answer: str
 
 
-_FINDING = re.compile(r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.IGNORECASE)
+_FINDING = re.compile(
+    r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.IGNORECASE
+)
 _DEF = re.compile(r"\s*(@|def |async def |class )")
 _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 
@@ -79,23 +81,42 @@ class AIService:
 
     async def _context(self, target: Target, ai: AISettings, **kw) -> ctxmod.Context:
         return await asyncio.to_thread(
-            ctxmod.build, target.doc, target.start, target.end, budget=ai.context_tokens, root=target.root,
-            retriever=target.retriever, related_k=ai.related_chunks, **kw,
+            ctxmod.build,
+            target.doc,
+            target.start,
+            target.end,
+            budget=ai.context_tokens,
+            root=target.root,
+            retriever=target.retriever,
+            related_k=ai.related_chunks,
+            **kw,
         )
 
-    async def _ask(self, prompt: prompts.Prompt, ai: AISettings, on_delta: OnDelta | None, use_cache: bool) -> Completion:
+    async def _ask(
+        self, prompt: prompts.Prompt, ai: AISettings, on_delta: OnDelta | None, use_cache: bool
+    ) -> Completion:
         return await self.chain.complete(prompt, ai, on_delta=on_delta, use_cache=use_cache)
 
     # -- text answers ------------------------------------------------------------------
-    async def explain(self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True) -> TextAnswer:
+    async def explain(
+        self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
+    ) -> TextAnswer:
         ctx = await self._context(t, ai)
         prompt = prompts.build("explain", ctx.render(), target=ctx.target)
         done = await self._ask(prompt, ai, on_delta, use_cache)
         return TextAnswer(done.text, done)
 
-    async def ask(self, question: str, ai: AISettings, *, doc: Document | None = None, root: Path | None = None,
-                  retriever: ctxmod.Retriever | None = None, on_delta: OnDelta | None = None,
-                  use_cache: bool = True) -> TextAnswer:
+    async def ask(
+        self,
+        question: str,
+        ai: AISettings,
+        *,
+        doc: Document | None = None,
+        root: Path | None = None,
+        retriever: ctxmod.Retriever | None = None,
+        on_delta: OnDelta | None = None,
+        use_cache: bool = True,
+    ) -> TextAnswer:
         snapshot = doc or Document("file:///question", "", None, "python")
         t = Target(snapshot, 0, 0, root, retriever)
         ctx = await self._context(t, ai, summary=True, query=question, with_target=False)
@@ -104,15 +125,17 @@ class AIService:
         known = {s.path for s in ctx.sections if s.path}
         cites: list[tuple[str, int]] = []
         for m in _CITATION.finditer(done.text):
-            if (m.group(1), int(m.group(2))) not in cites and (not known or m.group(1) in known or root is None
-                                                              or (root / m.group(1)).is_file()):
+            if (m.group(1), int(m.group(2))) not in cites and (
+                not known or m.group(1) in known or root is None or (root / m.group(1)).is_file()
+            ):
                 cites.append((m.group(1), int(m.group(2))))
         if not cites:  # no explicit citation: the context the answer was grounded in
             cites = [(s.path, s.line) for s in ctx.sections if s.path and s.line]
         return TextAnswer(done.text, done, cites)
 
-    async def review(self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None,
-                     use_cache: bool = True) -> ReviewAnswer:
+    async def review(
+        self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
+    ) -> ReviewAnswer:
         ctx = await self._context(t, ai)
         prompt = prompts.build("review", ctx.render(), target=ctx.numbered_target())
         done = await self._ask(prompt, ai, on_delta, use_cache)
@@ -127,31 +150,55 @@ class AIService:
         return ReviewAnswer(findings, done, done.text)
 
     # -- edits -------------------------------------------------------------------------
-    async def generate(self, t: Target, instruction: str, ai: AISettings, *, insert: bool,
-                       on_delta: OnDelta | None = None, use_cache: bool = True) -> EditAnswer:
+    async def generate(
+        self,
+        t: Target,
+        instruction: str,
+        ai: AISettings,
+        *,
+        insert: bool,
+        on_delta: OnDelta | None = None,
+        use_cache: bool = True,
+    ) -> EditAnswer:
         ctx = await self._context(t, ai)
         target = ctx.target if not insert else ""
         extra = ""
         if insert:
             line = t.doc.source.count(b"\n", 0, t.start) + 1
             extra = f"## Insert at line {line}\nSurrounding code:\n```python\n{ctx.target}\n```"
-        prompt = prompts.build("generate", ctx.render(), target=target, instruction=redact(instruction), extra=extra)
+        prompt = prompts.build(
+            "generate", ctx.render(), target=target, instruction=redact(instruction), extra=extra
+        )
         done = await self._ask(prompt, ai, on_delta, use_cache)
         text = t.doc.text
         offset = ctxmod.char_offset(t.doc, t.start)
         if insert:
-            return self._plan(done, text, lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree))
+            return self._plan(
+                done, text, lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree)
+            )
         return self._plan_replace(done, t, text)
 
-    async def fix(self, t: Target, ai: AISettings, *, problem: str = "", on_delta: OnDelta | None = None,
-                  use_cache: bool = True) -> EditAnswer:
+    async def fix(
+        self,
+        t: Target,
+        ai: AISettings,
+        *,
+        problem: str = "",
+        on_delta: OnDelta | None = None,
+        use_cache: bool = True,
+    ) -> EditAnswer:
         ctx = await self._context(t, ai, prefer_definition=True)
         extra = f"## Problem\n{redact(problem)}" if problem else ""
         if problem and t.end > t.start:
             line = t.doc.source.count(b"\n", 0, t.start) + 1
-            extra += f" (at line {line}: `{redact(t.doc.source[t.start:t.end].decode('utf-8', 'replace'))[:200]}`)"
-        prompt = prompts.build("fix", ctx.render(), target=ctx.target, extra=extra,
-                               instruction="Return the corrected target code.")
+            extra += f" (at line {line}: `{redact(t.doc.source[t.start : t.end].decode('utf-8', 'replace'))[:200]}`)"
+        prompt = prompts.build(
+            "fix",
+            ctx.render(),
+            target=ctx.target,
+            extra=extra,
+            instruction="Return the corrected target code.",
+        )
         done = await self._ask(prompt, ai, on_delta, use_cache)
         span = (ctx.target_start, ctx.target_end)
         code = edits.extract_code(done.text, t.doc.language_id) or ""
@@ -159,23 +206,37 @@ class AIService:
             span = None  # the model answered with the fixed lines only: replace just those
         return self._plan_replace(done, t, t.doc.text, span)
 
-    async def docstring(self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None,
-                        use_cache: bool = True) -> EditAnswer:
+    async def docstring(
+        self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
+    ) -> EditAnswer:
         node = ctxmod.enclosing_definition(t.doc, t.start, t.start)
         if node is None:
-            raise EditRejected("Aurelis AI: put the cursor inside a function or class to write its docstring.", "")
+            raise EditRejected(
+                "Aurelis AI: put the cursor inside a function or class to write its docstring.", ""
+            )
         t = Target(t.doc, node.start_byte, node.end_byte, t.root, t.retriever)
         ctx = await self._context(t, ai)
         prompt = prompts.build("docstring", ctx.render(), target=ctx.target)
         done = await self._ask(prompt, ai, on_delta, use_cache)
         return self._plan_replace(done, t, t.doc.text, (ctx.target_start, ctx.target_end))
 
-    async def tests(self, t: Target, ai: AISettings, *, existing: str | None, test_path: Path,
-                    module: str, on_delta: OnDelta | None = None, use_cache: bool = True) -> EditAnswer:
+    async def tests(
+        self,
+        t: Target,
+        ai: AISettings,
+        *,
+        existing: str | None,
+        test_path: Path,
+        module: str,
+        on_delta: OnDelta | None = None,
+        use_cache: bool = True,
+    ) -> EditAnswer:
         ctx = await self._context(t, ai)
         extra = f"## Module\nImport the code under test from `{module}`. The tests go to `{test_path.name}`."
         if existing:
-            extra += f"\nThat file already has:\n```python\n{redact(existing[:4000])}\n```\nWrite only new tests."
+            extra += (
+                f"\nThat file already has:\n```python\n{redact(existing[:4000])}\n```\nWrite only new tests."
+            )
         prompt = prompts.build("tests", ctx.render(), target=ctx.target, extra=extra)
         done = await self._ask(prompt, ai, on_delta, use_cache)
         base = existing or ""
@@ -184,15 +245,21 @@ class AIService:
         return answer
 
     # -- helpers -------------------------------------------------------------------------
-    def _plan_replace(self, done: Completion, t: Target, text: str,
-                      span: tuple[int, int] | None = None) -> EditAnswer:
+    def _plan_replace(
+        self, done: Completion, t: Target, text: str, span: tuple[int, int] | None = None
+    ) -> EditAnswer:
         if span is None:
             start, end = ctxmod.char_offset(t.doc, t.start), ctxmod.char_offset(t.doc, t.end)
         else:
             start, end = span
         original = text[start:end]
-        return self._plan(done, text, lambda a: edits.plan_replace(text, start, end, restore(a, original),
-                                                                   t.doc.language_id, t.doc.tree))
+        return self._plan(
+            done,
+            text,
+            lambda a: edits.plan_replace(
+                text, start, end, restore(a, original), t.doc.language_id, t.doc.tree
+            ),
+        )
 
     @staticmethod
     def _plan(done: Completion, text: str, make) -> EditAnswer:
@@ -201,5 +268,7 @@ class AIService:
         except EditRejected as exc:
             return EditAnswer(done.text, done, None, str(exc), base_text=text)
         if planned.is_noop():
-            return EditAnswer(done.text, done, None, "Aurelis AI: the answer changes nothing.", base_text=text)
+            return EditAnswer(
+                done.text, done, None, "Aurelis AI: the answer changes nothing.", base_text=text
+            )
         return EditAnswer(done.text, done, planned, base_text=text)

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # nodes that open a new scope: their bodies are not part of the enclosing one
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 class AstIndex:
@@ -99,7 +107,9 @@ def node_range(ctx: RuleContext, node: ast.AST) -> tuple[int, int]:
     return start, max(start, end)
 
 
-def def_name_range(ctx: RuleContext, fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[int, int]:
+def def_name_range(
+    ctx: RuleContext, fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+) -> tuple[int, int]:
     """Byte range of the name in `def name(` / `class name`: where complexity-type findings point."""
     start = ctx.offset_of(fn.lineno, fn.col_offset)
     keyword = rb"class" if isinstance(fn, ast.ClassDef) else rb"def"
@@ -119,7 +129,7 @@ def iter_scope(node: ast.AST) -> Iterator[ast.AST]:
         yield child
         if isinstance(child, SCOPES):
             # decorators, defaults and the first iterable are evaluated in the enclosing scope
-            if isinstance(child, FUNCTIONS + (ast.ClassDef,)):
+            if isinstance(child, (*FUNCTIONS, ast.ClassDef)):
                 outer = list(child.decorator_list)
                 if not isinstance(child, ast.ClassDef):
                     outer += [d for d in child.args.defaults + child.args.kw_defaults if d is not None]
@@ -127,15 +137,13 @@ def iter_scope(node: ast.AST) -> Iterator[ast.AST]:
                     outer += list(child.bases) + [k.value for k in child.keywords]
                 stack.extend(reversed(outer))
             elif isinstance(child, ast.Lambda):
-                stack.extend(reversed([d for d in child.args.defaults + child.args.kw_defaults if d is not None]))
+                stack.extend(
+                    reversed([d for d in child.args.defaults + child.args.kw_defaults if d is not None])
+                )
             elif child.generators:  # comprehension
                 stack.append(child.generators[0].iter)
             continue
         stack.extend(reversed(list(ast.iter_child_nodes(child))))
-
-
-
-
 
 
 class ImportMap:
@@ -176,8 +184,6 @@ class ImportMap:
         if not isinstance(expr, ast.Name) or expr.id not in self.names:
             return None
         return ".".join([self.names[expr.id], *reversed(attrs)])
-
-
 
 
 def is_str_literal(node: ast.AST | None) -> bool:

@@ -37,8 +37,14 @@ class ModuleFacts:
 class RuleContext:
     """One document plus lazily computed views shared by all rules of a run."""
 
-    def __init__(self, doc: Document, settings: AnalysisSettings | None = None, workspace: Any = None,
-                 unit: Unit | None = None, module: ModuleFacts | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        settings: AnalysisSettings | None = None,
+        workspace: Any = None,
+        unit: Unit | None = None,
+        module: ModuleFacts | None = None,
+    ) -> None:
         from aurelis.config.analysis import AnalysisSettings
 
         self.doc = doc
@@ -97,7 +103,7 @@ class RuleContext:
     def nodes_by_type(self) -> dict[str, list[Node]]:
         """Every named node of the tree (of the unit) grouped by type: one walk serves all rules."""
         out: dict[str, list[Node]] = {}
-        for node in (walk(self.root) if self.unit is None else walk_unit(self.unit)):
+        for node in walk(self.root) if self.unit is None else walk_unit(self.unit):
             if node.is_named:
                 out.setdefault(node.type, []).append(node)
         return out
@@ -118,7 +124,11 @@ class RuleContext:
 
     def offset_of(self, line: int, col: int) -> int:
         """Byte offset of an ``ast`` (1-based line, UTF-8 byte col) location."""
-        return self.doc.lines.starts[line - 1] + col if line - 1 < len(self.doc.lines.starts) else len(self.source)
+        return (
+            self.doc.lines.starts[line - 1] + col
+            if line - 1 < len(self.doc.lines.starts)
+            else len(self.source)
+        )
 
     def option(self, code: str, key: str, default: Any) -> Any:
         """A per-rule threshold/option from settings (``analysis.options[CODE][key]``)."""

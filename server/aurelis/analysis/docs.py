@@ -28,12 +28,16 @@ def _cell(text: str) -> str:
 
 
 def table() -> str:
-    rows = ["| code | name | category | severity | fix | default | summary |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "| code | name | category | severity | fix | default | summary |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in all_rules():
         default = "cross-file" if r.cross_file else ("on" if r.enabled_by_default else "off")
-        rows.append(f"| [{r.code}](docs/rules.md#{anchor(r)}) | `{r.name}` | {r.category.value} | {r.severity.value} "
-                    f"| {'yes' if r.fixable else ''} | {default} | {_cell(r.summary)} |")
+        rows.append(
+            f"| [{r.code}](docs/rules.md#{anchor(r)}) | `{r.name}` | {r.category.value} | {r.severity.value} "
+            f"| {'yes' if r.fixable else ''} | {default} | {_cell(r.summary)} |"
+        )
     return "\n".join(rows)
 
 
@@ -53,15 +57,37 @@ def rules_md() -> str:
             continue
         out += ["", f"## {cat.value}"]
         for r in rules:
-            facts = [f"severity: {r.severity.value}", f"fix: {'yes' if r.fixable else 'no'}",
-                     "on by default" if r.enabled_by_default else "off by default (select it by code)"]
+            facts = [
+                f"severity: {r.severity.value}",
+                f"fix: {'yes' if r.fixable else 'no'}",
+                "on by default" if r.enabled_by_default else "off by default (select it by code)",
+            ]
             if r.cross_file:
                 facts.append("cross-file (runs in the background after indexing)")
             if r.noqa:
                 facts.append("noqa: " + ", ".join(f"`{c}`" for c in r.noqa))
-            out += ["", f"### {r.code} {r.name}", "", r.summary + ".", "", "_" + "; ".join(facts) + "_", "",
-                    r.description.strip(), "", "Flagged:", "", "```python", r.bad.rstrip(), "```", "",
-                    "Instead:", "", "```python", r.good.rstrip(), "```"]
+            out += [
+                "",
+                f"### {r.code} {r.name}",
+                "",
+                r.summary + ".",
+                "",
+                "_" + "; ".join(facts) + "_",
+                "",
+                r.description.strip(),
+                "",
+                "Flagged:",
+                "",
+                "```python",
+                r.bad.rstrip(),
+                "```",
+                "",
+                "Instead:",
+                "",
+                "```python",
+                r.good.rstrip(),
+                "```",
+            ]
     return "\n".join(out) + "\n"
 
 
@@ -101,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         write(args.root)
         return 0
     if out := stale(args.root):
-        print("stale (run `python -m aurelis.analysis.docs --write`): " + ", ".join(map(str, out)), file=sys.stderr)
+        print(
+            "stale (run `python -m aurelis.analysis.docs --write`): " + ", ".join(map(str, out)),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

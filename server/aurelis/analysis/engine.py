@@ -43,13 +43,19 @@ class Report:
         return self.rules[finding.code]
 
 
-def rules_for(settings: AnalysisSettings, path: PurePath | None = None, root: PurePath | None = None,
-              cross_file: bool = False) -> list[type[Rule]]:
+def rules_for(
+    settings: AnalysisSettings,
+    path: PurePath | None = None,
+    root: PurePath | None = None,
+    cross_file: bool = False,
+) -> list[type[Rule]]:
     """The rules that run on ``path`` under ``settings`` (per-file ones unless ``cross_file``)."""
     ignore = list(settings.ignore) + selection.file_ignores(path, settings.per_file_ignores, root)
     return [
-        r for r in all_rules()
-        if r.cross_file == cross_file and selection.is_enabled(r, settings.select, settings.extend_select, ignore)
+        r
+        for r in all_rules()
+        if r.cross_file == cross_file
+        and selection.is_enabled(r, settings.select, settings.extend_select, ignore)
     ]
 
 
@@ -99,8 +105,14 @@ def run_rules(ctx: RuleContext, rules: list[type[Rule]], report: Report | None =
     return out
 
 
-def analyze(doc: Document, settings: AnalysisSettings | None = None, root: PurePath | None = None,
-            workspace: Any = None, rules: list[type[Rule]] | None = None, cache: UnitCache | None = None) -> Report:
+def analyze(
+    doc: Document,
+    settings: AnalysisSettings | None = None,
+    root: PurePath | None = None,
+    workspace: Any = None,
+    rules: list[type[Rule]] | None = None,
+    cache: UnitCache | None = None,
+) -> Report:
     """Findings of the per-file rules on ``doc``; severities resolved, suppressions applied.
     Runs unit by unit, reusing the cached results of units that did not change (``unit_runner``)."""
     from aurelis.config.analysis import AnalysisSettings

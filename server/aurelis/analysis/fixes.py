@@ -36,7 +36,9 @@ def parses(doc: Document) -> bool:
 
 
 def with_text(doc: Document, source: bytes) -> Document:
-    return Document(doc.uri, source.decode("utf-8", "surrogatepass"), doc.version, doc.language_id, doc.encoding)
+    return Document(
+        doc.uri, source.decode("utf-8", "surrogatepass"), doc.version, doc.language_id, doc.encoding
+    )
 
 
 def _count(doc: Document, rule: type[Rule], settings: AnalysisSettings | None) -> int:
@@ -87,8 +89,12 @@ class FixAllResult:
     report: Report  # findings left in the fixed text
 
 
-def fix_all(doc: Document, settings: AnalysisSettings | None = None, root: PurePath | None = None,
-            max_rounds: int = 10) -> FixAllResult:
+def fix_all(
+    doc: Document,
+    settings: AnalysisSettings | None = None,
+    root: PurePath | None = None,
+    max_rounds: int = 10,
+) -> FixAllResult:
     """Apply every safe fix, repeatedly, never producing text that does not parse."""
     current = doc
     report = analyze(current, settings, root)
@@ -123,7 +129,9 @@ def _fewer(before: Report, after: Report, fixed: list[Finding]) -> bool:
     return all(a[code] < b[code] for code in {f.code for f in fixed})
 
 
-def verified_fix(doc: Document, finding: Finding, report: Report, settings: AnalysisSettings | None = None) -> Fix | None:
+def verified_fix(
+    doc: Document, finding: Finding, report: Report, settings: AnalysisSettings | None = None
+) -> Fix | None:
     fix = finding.fix
     if fix is None:
         return None

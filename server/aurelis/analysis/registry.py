@@ -17,9 +17,16 @@ def all_rules() -> tuple[type[Rule], ...]:
     for info in pkgutil.iter_modules(rules_pkg.__path__):
         module = importlib.import_module(f"{rules_pkg.__name__}.{info.name}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.__module__ == module.__name__:
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, Rule)
+                and obj is not Rule
+                and obj.__module__ == module.__name__
+            ):
                 if obj.code in found and found[obj.code] is not obj:
-                    raise RuntimeError(f"rule code {obj.code} used by {found[obj.code].__name__} and {obj.__name__}")
+                    raise RuntimeError(
+                        f"rule code {obj.code} used by {found[obj.code].__name__} and {obj.__name__}"
+                    )
                 found[obj.code] = obj
     return tuple(sorted(found.values(), key=lambda r: r.code))
 

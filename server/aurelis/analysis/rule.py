@@ -99,7 +99,9 @@ class Rule:
     ``gather`` marked as sites, reading every unit's facts via ``ctx.module_facts``.
     """
 
-    code: ClassVar[str]  # "AUR101": AUR1xx bug-risk, 2xx security, 3xx performance, 4xx maintainability, 5xx docs
+    code: ClassVar[
+        str
+    ]  # "AUR101": AUR1xx bug-risk, 2xx security, 3xx performance, 4xx maintainability, 5xx docs
     name: ClassVar[str]  # kebab-case, e.g. "mutable-default-argument"
     category: ClassVar[Category]
     severity: ClassVar[Severity] = Severity.WARNING
@@ -132,15 +134,22 @@ class Rule:
         return cls.gather is not Rule.gather
 
     # -- helpers for subclasses ------------------------------------------------
-    def finding(self, node_or_start: Any, end: int | None = None, message: str | None = None,
-                fix: Fix | None = None, **kw: Any) -> Finding:
+    def finding(
+        self,
+        node_or_start: Any,
+        end: int | None = None,
+        message: str | None = None,
+        fix: Fix | None = None,
+        **kw: Any,
+    ) -> Finding:
         """A finding over a tree-sitter node (or an explicit byte range)."""
         if end is None:
             start, end = node_or_start.start_byte, node_or_start.end_byte
         else:
             start = node_or_start
-        return Finding(self.code, message or self.summary, start, end, fix=fix,
-                       tags=kw.pop("tags", self.tags), **kw)
+        return Finding(
+            self.code, message or self.summary, start, end, fix=fix, tags=kw.pop("tags", self.tags), **kw
+        )
 
     @classmethod
     def docs_url(cls) -> str:

@@ -32,16 +32,14 @@ class SecretMatch:
 
 
 _SECRET_WORDS = r"(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|auth_?key|credentials?|client_secret)"
-_SECRET_NAME = (
-    r"(?:[A-Za-z_][A-Za-z0-9_]*?)?"
-    + _SECRET_WORDS
-    + r"[A-Za-z0-9_]*"
-)
+_SECRET_NAME = r"(?:[A-Za-z_][A-Za-z0-9_]*?)?" + _SECRET_WORDS + r"[A-Za-z0-9_]*"
 
 # name = "value" | name: str = "value" | "name": "value" | name="value" (kwarg)
 _ASSIGNMENT = re.compile(
     r"""(?ix)
-    (?P<name>["']?\b""" + _SECRET_NAME + r"""\b["']?)
+    (?P<name>["']?\b"""
+    + _SECRET_NAME
+    + r"""\b["']?)
     \s*(?::\s*[A-Za-z_][\w\[\], .]*)?\s*      # optional annotation
     (?:=|:)\s*
     (?P<prefix>[rbuRBU]{0,2})
@@ -52,7 +50,12 @@ _ASSIGNMENT = re.compile(
 )
 
 _KEY_SHAPES: list[tuple[str, re.Pattern[str]]] = [
-    ("private-key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)")),
+    (
+        "private-key",
+        re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)"
+        ),
+    ),
     ("anthropic-key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{20,}")),
     ("openai-key", re.compile(r"\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_\-]{20,}")),
     ("github-token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}")),
@@ -65,16 +68,52 @@ _KEY_SHAPES: list[tuple[str, re.Pattern[str]]] = [
 
 # a literal every match of the shape contains: skips most scans of ordinary code
 _HINTS: dict[str, tuple[str, ...]] = {
-    "private-key": ("PRIVATE KEY",), "anthropic-key": ("sk-ant-",), "openai-key": ("sk-",),
-    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), "aws-access-key": ("AKIA", "ASIA"),
-    "slack-token": ("xox",), "google-api-key": ("AIza",), "stripe-key": ("_live_", "_test_"),
+    "private-key": ("PRIVATE KEY",),
+    "anthropic-key": ("sk-ant-",),
+    "openai-key": ("sk-",),
+    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "aws-access-key": ("AKIA", "ASIA"),
+    "slack-token": ("xox",),
+    "google-api-key": ("AIza",),
+    "stripe-key": ("_live_", "_test_"),
 }
 
 _PLACEHOLDERS = {
-    "changeme", "change_me", "change-me", "password", "secret", "token", "none", "null", "todo", "fixme",
-    "example", "dummy", "test", "testing", "placeholder", "redacted", "your-key", "your_key", "yourkey",
-    "your-token", "your_token", "your-password", "your_password", "your-secret", "your_secret", "api_key",
-    "apikey", "api-key", "secret_key", "foo", "bar", "xxx", "***", "...", "<redacted>",
+    "changeme",
+    "change_me",
+    "change-me",
+    "password",
+    "secret",
+    "token",
+    "none",
+    "null",
+    "todo",
+    "fixme",
+    "example",
+    "dummy",
+    "test",
+    "testing",
+    "placeholder",
+    "redacted",
+    "your-key",
+    "your_key",
+    "yourkey",
+    "your-token",
+    "your_token",
+    "your-password",
+    "your_password",
+    "your-secret",
+    "your_secret",
+    "api_key",
+    "apikey",
+    "api-key",
+    "secret_key",
+    "foo",
+    "bar",
+    "xxx",
+    "***",
+    "...",
+    "<redacted>",
 }
 
 
@@ -87,9 +126,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"<[^<>]*>|\{\{[^{}]*\}\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^)]*\)s|\{[^{}]*\}", v):
         return True  # <your-key>, {{ var }}, ${VAR}, $VAR, %(name)s, {name}
-    if re.search(r"\byour[ _-]", low) or low.startswith(("env:", "os.environ", "getenv")):
-        return True
-    return False
+    return bool(re.search(r"\byour[ _-]", low) or low.startswith(("env:", "os.environ", "getenv")))
 
 
 def _covered(spans: list[SecretMatch], start: int, end: int) -> bool:

@@ -8,6 +8,7 @@ A selector is a code (`AUR401`), a code prefix (`AUR4`), a category name
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -81,10 +82,8 @@ def path_matches(path: PurePath | None, pattern: str, root: PurePath | None = No
     pat = pat[2:] if pat.startswith("./") else pat
     candidates: list[str] = []
     if root is not None:
-        try:
+        with contextlib.suppress(ValueError):
             candidates.append(path.relative_to(root).as_posix())
-        except ValueError:
-            pass
     parts = path.parts
     candidates += ["/".join(parts[i:]) for i in range(len(parts))]
     candidates.append(path.as_posix())
@@ -94,7 +93,9 @@ def path_matches(path: PurePath | None, pattern: str, root: PurePath | None = No
     return False
 
 
-def file_ignores(path: PurePath | None, per_file: dict[str, list[str]], root: PurePath | None = None) -> list[str]:
+def file_ignores(
+    path: PurePath | None, per_file: dict[str, list[str]], root: PurePath | None = None
+) -> list[str]:
     out: list[str] = []
     for pattern, selectors in per_file.items():
         if path_matches(path, pattern, root):

@@ -123,19 +123,35 @@ def _shift(findings: list[Finding], delta: int) -> list[Finding]:
     for f in findings:
         fix = f.fix
         if fix is not None and delta:
-            fix = Fix(fix.title, tuple(Edit(e.start + delta, e.end + delta, e.text) for e in fix.edits), fix.safe)
-        out.append(Finding(f.code, f.message, f.start + delta, f.end + delta, f.severity, fix, f.tags,
-                           list(f.related), dict(f.data)))
+            fix = Fix(
+                fix.title, tuple(Edit(e.start + delta, e.end + delta, e.text) for e in fix.edits), fix.safe
+            )
+        out.append(
+            Finding(
+                f.code,
+                f.message,
+                f.start + delta,
+                f.end + delta,
+                f.severity,
+                fix,
+                f.tags,
+                list(f.related),
+                dict(f.data),
+            )
+        )
     return out
 
 
 def _reaches_outside(findings: list[Finding], unit: Unit) -> bool:
     """Does a finding or fix cover text that is not the unit's own (then it depends on that text)?"""
+
     def outside(start: int, end: int) -> bool:
         return start < unit.start or end > unit.end or any(s < end and start < e for s, e in unit.holes)
 
-    return any(outside(f.start, f.end) or (f.fix is not None and any(outside(e.start, e.end) for e in f.fix.edits))
-               for f in findings)
+    return any(
+        outside(f.start, f.end) or (f.fix is not None and any(outside(e.start, e.end) for e in f.fix.edits))
+        for f in findings
+    )
 
 
 def _run(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> list[Finding]:
@@ -150,7 +166,9 @@ def _run(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> list[F
             continue
         # a unit keeps what starts in its own text (a method's class header is another unit's);
         # module-wide findings sit at offset 0, which a definition on the first line may own
-        out.extend(f for f in found if unit is None or unit.owns(f.start) or (unit.kind == "module" and f.start == 0))
+        out.extend(
+            f for f in found if unit is None or unit.owns(f.start) or (unit.kind == "module" and f.start == 0)
+        )
     return out
 
 
@@ -173,16 +191,26 @@ def _gather(ctx: RuleContext, rules: list[type[Rule]], failed: list[str]) -> dic
     return out
 
 
-def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]], workspace: Any = None,
-              failed: list[str] | None = None, cache: UnitCache | None = None) -> list[Finding]:
+def run_units(
+    doc: Document,
+    settings: AnalysisSettings,
+    rules: list[type[Rule]],
+    workspace: Any = None,
+    failed: list[str] | None = None,
+    cache: UnitCache | None = None,
+) -> list[Finding]:
     """Every finding of ``rules`` on ``doc`` (no suppression or severity applied), in no particular order."""
     cache = cache if cache is not None else DEFAULT_CACHE
     failed = failed if failed is not None else []
     source = doc.source
     local_rules = [r for r in rules if not r.module_aware()]
     aware_rules = [r for r in rules if r.module_aware()]
-    base = _digest(settings.model_dump_json().encode(), ",".join(r.code for r in rules).encode(),
-                   doc.uri.encode(), (doc.language_id or "").encode())
+    base = _digest(
+        settings.model_dump_json().encode(),
+        ",".join(r.code for r in rules).encode(),
+        doc.uri.encode(),
+        (doc.language_id or "").encode(),
+    )
     units = split(doc)
     keys = _keys(units, source, base)
     contexts: dict[int, RuleContext] = {}  # units analysed in this run, by position
@@ -208,8 +236,11 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
     for entry in entries:
         module.imports.update(entry.imports)
     for rule in aware_rules:
-        module.facts[rule.code] = [(u.group, e.facts[rule.code].value)
-                                   for u, e in zip(units, entries, strict=True) if rule.code in e.facts]
+        module.facts[rule.code] = [
+            (u.group, e.facts[rule.code].value)
+            for u, e in zip(units, entries, strict=True)
+            if rule.code in e.facts
+        ]
     imports_key = _digest(repr(sorted(module.imports.items())).encode())
     shared: dict[tuple[str, int], Any] = {}  # (rule, group) -> what its sites' findings depend on
 
@@ -225,8 +256,11 @@ def run_units(doc: Document, settings: AnalysisSettings, rules: list[type[Rule]]
     out: list[Finding] = []
     for i, (unit, entry) in enumerate(zip(units, entries, strict=True)):
         wanted: list[tuple[str, Any, list[type[Rule]]]] = [("", imports_key, local_rules)]
-        wanted += [(r.code, (facts_key(r, unit.group), imports_key), [r]) for r in aware_rules
-                   if (f := entry.facts.get(r.code)) is not None and f.site]
+        wanted += [
+            (r.code, (facts_key(r, unit.group), imports_key), [r])
+            for r in aware_rules
+            if (f := entry.facts.get(r.code)) is not None and f.site
+        ]
         for group, against, chosen in wanted:
             cached = entry.results.get(group)
             if cached is not None and cached[0] == against and cached[2]:

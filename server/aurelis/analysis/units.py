@@ -140,7 +140,11 @@ def _class_units(doc: Document, stmt: Node, cls: Node, span: tuple[int, int], gr
     others = False
     for child in body.named_children:
         inner = _definition(child)
-        m_span = _line_span(src, starts, child) if inner is not None and inner.type == "function_definition" else None
+        m_span = (
+            _line_span(src, starts, child)
+            if inner is not None and inner.type == "function_definition"
+            else None
+        )
         if m_span is None:
             others = others or child.type != "comment"
             continue
@@ -172,7 +176,8 @@ def virtual_source(doc: Document, unit: Unit) -> str:
         first = bisect.bisect_right(starts, s) - 1
         indent = len(src[s : s + 200]) - len(src[s : s + 200].lstrip(b" \t"))
         return (b"".join(parts) + b"\n" * max(0, first - line) + b" " * indent + b"pass\n").decode(
-            "utf-8", "surrogatepass")
+            "utf-8", "surrogatepass"
+        )
     return b"".join(parts).decode("utf-8", "surrogatepass")
 
 

@@ -96,7 +96,7 @@ def _stream(quiet: bool):
     shown = [0]
 
     def on_delta(text: str) -> None:
-        sys.stdout.write(text[shown[0]:])
+        sys.stdout.write(text[shown[0] :])
         sys.stdout.flush()
         shown[0] = len(text)
 
@@ -149,8 +149,12 @@ def run_explain(args: argparse.Namespace) -> int:
         service = AIService()
         try:
             on_delta = _stream(args.quiet)
-            answer = await service.explain(Target(doc, a, b, session.root, session.retriever()), session.settings.ai,
-                                           on_delta=on_delta, use_cache=not args.no_cache)
+            answer = await service.explain(
+                Target(doc, a, b, session.root, session.retriever()),
+                session.settings.ai,
+                on_delta=on_delta,
+                use_cache=not args.no_cache,
+            )
         finally:
             await service.chain.aclose()
         print("" if on_delta else answer.text)
@@ -171,8 +175,14 @@ def run_ask(args: argparse.Namespace) -> int:
         service = AIService()
         try:
             on_delta = _stream(args.quiet)
-            answer = await service.ask(args.question, session.settings.ai, root=session.root,
-                                       retriever=session.retriever(), on_delta=on_delta, use_cache=not args.no_cache)
+            answer = await service.ask(
+                args.question,
+                session.settings.ai,
+                root=session.root,
+                retriever=session.retriever(),
+                on_delta=on_delta,
+                use_cache=not args.no_cache,
+            )
         finally:
             await service.chain.aclose()
         print("" if on_delta else answer.text)
@@ -196,16 +206,24 @@ def run_fix(args: argparse.Namespace) -> int:
     async def go() -> int:
         service = AIService()
         try:
-            answer = await service.fix(Target(doc, a, b, session.root, session.retriever()), session.settings.ai,
-                                       problem=args.problem, use_cache=not args.no_cache)
+            answer = await service.fix(
+                Target(doc, a, b, session.root, session.retriever()),
+                session.settings.ai,
+                problem=args.problem,
+                use_cache=not args.no_cache,
+            )
         finally:
             await service.chain.aclose()
         if answer.edit is None:
             print(answer.error or "no edit", file=sys.stderr)
             print(answer.answer)
             return 1
-        diff = difflib.unified_diff(doc.text.splitlines(keepends=True), answer.edit.result.splitlines(keepends=True),
-                                    fromfile=f"a/{path}", tofile=f"b/{path}")
+        diff = difflib.unified_diff(
+            doc.text.splitlines(keepends=True),
+            answer.edit.result.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
         sys.stdout.writelines(diff)
         if args.apply:
             if path.read_bytes() != doc.source:

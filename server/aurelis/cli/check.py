@@ -22,8 +22,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="run the analysis rules over files and directories")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    p.add_argument("--select", default=None, help="comma-separated codes/prefixes/categories (replaces the config's)")
-    p.add_argument("--extend-select", default=None, help="comma-separated selectors added to the config's select")
+    p.add_argument(
+        "--select", default=None, help="comma-separated codes/prefixes/categories (replaces the config's)"
+    )
+    p.add_argument(
+        "--extend-select", default=None, help="comma-separated selectors added to the config's select"
+    )
     p.add_argument("--ignore", default=None, help="comma-separated codes/prefixes/categories to skip (added)")
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml settings")
@@ -157,8 +161,11 @@ def run(args: argparse.Namespace) -> int:
             summary += f"; fixed {fixed_total} in {fixed_files} files"
         print(summary, file=sys.stderr)
     elif args.format == "json":
-        out = [{"uri": doc.uri, "diagnostics": [fmt.lsp_diagnostic(doc, report, f) for f in report.findings]}
-               for _, doc, report in results if report.findings]
+        out = [
+            {"uri": doc.uri, "diagnostics": [fmt.lsp_diagnostic(doc, report, f) for f in report.findings]}
+            for _, doc, report in results
+            if report.findings
+        ]
         print(json.dumps(out, indent=2))
     else:
         rules = sorted(used_rules.values(), key=lambda r: r.code)

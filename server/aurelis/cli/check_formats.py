@@ -18,7 +18,12 @@ from aurelis.workspace.positions import Encoding
 
 LSP_SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3, Severity.HINT: 4}
 LSP_TAG = {Tag.UNNECESSARY: 1, Tag.DEPRECATED: 2}
-SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
+SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+    Severity.HINT: "note",
+}
 
 
 def display_path(path: Path) -> str:
@@ -37,8 +42,10 @@ def lsp_diagnostic(doc: Document, report: Report, f: Finding) -> dict[str, Any]:
     rule = report.rule_of(f)
     start, end = doc.position_at(f.start, Encoding.UTF16), doc.position_at(f.end, Encoding.UTF16)
     out: dict[str, Any] = {
-        "range": {"start": {"line": start.line, "character": start.character},
-                  "end": {"line": end.line, "character": end.character}},
+        "range": {
+            "start": {"line": start.line, "character": start.character},
+            "end": {"line": end.line, "character": end.character},
+        },
         "severity": LSP_SEVERITY[f.severity or rule.severity],
         "code": f.code,
         "codeDescription": {"href": rule.docs_url()},
@@ -50,9 +57,16 @@ def lsp_diagnostic(doc: Document, report: Report, f: Finding) -> dict[str, Any]:
         out["tags"] = sorted(LSP_TAG[t] for t in f.tags)
     if f.related:
         out["relatedInformation"] = [
-            {"location": {"uri": r.uri, "range": {"start": {"line": r.start_line, "character": r.start_col},
-                                                  "end": {"line": r.end_line, "character": r.end_col}}},
-             "message": r.message}
+            {
+                "location": {
+                    "uri": r.uri,
+                    "range": {
+                        "start": {"line": r.start_line, "character": r.start_col},
+                        "end": {"line": r.end_line, "character": r.end_col},
+                    },
+                },
+                "message": r.message,
+            }
             for r in f.related
         ]
     return out
@@ -65,32 +79,44 @@ def sarif(results: list[tuple[Path, Document, Report]], rules: list[type[Rule]])
         for f in report.findings:
             rule = report.rule_of(f)
             start, end = doc.position_at(f.start, Encoding.UTF16), doc.position_at(f.end, Encoding.UTF16)
-            out_results.append({
-                "ruleId": f.code,
-                "ruleIndex": index.get(f.code, -1),
-                "level": SARIF_LEVEL[f.severity or rule.severity],
-                "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": Path(display_path(path)).as_posix()},
-                        "region": {"startLine": start.line + 1, "startColumn": start.character + 1,
-                                   "endLine": end.line + 1, "endColumn": end.character + 1},
-                    }
-                }],
-            })
+            out_results.append(
+                {
+                    "ruleId": f.code,
+                    "ruleIndex": index.get(f.code, -1),
+                    "level": SARIF_LEVEL[f.severity or rule.severity],
+                    "message": {"text": f.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": Path(display_path(path)).as_posix()},
+                                "region": {
+                                    "startLine": start.line + 1,
+                                    "startColumn": start.character + 1,
+                                    "endLine": end.line + 1,
+                                    "endColumn": end.character + 1,
+                                },
+                            }
+                        }
+                    ],
+                }
+            )
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "aurelis",
-                "version": __version__,
-                "informationUri": DOCS_BASE,
-                "rules": [_sarif_rule(r) for r in rules],
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": out_results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "aurelis",
+                        "version": __version__,
+                        "informationUri": DOCS_BASE,
+                        "rules": [_sarif_rule(r) for r in rules],
+                    }
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": out_results,
+            }
+        ],
     }
 
 
@@ -106,5 +132,9 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
             "markdown": f"{rule.description}\n\nBad:\n```python\n{rule.bad}\n```\n\nGood:\n```python\n{rule.good}\n```",
         },
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity], "enabled": rule.enabled_by_default},
-        "properties": {"category": rule.category.value, "tags": [rule.category.value], "fixable": rule.fixable},
+        "properties": {
+            "category": rule.category.value,
+            "tags": [rule.category.value],
+            "fixable": rule.fixable,
+        },
     }

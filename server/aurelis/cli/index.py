@@ -57,8 +57,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(status, indent=2))
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(status["skipped"].items())) or "none"
-    print(f"indexed {status['files_indexed']} files, {status['chunks']} chunks in {time.perf_counter() - start:.1f}s")
+    print(
+        f"indexed {status['files_indexed']} files, {status['chunks']} chunks in {time.perf_counter() - start:.1f}s"
+    )
     print(f"skipped: {skipped}")
-    print(f"model: {status['model']} (encoded {idx.embedder.stats.encoded}, cached {idx.embedder.stats.cache_hits})")
+    print(
+        f"model: {status['model']} (encoded {idx.embedder.stats.encoded}, cached {idx.embedder.stats.cache_hits})"
+    )
     print(f"index: {status['index_path']}")
     return 0

@@ -13,7 +13,9 @@ COMMANDS = ["serve", "summary", "index", "search", "check", "ai"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aurelis", description="Aurelis: Python code-intelligence language server.")
+    parser = argparse.ArgumentParser(
+        prog="aurelis", description="Aurelis: Python code-intelligence language server."
+    )
     parser.add_argument("--version", action="version", version=f"aurelis {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

@@ -22,13 +22,18 @@ class ProviderSettings(BaseModel):
         "or `anthropic` (Messages API).",
     )
     base_url: str = Field(
-        ..., min_length=1, description="API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434`."
+        ...,
+        min_length=1,
+        description="API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434`.",
     )
     model: str = Field(..., min_length=1, description="Model name sent to the provider.")
     api_key_env: str | None = Field(
-        None, description="Environment variable holding the API key (never the key itself); none for local servers."
+        None,
+        description="Environment variable holding the API key (never the key itself); none for local servers.",
     )
-    timeout: float = Field(60.0, gt=0, description="Seconds to wait for the provider (connect and between bytes).")
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds to wait for the provider (connect and between bytes)."
+    )
     max_tokens: int = Field(1024, ge=1, description="Most tokens the model may answer with.")
     temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature.")
     stream: bool = Field(True, description="Stream the answer (partial output shows in the progress report).")
@@ -40,7 +45,9 @@ class ProviderSettings(BaseModel):
 class AISettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = Field(True, description="Offer the AI commands and code actions (they need `ai.providers`).")
+    enabled: bool = Field(
+        True, description="Offer the AI commands and code actions (they need `ai.providers`)."
+    )
     providers: list[ProviderSettings] = Field(
         default_factory=list,
         description="Ordered provider chain: the first that answers wins; on timeout, 429, 5xx or a broken "
@@ -49,15 +56,23 @@ class AISettings(BaseModel):
     routing: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Per task (explain, generate, fix, docstring, tests, review, ask) the provider names to "
-        "use, in order, e.g. `{explain = [\"small\"]}`; tasks not listed use all providers in order.",
+        'use, in order, e.g. `{explain = ["small"]}`; tasks not listed use all providers in order.',
     )
     retries: int = Field(2, ge=0, le=10, description="Retries per provider before falling back to the next.")
     backoff: float = Field(0.5, ge=0, description="First retry delay in seconds (doubles each retry).")
-    max_backoff: float = Field(30.0, ge=0, description="Longest wait between retries; a provider whose `Retry-After` asks for longer is skipped for the next one.")
+    max_backoff: float = Field(
+        30.0,
+        ge=0,
+        description="Longest wait between retries; a provider whose `Retry-After` asks for longer is skipped for the next one.",
+    )
     cache: bool = Field(True, description="Reuse an earlier answer to the same prompt from the same model.")
-    cache_ttl: int = Field(7 * 24 * 3600, ge=0, description="Seconds a cached answer stays valid; 0 disables caching.")
+    cache_ttl: int = Field(
+        7 * 24 * 3600, ge=0, description="Seconds a cached answer stays valid; 0 disables caching."
+    )
     context_tokens: int = Field(
-        3000, ge=200, description="Token budget of the code context sent with a request (most relevant first)."
+        3000,
+        ge=200,
+        description="Token budget of the code context sent with a request (most relevant first).",
     )
     related_chunks: int = Field(5, ge=0, le=50, description="Index search hits added to the context.")
 

@@ -26,15 +26,17 @@ class AnalysisSettings(BaseModel):
     )
     severity: dict[str, SeverityName] = Field(
         default_factory=dict,
-        description="Severity overrides keyed by code, prefix or category, e.g. `{\"AUR401\": \"error\"}`.",
+        description='Severity overrides keyed by code, prefix or category, e.g. `{"AUR401": "error"}`.',
     )
     per_file_ignores: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Glob (relative to the folder) → codes/prefixes/categories ignored in matching files, "
-        "e.g. `{\"tests/*\": [\"AUR107\"]}`.",
+        'e.g. `{"tests/*": ["AUR107"]}`.',
     )
     options: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
-        description="Per-rule options keyed by code, e.g. `{\"AUR403\": {\"max_complexity\": 12}}`.",
+        description='Per-rule options keyed by code, e.g. `{"AUR403": {"max_complexity": 12}}`.',
     )
-    cross_file: bool = Field(True, description="Run workspace-wide rules (duplicates, dead code) in the background.")
+    cross_file: bool = Field(
+        True, description="Run workspace-wide rules (duplicates, dead code) in the background."
+    )

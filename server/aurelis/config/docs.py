@@ -1,7 +1,7 @@
 """The README's settings table, generated from the settings model.
 
-    python -m aurelis.config.docs --write README.md   # refresh the table between the markers
-    python -m aurelis.config.docs --check README.md   # exit 1 when the README is stale
+python -m aurelis.config.docs --write README.md   # refresh the table between the markers
+python -m aurelis.config.docs --check README.md   # exit 1 when the README is stale
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(wanted, encoding="utf-8")
         return 0
     if current != wanted:
-        print(f"{path}: settings table is stale; run python -m aurelis.config.docs --write {path}", file=sys.stderr)
+        print(
+            f"{path}: settings table is stale; run python -m aurelis.config.docs --write {path}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -22,7 +22,9 @@ class IndexSettings(BaseModel):
     )
     max_file_bytes: int = Field(1_048_576, ge=1, description="Files larger than this are not indexed.")
     max_line_chars: int = Field(
-        1000, ge=80, description="A file with a line longer than this is treated as generated/minified and skipped."
+        1000,
+        ge=80,
+        description="A file with a line longer than this is treated as generated/minified and skipped.",
     )
     max_tokens: int = Field(
         128,
@@ -48,7 +50,8 @@ class IndexSettings(BaseModel):
     )
     window_lines: int = Field(30, ge=3, description="Lines per window of module-level code.")
     search_mode: Literal["hybrid", "dense", "lexical"] = Field(
-        "hybrid", description="Default ranking of `aurelis.search`: dense + BM25 fused by reciprocal rank, or one side."
+        "hybrid",
+        description="Default ranking of `aurelis.search`: dense + BM25 fused by reciprocal rank, or one side.",
     )
     debounce_ms: int = Field(
         750, ge=0, description="Quiet time after the last didChange before an open file is re-indexed."

@@ -25,7 +25,17 @@ from aurelis.config.settings import Settings
 
 PREFIX = "aurelis"
 # Keys of JSON schema that VS Code understands for a setting; the rest (title, $defs) are noise.
-_KEEP = ("type", "enum", "items", "properties", "additionalProperties", "minimum", "maximum", "anyOf", "required")
+_KEEP = (
+    "type",
+    "enum",
+    "items",
+    "properties",
+    "additionalProperties",
+    "minimum",
+    "maximum",
+    "anyOf",
+    "required",
+)
 
 
 def properties(model: type[BaseModel] = Settings, prefix: str = PREFIX) -> dict[str, dict[str, Any]]:
@@ -132,7 +142,9 @@ def drift(manifest: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m aurelis.config.schema", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m aurelis.config.schema", description=__doc__.split("\n")[0]
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", metavar="PACKAGE_JSON", help="update this package.json in place")
     group.add_argument("--check", metavar="PACKAGE_JSON", help="exit 1 when this package.json has drifted")
@@ -147,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 print(f"regenerate with: python -m aurelis.config.schema --write {path}", file=sys.stderr)
             return 1 if problems else 0
-        path.write_text(json.dumps(updated_manifest(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(updated_manifest(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         return 0
     json.dump(properties(), sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -17,7 +17,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     log_level: Literal["debug", "info", "warning", "error"] = Field(
-        "info", description="Server log level (stderr / --log-file; warnings and above also go to the editor)."
+        "info",
+        description="Server log level (stderr / --log-file; warnings and above also go to the editor).",
     )
     index: IndexSettings = Field(default_factory=IndexSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 import logging
-import tomllib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from pydantic import BaseModel, ValidationError
 
 from aurelis.config.settings import Settings
@@ -151,10 +151,9 @@ def _delete(data: Any, loc: list[Any]) -> None:
     parents: list[tuple[Any, Any]] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            parents.append((node, part))
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             parents.append((node, part))
             node = node[part]
         else:

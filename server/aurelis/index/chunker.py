@@ -29,7 +29,9 @@ class ChunkOptions:
     window_lines: int = 30
 
 
-def chunk_source(relpath: str, source: bytes, language: str, options: ChunkOptions | None = None) -> list[Chunk]:
+def chunk_source(
+    relpath: str, source: bytes, language: str, options: ChunkOptions | None = None
+) -> list[Chunk]:
     """All chunks of one file (``source`` is its UTF-8 bytes)."""
     return _Chunker(relpath, source, language, options or ChunkOptions()).run()
 
@@ -67,7 +69,11 @@ class _Chunker:
             return None
         if node.type in self.kinds:
             return self.kinds[node.type], node
-        if node.type == "variable_declarator" and self.lang in ("javascript", "typescript", "typescriptreact"):
+        if node.type == "variable_declarator" and self.lang in (
+            "javascript",
+            "typescript",
+            "typescriptreact",
+        ):
             value = node.child_by_field_name("value")
             if value is not None and value.type in _JS_FUNCTION_VALUES:
                 return "function", node
@@ -221,7 +227,15 @@ class _Chunker:
         return row, byte - self.line_starts[row]
 
     def _emit(
-        self, kind: str, qual: str, start: int, end: int, sig: str, doc: str, text: str | None = None, part: int = 0
+        self,
+        kind: str,
+        qual: str,
+        start: int,
+        end: int,
+        sig: str,
+        doc: str,
+        text: str | None = None,
+        part: int = 0,
     ) -> None:
         base = f"{self.relpath}::{qual}"
         n = self.seen.get(base, 0)

@@ -134,8 +134,11 @@ class Embedder:
                 pause()
             with self._encode_lock:
                 vecs = model.encode(
-                    [texts[i] for i in idx], batch_size=self.batch_size, normalize_embeddings=True,
-                    convert_to_numpy=True, show_progress_bar=False,
+                    [texts[i] for i in idx],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
                 )
             out[idx] = np.asarray(vecs, dtype=np.float32)
             self.stats.batches += 1

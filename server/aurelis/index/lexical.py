@@ -51,7 +51,9 @@ class LexicalIndex:
             if self._dirty:
                 self._build()
 
-    def search(self, query_tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query_tokens: list[str], k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score > 0), best first."""
         with self._lock:
             if self._dirty:

@@ -37,7 +37,9 @@ class IndexManager:
         self.ready_listeners.append(fn)
         return fn
 
-    def on_file_reindexed(self, fn: Callable[[WorkspaceIndex, str], None]) -> Callable[[WorkspaceIndex, str], None]:
+    def on_file_reindexed(
+        self, fn: Callable[[WorkspaceIndex, str], None]
+    ) -> Callable[[WorkspaceIndex, str], None]:
         self.file_listeners.append(fn)
         return fn
 
@@ -59,7 +61,9 @@ class IndexManager:
             idx = self._indexes.get(folder.uri)
             settings = self.engine.folder_settings(folder).index
             if idx is None or idx.settings != settings:
-                idx = WorkspaceIndex(folder.path, settings, self.embedder_for(folder), gate=self.engine.foreground)
+                idx = WorkspaceIndex(
+                    folder.path, settings, self.embedder_for(folder), gate=self.engine.foreground
+                )
                 idx.file_listeners.append(self._file_changed)
                 self._indexes[folder.uri] = idx
             return idx
@@ -70,7 +74,9 @@ class IndexManager:
 
     def indexes(self) -> list[WorkspaceIndex]:
         """Indexes of the current folders whose index is enabled."""
-        return [self.for_folder(f) for f in self.engine.folders if self.engine.folder_settings(f).index.enabled]
+        return [
+            self.for_folder(f) for f in self.engine.folders if self.engine.folder_settings(f).index.enabled
+        ]
 
     def forget(self, folder: Folder) -> None:
         with self._lock:
@@ -91,8 +97,9 @@ class IndexManager:
             self._notify(self.ready_listeners, idx)
         self._ready.set()
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", paths: list[str] | None = None
-               ) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", paths: list[str] | None = None
+    ) -> list[SearchHit]:
         """Hybrid (or dense/lexical) search over every folder, best first."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -105,8 +112,10 @@ class IndexManager:
     def status(self) -> dict:
         per = [i.status() for i in self.indexes()]
         states = {s["state"] for s in per}
-        state = "disabled" if not per else next(
-            (s for s in ("error", "indexing", "cancelled", "empty") if s in states), "ready"
+        state = (
+            "disabled"
+            if not per
+            else next((s for s in ("error", "indexing", "cancelled", "empty") if s in states), "ready")
         )
         skipped: dict[str, int] = {}
         for s in per:

@@ -17,7 +17,17 @@ import pathspec
 
 from aurelis.workspace import languages
 
-ALWAYS_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".mypy_cache", ".tox"}
+ALWAYS_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".mypy_cache",
+    ".tox",
+}
 IGNORE_FILES = (".gitignore", ".aurelisignore")
 
 
@@ -82,7 +92,7 @@ def walk(root: Path, options: ScanOptions) -> ScanResult:
     root = root.resolve()
     result = ScanResult()
     ign = Ignorer(root, options.exclude)
-    for rel_dir, abs_dir, names, is_dir in _walk_dirs(root, ign, result):
+    for rel_dir, abs_dir, names, _is_dir in _walk_dirs(root, ign, result):
         for name in names:
             path = abs_dir / name
             rel = f"{rel_dir}/{name}" if rel_dir else name

@@ -75,7 +75,11 @@ def preview(chunk: Chunk, lines: int = 3, chars: int = 240) -> str:
 
 class WorkspaceIndex:
     def __init__(
-        self, root: Path, settings: IndexSettings, embedder: Embedder, index_dir: Path | None = None,
+        self,
+        root: Path,
+        settings: IndexSettings,
+        embedder: Embedder,
+        index_dir: Path | None = None,
         gate: ForegroundGate | None = None,
     ) -> None:
         self.root = Path(root).resolve()
@@ -155,8 +159,15 @@ class WorkspaceIndex:
             if self._vectors is None:
                 return
             self._dirty = False
-            snap = Snapshot(self.embedder.model_id, self._vectors.dim, dict(self._chunks), dict(self._labels),
-                            dict(self._files), self._next_label, self._vectors)
+            snap = Snapshot(
+                self.embedder.model_id,
+                self._vectors.dim,
+                dict(self._chunks),
+                dict(self._labels),
+                dict(self._files),
+                self._next_label,
+                self._vectors,
+            )
             store.save(self.index_dir, snap)
 
     # -- building ----------------------------------------------------------------
@@ -170,7 +181,9 @@ class WorkspaceIndex:
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
-            self.embedder.load(self.gate)  # needed for queries anyway; seconds, so cancellation is checked after it
+            self.embedder.load(
+                self.gate
+            )  # needed for queries anyway; seconds, so cancellation is checked after it
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             with self._lock:
@@ -269,8 +282,9 @@ class WorkspaceIndex:
             if self._vectors is None:
                 self._vectors = VectorIndex(self.embedder.dim)
 
-    def _apply(self, rel: str, entry: FileEntry | None, chunks: list[Chunk], vecs: np.ndarray | None,
-               gen: int) -> bool:
+    def _apply(
+        self, rel: str, entry: FileEntry | None, chunks: list[Chunk], vecs: np.ndarray | None, gen: int
+    ) -> bool:
         """Replace a file's chunks (entry None: the file is gone). Skipped when a newer update won."""
         with self._lock:
             if self._generation[rel] != gen:
@@ -295,7 +309,7 @@ class WorkspaceIndex:
             self._next_label += len(chunks)
             if chunks:
                 self._vectors.add(labels, vecs, threads=1)
-            for chunk, label in zip(chunks, labels):
+            for chunk, label in zip(chunks, labels, strict=False):
                 self._chunks[chunk.id] = chunk
                 self._labels[chunk.id] = label
                 self._by_label[label] = chunk.id
@@ -381,14 +395,15 @@ class WorkspaceIndex:
             if self._vectors is None:
                 return []
             found = self._vectors.query(vec, k + 1)
-            out = [(self._chunks[self._by_label[l]], s) for l, s in found if l in self._by_label]
+            out = [(self._chunks[self._by_label[lab]], s) for lab, s in found if lab in self._by_label]
         return [(c, s) for c, s in out if not (isinstance(target, str) and c.id == target)][:k]
 
     def symbols(self, query: str, limit: int = 100) -> list[Chunk]:
         return match_symbols(query, self.chunks(), limit)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", paths: Iterable[str] | None = None
-               ) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", paths: Iterable[str] | None = None
+    ) -> list[SearchHit]:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if not query.strip():
@@ -406,8 +421,10 @@ class WorkspaceIndex:
                     if allowed is not None:
                         allowed_labels = {self._labels[c] for c in allowed if c in self._labels}
                         flt = allowed_labels.__contains__
-                    found = self._vectors.query(qvec, pool, flt, len(allowed) if allowed is not None else None)
-                    dense = [(by_label[l], s) for l, s in found if l in by_label]
+                    found = self._vectors.query(
+                        qvec, pool, flt, len(allowed) if allowed is not None else None
+                    )
+                    dense = [(by_label[lab], s) for lab, s in found if lab in by_label]
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical.search(tokens(query), pool, allowed)
         if mode == "dense":
@@ -440,9 +457,25 @@ class WorkspaceIndex:
                     if key in seen:
                         continue
                     seen.add(key)
-                hits.append(SearchHit(self.uri_of(c.path), c.path, c.name, c.kind, round(score, 6), preview(c),
-                                      c.text, c.language, c.id, c.start_line, c.start_col, c.end_line, c.end_col,
-                                      c.start_byte, c.end_byte))
+                hits.append(
+                    SearchHit(
+                        self.uri_of(c.path),
+                        c.path,
+                        c.name,
+                        c.kind,
+                        round(score, 6),
+                        preview(c),
+                        c.text,
+                        c.language,
+                        c.id,
+                        c.start_line,
+                        c.start_col,
+                        c.end_line,
+                        c.end_col,
+                        c.start_byte,
+                        c.end_byte,
+                    )
+                )
                 if len(hits) >= k:
                     break
         return hits

@@ -14,8 +14,44 @@ from aurelis.index.chunk import Chunk
 from aurelis.index.names import humanize, split_identifier, words
 
 STOPWORDS = frozenset(
-    "a an and are as at be by for from has have if in into is it its of on or that the this to was were "
-    "will with self cls def return none true false".split()  # noqa: SIM905
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "self",
+        "cls",
+        "def",
+        "return",
+        "none",
+        "true",
+        "false",
+    ]
 )
 
 

@@ -22,8 +22,9 @@ class VectorIndex:
     def __init__(self, dim: int, capacity: int = 1024) -> None:
         self.dim = dim
         self.index = hnswlib.Index(space="cosine", dim=dim)
-        self.index.init_index(max_elements=max(16, capacity), ef_construction=_EF_CONSTRUCTION, M=_M,
-                              allow_replace_deleted=True)
+        self.index.init_index(
+            max_elements=max(16, capacity), ef_construction=_EF_CONSTRUCTION, M=_M, allow_replace_deleted=True
+        )
         self.index.set_ef(_EF_SEARCH)
         self.live: set[int] = set()
 
@@ -50,7 +51,9 @@ class VectorIndex:
         capacity = self.index.get_max_elements()
         if len(self.live) + len(labels) > capacity:
             self.index.resize_index(max(2 * capacity, self.index.get_current_count() + len(labels)))
-        self.index.add_items(vectors, np.asarray(labels, dtype=np.int64), num_threads=threads, replace_deleted=True)
+        self.index.add_items(
+            vectors, np.asarray(labels, dtype=np.int64), num_threads=threads, replace_deleted=True
+        )
         self.live.update(labels)
 
     def remove(self, labels: Iterable[int]) -> None:
@@ -65,7 +68,11 @@ class VectorIndex:
         return np.asarray(self.index.get_items(labels), dtype=np.float32)
 
     def query(
-        self, vector: np.ndarray, k: int, allowed: Callable[[int], bool] | None = None, n_allowed: int | None = None
+        self,
+        vector: np.ndarray,
+        k: int,
+        allowed: Callable[[int], bool] | None = None,
+        n_allowed: int | None = None,
     ) -> list[tuple[int, float]]:
         """Up to ``k`` (label, cosine similarity), best first."""
         if not self.live or k <= 0:
@@ -82,7 +89,7 @@ class VectorIndex:
         while k > 0:
             try:
                 found, dist = self.index.knn_query(vector, k=k, filter=allowed)
-                return [(int(l), 1.0 - float(d)) for l, d in zip(found[0], dist[0])]
+                return [(int(lab), 1.0 - float(d)) for lab, d in zip(found[0], dist[0], strict=True)]
             except RuntimeError:  # fewer reachable elements than k
                 k //= 2
         return []

@@ -47,7 +47,9 @@ class CodeActionProviders:
                 seen[k] = None
         return list(seen)
 
-    def provide(self, server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def provide(
+        self, server: AurelisServer, doc: Document, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
         wanted = params.context.only
         out: list[types.CodeAction] = []
         for p in self._providers.values():
@@ -58,7 +60,11 @@ class CodeActionProviders:
             except Exception:  # one broken provider must not hide the others' actions
                 log.exception("code action provider %s failed", p.name)
         if wanted:
-            out = [a for a in out if a.kind is None or any(a.kind == w or a.kind.startswith(f"{w}.") for w in wanted)]
+            out = [
+                a
+                for a in out
+                if a.kind is None or any(a.kind == w or a.kind.startswith(f"{w}.") for w in wanted)
+            ]
         return out
 
     def resolve(self, server: AurelisServer, action: types.CodeAction) -> types.CodeAction:

@@ -72,7 +72,8 @@ class CommandRegistry:
             return command.params.model_validate(raw)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '(argument)'}: {e['msg']}" for e in exc.errors(include_url=False)
+                f"{'.'.join(str(p) for p in e['loc']) or '(argument)'}: {e['msg']}"
+                for e in exc.errors(include_url=False)
             )
             raise invalid_params(f"invalid arguments for {command.name}: {problems}") from None
 

@@ -25,8 +25,14 @@ class DiagnosticsHub:
         # every diagnostic twice, so a change asks the client to pull again instead.
         self.pull = False
 
-    def set(self, uri: str, producer: str, diagnostics: list[types.Diagnostic], version: int | None = None,
-            publish: bool = True) -> None:
+    def set(
+        self,
+        uri: str,
+        producer: str,
+        diagnostics: list[types.Diagnostic],
+        version: int | None = None,
+        publish: bool = True,
+    ) -> None:
         """Replace ``producer``'s diagnostics for ``uri`` and (by default) push the union."""
         with self._lock:
             self._by_uri.setdefault(uri, {})[producer] = list(diagnostics)

@@ -32,7 +32,9 @@ class ClientLogHandler(logging.Handler):
             return
         self._local.busy = True
         try:
-            msg_type = _LEVELS.get(record.levelno, types.MessageType.Error if record.levelno > 40 else types.MessageType.Log)
+            msg_type = _LEVELS.get(
+                record.levelno, types.MessageType.Error if record.levelno > 40 else types.MessageType.Log
+            )
             self.server.window_log_message(types.LogMessageParams(type=msg_type, message=self.format(record)))
         except Exception:  # logging must never raise into the caller
             pass

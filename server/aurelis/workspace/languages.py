@@ -56,7 +56,7 @@ def language_for_path(path: str | PurePath) -> str | None:
     return EXTENSIONS.get(PurePath(path).suffix.lower())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def grammar(language_id: str) -> Language:
     """The tree-sitter ``Language`` for ``language_id`` (KeyError if unsupported)."""
     module_name, func = _GRAMMARS[language_id]

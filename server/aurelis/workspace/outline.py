@@ -68,7 +68,11 @@ def _collect(node: Node, kinds: dict[str, str], in_class: bool) -> list[Symbol]:
             out.extend(_collect(child, kinds, in_class))
             continue
         name_node = child.child_by_field_name("name") or child.child_by_field_name("type")
-        name = name_node.text.decode("utf-8", "replace") if name_node is not None and name_node.text else "<anonymous>"
+        name = (
+            name_node.text.decode("utf-8", "replace")
+            if name_node is not None and name_node.text
+            else "<anonymous>"
+        )
         if kind == "function" and in_class:
             kind = "method"
         sym = Symbol(name, kind, child, name_node)

@@ -11,16 +11,22 @@ from tests.analysis.crossfile.workspace_fixture import make_project
 
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aurelis", "check", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "aurelis", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_dead_code_in_text_json_and_sarif(tmp_path: Path):
     root = make_project(tmp_path)
     out = check("shop/billing.py", "--select", "AUR411", cwd=root)
     assert out.returncode == 1
-    assert out.stdout.splitlines() == ["shop/billing.py:36:5: AUR411 Function `never_called` is never referenced "
-                                       "in the workspace"]
+    assert out.stdout.splitlines() == [
+        "shop/billing.py:36:5: AUR411 Function `never_called` is never referenced in the workspace"
+    ]
     # the other files of the project count as users even though only one file was checked
     assert check("shop/orders.py", "--select", "AUR411", cwd=root).returncode == 0
 

@@ -16,7 +16,6 @@ from aurelis.analysis.crossfile.runner import load_workspace
 from aurelis.config.index import IndexSettings
 from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
-
 from tests.analysis.crossfile.support import write_tree
 from tests.analysis.crossfile.workspace_fixture import FILES
 
@@ -28,8 +27,12 @@ class Stop(Exception):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("pause"), FILES)
-    index = WorkspaceIndex(root, IndexSettings(), Embedder(cache_dir=tmp_path_factory.mktemp("emb")),
-                           index_dir=tmp_path_factory.mktemp("idx"))
+    index = WorkspaceIndex(
+        root,
+        IndexSettings(),
+        Embedder(cache_dir=tmp_path_factory.mktemp("emb")),
+        index_dir=tmp_path_factory.mktemp("idx"),
+    )
     index.build()
     return root, index
 
@@ -51,8 +54,10 @@ def test_a_stopped_search_leaves_the_twins_and_a_retry_resumes_it(project):
     reference = load_workspace(root)
     units, neighbours = units_from_index(index, root, reference.sources.get)
     reference.set_units(units, neighbours)
-    expected = {p: [(u.key, [t.unit.key for t in ts]) for u, ts in reference.duplicates_in(p)]
-                for p in reference.paths_with_duplicates()}
+    expected = {
+        p: [(u.key, [t.unit.key for t in ts]) for u, ts in reference.duplicates_in(p)]
+        for p in reference.paths_with_duplicates()
+    }
     assert expected
 
     ws = load_workspace(root)
@@ -75,6 +80,9 @@ def test_a_stopped_search_leaves_the_twins_and_a_retry_resumes_it(project):
     assert first >= 1
 
     ws.set_units(units, counting, fresh=False)  # the neighbours asked before the stop are kept
-    got = {p: [(u.key, [t.unit.key for t in ts]) for u, ts in ws.duplicates_in(p)] for p in ws.paths_with_duplicates()}
+    got = {
+        p: [(u.key, [t.unit.key for t in ts]) for u, ts in ws.duplicates_in(p)]
+        for p in ws.paths_with_duplicates()
+    }
     assert got == expected
     assert len(set(asked[first:]) & set(asked[:first])) == 0  # nothing asked twice

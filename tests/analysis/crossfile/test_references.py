@@ -87,7 +87,7 @@ APP = {
         def mentioned_in_docstring_only():
             """Nothing calls mentioned_in_docstring_only."""
     ''',
-    "app/plugins.py": '''
+    "app/plugins.py": """
         class Plugin:
             pass
 
@@ -106,8 +106,8 @@ APP = {
 
         def discover(module):
             return [o for o in vars(module).values() if isinstance(o, type) and issubclass(o, Plugin)]
-    ''',
-    "app/cli.py": '''
+    """,
+    "app/cli.py": """
         from app.util import used_elsewhere
         from app.plugins import discover
         import app.util as u
@@ -118,9 +118,9 @@ APP = {
             u.used_via_attribute()
             discover(u)
             return getattr(u, "used_by_string")
-    ''',
+    """,
     "app/broken.py": "def half(:\n    return never_used_but_named_here\n",
-    "tests/test_util.py": '''
+    "tests/test_util.py": """
         from app.util import used_in_tests_only
 
 
@@ -130,7 +130,7 @@ APP = {
 
         def test_it():
             used_in_tests_only()
-    ''',
+    """,
 }
 
 
@@ -142,7 +142,12 @@ def unused(root: Path, rel: str) -> list[str]:
 def test_unused_definitions_are_found_and_roots_are_kept(tmp_path: Path):
     root = write_tree(tmp_path, APP)
     assert unused(root, "app/util.py") == [
-        "never_used", "only_recursive", "cached_but_unused", "UnusedClass", "Unused", "mentioned_in_docstring_only",
+        "never_used",
+        "only_recursive",
+        "cached_but_unused",
+        "UnusedClass",
+        "Unused",
+        "mentioned_in_docstring_only",
     ]
 
 
@@ -185,15 +190,18 @@ def test_incremental_updates_add_and_remove_uses(tmp_path: Path):
 def test_definitions_have_precise_name_ranges_and_conditional_defs_count():
     src = b"import sys\nif sys.platform == 'win32':\n    def pick():\n        pass\nelse:\n    async  def  pick():\n        pass\n"
     facts = file_facts("/w/m.py", src)
-    assert [src[d.start:d.end] for d in facts.definitions] == [b"pick", b"pick"]
+    assert [src[d.start : d.end] for d in facts.definitions] == [b"pick", b"pick"]
     assert [(d.first_line, d.last_line) for d in facts.definitions] == [(3, 4), (6, 7)]
 
 
 def test_entry_points_from_pyproject_and_setup_cfg(tmp_path: Path):
-    root = write_tree(tmp_path, {
-        "pyproject.toml": '[project.scripts]\nx = "pkg.mod:run"\n[project.gui-scripts]\ny = "pkg.gui:App.start"\n',
-        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    z = pkg.other:serve\n",
-    })
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project.scripts]\nx = "pkg.mod:run"\n[project.gui-scripts]\ny = "pkg.gui:App.start"\n',
+            "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    z = pkg.other:serve\n",
+        },
+    )
     assert entry_point_names(root) >= {"run", "App", "start", "serve"}
     assert entry_point_names(tmp_path / "missing") == set()
     (tmp_path / "pyproject.toml").write_text("not [ toml")
@@ -201,8 +209,10 @@ def test_entry_points_from_pyproject_and_setup_cfg(tmp_path: Path):
 
 
 def test_all_built_in_steps_is_read():
-    src = (b"__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c'])\n__all__.append('d')\n"
-           b"def a(): pass\ndef b(): pass\ndef c(): pass\ndef d(): pass\ndef e(): pass\n")
+    src = (
+        b"__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c'])\n__all__.append('d')\n"
+        b"def a(): pass\ndef b(): pass\ndef c(): pass\ndef d(): pass\ndef e(): pass\n"
+    )
     table = ReferenceTable()
     table.update("/w/m.py", src)
     assert [d.name for d in table.unused("/w/m.py")] == ["e"]

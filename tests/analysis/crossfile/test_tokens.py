@@ -41,8 +41,27 @@ def invoice_total(invoice):
 
 def test_identifiers_and_literals_are_abstracted_keywords_and_operators_kept():
     tokens = normalise('def f(x):\n    # note\n    return x + 1.5 * len("abc") if x else None\n')
-    assert tokens == ["def", "ID", "(", "ID", ")", ":", "return", "ID", "+", "NUM", "*", "ID", "(", "STR", ")",
-                      "if", "ID", "else", "None"]
+    assert tokens == [
+        "def",
+        "ID",
+        "(",
+        "ID",
+        ")",
+        ":",
+        "return",
+        "ID",
+        "+",
+        "NUM",
+        "*",
+        "ID",
+        "(",
+        "STR",
+        ")",
+        "if",
+        "ID",
+        "else",
+        "None",
+    ]
 
 
 def test_fstring_is_one_literal_and_indentation_does_not_matter():

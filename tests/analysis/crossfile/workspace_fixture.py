@@ -15,14 +15,14 @@ FILES = {
         shop = "shop.cli:run"
     """,
     "shop/__init__.py": "",
-    "shop/registry.py": '''
+    "shop/registry.py": """
         HOOKS = []
 
 
         def register(fn):
             HOOKS.append(fn)
             return fn
-    ''',
+    """,
     "shop/billing.py": '''
         """Billing: totals and amounts."""
         from shop.registry import register
@@ -98,20 +98,20 @@ FILES = {
         def describe(order):
             return format_amount(order_sum(parse_lines(order.text), 0.2))
     ''',
-    "shop/cli.py": '''
+    "shop/cli.py": """
         from shop.orders import describe
 
 
         def run():
             print(describe(None))
-    ''',
-    "tests/test_billing.py": '''
+    """,
+    "tests/test_billing.py": """
         from shop.billing import only_in_tests
 
 
         def test_only_in_tests():
             assert only_in_tests() == 3
-    ''',
+    """,
 }
 
 

@@ -1,11 +1,11 @@
 import pytest
-from aurelis.analysis.rules.assert_for_validation import AssertForValidation
 
+from aurelis.analysis.rules.assert_for_validation import AssertForValidation
 from tests.analysis.rule_support import fixed, run
 
 
 def _flagged(src, path="/project/pkg/mod.py"):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(AssertForValidation, src, path)]
+    return [(src.encode()[f.start : f.end].decode(), f.message) for f in run(AssertForValidation, src, path)]
 
 
 def test_flags_asserts_on_arguments_of_public_functions_and_methods():
@@ -21,10 +21,14 @@ def test_flags_asserts_on_arguments_of_public_functions_and_methods():
         "        assert all(codes)\n"
     )
     assert _flagged(src) == [
-        ("assert amount > 0, 'amount must be positive'",
-         "`assert` validates argument `amount`; it is stripped under `python -O`"),
-        ("assert account.open and amount < account.balance",
-         "`assert` validates argument `account`, `amount`; it is stripped under `python -O`"),
+        (
+            "assert amount > 0, 'amount must be positive'",
+            "`assert` validates argument `amount`; it is stripped under `python -O`",
+        ),
+        (
+            "assert account.open and amount < account.balance",
+            "`assert` validates argument `account`, `amount`; it is stripped under `python -O`",
+        ),
         ("assert name", "`assert` validates argument `name`; it is stripped under `python -O`"),
         ("assert all(codes)", "`assert` validates argument `codes`; it is stripped under `python -O`"),
     ]
@@ -75,9 +79,12 @@ def test_fix_raises_value_error_and_is_marked_unsafe():
 
 def test_fixed_code_still_rejects_bad_input_under_optimisation():
     out = fixed(AssertForValidation, "def f(n):\n    assert n in (1, 2), 'n must be 1 or 2'\n    return n\n")
-    assert out == "def f(n):\n    if n not in (1, 2):\n        raise ValueError('n must be 1 or 2')\n    return n\n"
+    assert (
+        out
+        == "def f(n):\n    if n not in (1, 2):\n        raise ValueError('n must be 1 or 2')\n    return n\n"
+    )
     ns: dict = {}
-    exec(compile(out, "m.py", "exec", optimize=2), ns)  # noqa: S102 - running the fixed code is the point
+    exec(compile(out, "m.py", "exec", optimize=2), ns)
     assert ns["f"](1) == 1
     with pytest.raises(ValueError, match="n must be 1 or 2"):
         ns["f"](3)

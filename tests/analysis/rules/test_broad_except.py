@@ -9,8 +9,10 @@ def test_flags_bare_and_base_exception_that_swallow():
         "try:\n    c()\nexcept (ValueError, BaseException):\n    pass\n"
     )
     findings = run(BroadExcept, src)
-    assert [src.encode()[f.start:f.end].decode() for f in findings] == [
-        "except", "except BaseException", "except (ValueError, BaseException)",
+    assert [src.encode()[f.start : f.end].decode() for f in findings] == [
+        "except",
+        "except BaseException",
+        "except (ValueError, BaseException)",
     ]
     assert findings[0].fix and findings[1].fix and findings[2].fix is None
 
@@ -31,7 +33,10 @@ def test_raise_in_nested_function_does_not_count():
 
 
 def test_fix_catches_exception():
-    assert fixed(BroadExcept, "try:\n    a()\nexcept:\n    pass\n") == "try:\n    a()\nexcept Exception:\n    pass\n"
+    assert (
+        fixed(BroadExcept, "try:\n    a()\nexcept:\n    pass\n")
+        == "try:\n    a()\nexcept Exception:\n    pass\n"
+    )
     assert fixed(BroadExcept, "try:\n    a()\nexcept BaseException as e:\n    cleanup()\n") == (
         "try:\n    a()\nexcept Exception as e:\n    cleanup()\n"
     )
@@ -49,4 +54,3 @@ def test_deliberate_broad_handlers_are_not_flagged():
 
 def test_bound_but_unused_exception_is_still_swallowed():
     assert len(run(BroadExcept, "try:\n    a()\nexcept BaseException as exc:\n    pass\n")) == 1
-

@@ -2,7 +2,6 @@ import textwrap
 
 from aurelis.analysis.rules.complex_function import ComplexFunction
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 # 1 + if + elif + for + while + except + try-else + 2 match cases (the final `case _` is an else) = 9
@@ -36,8 +35,12 @@ def route(req):
 
 def test_complexity_counts_like_mccabe():
     src = textwrap.dedent(NINE)
-    assert run(ComplexFunction, src, settings=AnalysisSettings(options={"AUR403": {"max_complexity": 8}}))[0].data == {"complexity": 9}
-    assert run(ComplexFunction, src, settings=AnalysisSettings(options={"AUR403": {"max_complexity": 9}})) == []
+    assert run(ComplexFunction, src, settings=AnalysisSettings(options={"AUR403": {"max_complexity": 8}}))[
+        0
+    ].data == {"complexity": 9}
+    assert (
+        run(ComplexFunction, src, settings=AnalysisSettings(options={"AUR403": {"max_complexity": 9}})) == []
+    )
 
 
 def test_flags_functions_over_the_default_limit_on_their_name():
@@ -52,7 +55,9 @@ def test_nested_functions_add_to_the_outer_one():
     inner = "".join(f"        if y == {i}:\n            return {i}\n" for i in range(9))
     src = f"def outer(x):\n    def inner(y):\n{inner}        return None\n    return inner(x)\n"
     # outer: 1 + nested def (1) + its 9 branches = 11; inner alone: 10
-    assert [f.message for f in run(ComplexFunction, src)] == ["`outer` has cyclomatic complexity 11 (limit 10)"]
+    assert [f.message for f in run(ComplexFunction, src)] == [
+        "`outer` has cyclomatic complexity 11 (limit 10)"
+    ]
 
 
 def test_simple_code_and_bad_input_are_not_flagged():

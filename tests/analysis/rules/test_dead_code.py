@@ -15,7 +15,7 @@ from tests.analysis.rule_support import run
 FILES = {
     "pyproject.toml": "[project]\nname = 'p'\n",
     "pkg/__init__.py": "",
-    "pkg/core.py": '''
+    "pkg/core.py": """
         import functools
 
 
@@ -42,7 +42,7 @@ FILES = {
 
         def noqa_is_not_enough():  # noqa: F401
             pass
-    ''',
+    """,
 }
 
 
@@ -55,7 +55,12 @@ def _findings(root: Path, rel: str, settings: Settings | None = None):
 def test_flags_unreferenced_module_level_definitions_on_their_name(tmp_path: Path):
     root = write_tree(tmp_path, FILES)
     source, found = _findings(root, "pkg/core.py")
-    assert [source[f.start:f.end].decode() for f in found] == ["dead", "cached_dead", "DeadClass", "noqa_is_not_enough"]
+    assert [source[f.start : f.end].decode() for f in found] == [
+        "dead",
+        "cached_dead",
+        "DeadClass",
+        "noqa_is_not_enough",
+    ]
     assert found[0].message == "Function `dead` is never referenced in the workspace"
     assert found[2].message == "Class `DeadClass` is never referenced in the workspace"
     assert all(f.code == "AUR411" and f.tags == frozenset({Tag.UNNECESSARY}) for f in found)
@@ -71,7 +76,9 @@ def test_roots_and_used_names_are_not_flagged(tmp_path: Path):
 def test_select_ignore_and_per_file_ignores_apply(tmp_path: Path):
     root = write_tree(tmp_path, FILES)
     assert _findings(root, "pkg/core.py", Settings(analysis={"ignore": ["AUR411"]}))[1] == []
-    assert _findings(root, "pkg/core.py", Settings(analysis={"per_file_ignores": {"pkg/*": ["AUR4"]}}))[1] == []
+    assert (
+        _findings(root, "pkg/core.py", Settings(analysis={"per_file_ignores": {"pkg/*": ["AUR4"]}}))[1] == []
+    )
     assert _findings(root, "pkg/core.py", Settings(analysis={"cross_file": False}))[1] == []
     raised = _findings(root, "pkg/core.py", Settings(analysis={"severity": {"AUR411": "warning"}}))[1]
     assert {f.severity.value for f in raised} == {"warning"}

@@ -1,6 +1,5 @@
 from aurelis.analysis.rules.deep_nesting import DeepNesting
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 DEEP = (
@@ -37,9 +36,9 @@ def test_four_levels_elif_chains_and_nested_functions_are_fine():
         "        elif a == 3:\n"
         "            with a:\n"
         "                try:\n"
-        "                    go(a)\n"          # depth 4: the elifs do not add levels
+        "                    go(a)\n"  # depth 4: the elifs do not add levels
         "                finally:\n"
-        "                    def inner():\n"   # a nested function starts again at 0
+        "                    def inner():\n"  # a nested function starts again at 0
         "                        if a:\n"
         "                            return a\n"
         "        else:\n"
@@ -51,7 +50,8 @@ def test_four_levels_elif_chains_and_nested_functions_are_fine():
 
 
 def test_limit_is_an_option_and_bad_input_yields_nothing():
-    assert [f.message for f in run(DeepNesting, DEEP, settings=AnalysisSettings(options={"AUR406": {"max_depth": 2}}))] == [
-        "Statement nested 3 blocks deep in `walk` (limit 2)"
-    ]
+    assert [
+        f.message
+        for f in run(DeepNesting, DEEP, settings=AnalysisSettings(options={"AUR406": {"max_depth": 2}}))
+    ] == ["Statement nested 3 blocks deep in `walk` (limit 2)"]
     assert run(DeepNesting, DEEP + "def broken(:\n") == []

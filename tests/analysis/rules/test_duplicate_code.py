@@ -10,18 +10,18 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from aurelis.analysis.crossfile.index_units import units_from_index  # noqa: E402
-from aurelis.analysis.crossfile.runner import load_workspace  # noqa: E402
-from aurelis.analysis.rules.duplicate_code import DuplicateCode  # noqa: E402
-from aurelis.config.index import IndexSettings  # noqa: E402
-from aurelis.config.settings import Settings  # noqa: E402
-from aurelis.index.embedder import Embedder  # noqa: E402
-from aurelis.index.service import WorkspaceIndex  # noqa: E402
-from tests.analysis.crossfile.support import write_tree  # noqa: E402
-from tests.analysis.crossfile.workspace_fixture import FILES  # noqa: E402
-from tests.analysis.rule_support import run  # noqa: E402
+from aurelis.analysis.crossfile.index_units import units_from_index
+from aurelis.analysis.crossfile.runner import load_workspace
+from aurelis.analysis.rules.duplicate_code import DuplicateCode
+from aurelis.config.index import IndexSettings
+from aurelis.config.settings import Settings
+from aurelis.index.embedder import Embedder
+from aurelis.index.service import WorkspaceIndex
+from tests.analysis.crossfile.support import write_tree
+from tests.analysis.crossfile.workspace_fixture import FILES
+from tests.analysis.rule_support import run
 
-SHORT = '''
+SHORT = """
 def small_a(x):
     y = x + 1
     return y * 2
@@ -30,14 +30,18 @@ def small_a(x):
 def small_b(v):
     w = v + 1
     return w * 2
-'''
+"""
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("dup"), {**FILES, "shop/small.py": SHORT})
-    index = WorkspaceIndex(root, IndexSettings(), Embedder(cache_dir=tmp_path_factory.mktemp("emb")),
-                           index_dir=tmp_path_factory.mktemp("idx"))
+    index = WorkspaceIndex(
+        root,
+        IndexSettings(),
+        Embedder(cache_dir=tmp_path_factory.mktemp("emb")),
+        index_dir=tmp_path_factory.mktemp("idx"),
+    )
     index.build()
     return root, index
 
@@ -60,7 +64,7 @@ def test_renamed_and_edited_copy_is_reported_on_both_with_the_twin_as_related(pr
     ws = _workspace(project)
     src_b, [b] = _dups(ws, root, "shop/billing.py")
     src_o, [o] = _dups(ws, root, "shop/orders.py")
-    assert src_b[b.start:b.end] == b"invoice_total" and src_o[o.start:o.end] == b"order_sum"
+    assert src_b[b.start : b.end] == b"invoice_total" and src_o[o.start : o.end] == b"order_sum"
     assert b.message.startswith("`invoice_total` duplicates `order_sum` (orders.py:16, ")
     [rel] = b.related
     assert rel.uri == (root / "shop/orders.py").as_uri()
@@ -73,8 +77,10 @@ def test_same_topic_code_and_short_functions_are_not_duplicates(project):
     root = project[0]
     ws = _workspace(project)
     # parse_lines (orders.py) is about order lines too, but its code differs: only the copy pair remains
-    assert sorted(ws.paths_with_duplicates()) == [(root / "shop/billing.py").as_posix(),
-                                                  (root / "shop/orders.py").as_posix()]
+    assert sorted(ws.paths_with_duplicates()) == [
+        (root / "shop/billing.py").as_posix(),
+        (root / "shop/orders.py").as_posix(),
+    ]
     assert [f.data["twins"] for f in _dups(ws, root, "shop/orders.py")[1]] == [["shop.billing.invoice_total"]]
     assert _dups(ws, root, "shop/small.py")[1] == []  # 3-line twins are below min_lines
 
@@ -82,8 +88,10 @@ def test_same_topic_code_and_short_functions_are_not_duplicates(project):
 def test_options_lower_min_lines_and_raise_the_threshold(project):
     root = project[0]
     low = _workspace(project, Settings(analysis={"options": {"AUR410": {"min_lines": 3, "min_tokens": 5}}}))
-    assert [f.data["twins"] for f in _dups(low, root, "shop/small.py")[1]] == [["shop.small.small_b"],
-                                                                              ["shop.small.small_a"]]
+    assert [f.data["twins"] for f in _dups(low, root, "shop/small.py")[1]] == [
+        ["shop.small.small_b"],
+        ["shop.small.small_a"],
+    ]
     strict = _workspace(project, Settings(analysis={"options": {"AUR410": {"threshold": 0.99}}}))
     assert _dups(strict, root, "shop/billing.py")[1] == []  # the copy has one extra statement
     junk = _workspace(project, Settings(analysis={"options": {"AUR410": {"threshold": "high"}}}))
@@ -100,7 +108,7 @@ def test_edits_the_index_has_not_seen_yet(project):
     units, neighbours = units_from_index(index, root, ws.sources.get)
     ws.set_units(units, neighbours)
     [b] = [f for f in ws.findings(billing) if f.code == "AUR410"]
-    assert moved[b.start:b.end] == b"invoice_total"
+    assert moved[b.start : b.end] == b"invoice_total"
     # The function itself edited: it waits for the re-index rather than point at the wrong bytes.
     ws.update(billing, moved.replace(b"subtotal = 0", b"subtotal = 1"))
     units, neighbours = units_from_index(index, root, ws.sources.get)
@@ -112,8 +120,10 @@ def test_suppression_comment_silences_it(project):
     root = project[0]
     ws = _workspace(project)
     orders = (root / "shop/orders.py").as_posix()
-    text = ws.sources[orders].replace(b"def order_sum(lines, tax, reduction=0.0):",
-                                      b"def order_sum(lines, tax, reduction=0.0):  # aurelis: ignore[AUR410]")
+    text = ws.sources[orders].replace(
+        b"def order_sum(lines, tax, reduction=0.0):",
+        b"def order_sum(lines, tax, reduction=0.0):  # aurelis: ignore[AUR410]",
+    )
     assert [f for f in ws.findings(orders, text) if f.code == "AUR410"] == []
 
 

@@ -1,5 +1,4 @@
 from aurelis.analysis.rules.eval_exec import EvalExec
-
 from tests.analysis.rule_support import run
 
 

@@ -1,5 +1,4 @@
 from aurelis.analysis.rules.list_membership_in_loop import ListMembershipInLoop
-
 from tests.analysis.rule_support import fixed, run
 
 
@@ -27,28 +26,31 @@ def test_flags_list_literals_tested_inside_loops_and_comprehensions():
 
 def test_lookalikes_are_not_flagged():
     src = (
-        "if x in ['a', 'b']:\n"                 # not in a loop
+        "if x in ['a', 'b']:\n"  # not in a loop
         "    pass\n"
-        "for x in [1, 2, 3]:\n"                 # the loop's own iterable
-        "    if x in (1, 2):\n"                 # tuple
+        "for x in [1, 2, 3]:\n"  # the loop's own iterable
+        "    if x in (1, 2):\n"  # tuple
         "        pass\n"
-        "    if x in {1, 2}:\n"                 # set
+        "    if x in {1, 2}:\n"  # set
         "        pass\n"
-        "    if x in allowed:\n"                # a variable
+        "    if x in allowed:\n"  # a variable
         "        pass\n"
-        "    def check(y):\n"                   # runs when called, not per iteration
+        "    def check(y):\n"  # runs when called, not per iteration
         "        return y in ['a']\n"
-        "    ys = [y for y in [1, 2]]\n"        # first iterable of a comprehension
+        "    ys = [y for y in [1, 2]]\n"  # first iterable of a comprehension
         "    z = x == [1]\n"
         "else:\n"
-        "    done = x in ['a']\n"               # a for-else runs once
+        "    done = x in ['a']\n"  # a for-else runs once
     )
     assert flagged(src) == []
 
 
 def test_fix_uses_a_set_for_hashable_literals_and_a_tuple_otherwise():
     src = "for w in words:\n    if w in ['a', ('b', 1), None]:\n        pass\n"
-    assert fixed(ListMembershipInLoop, src) == "for w in words:\n    if w in {'a', ('b', 1), None}:\n        pass\n"
+    assert (
+        fixed(ListMembershipInLoop, src)
+        == "for w in words:\n    if w in {'a', ('b', 1), None}:\n        pass\n"
+    )
     src = "for w in words:\n    if w not in [a, b.c]:\n        pass\n    if w in [limit]:\n        pass\n"
     assert fixed(ListMembershipInLoop, src) == (
         "for w in words:\n    if w not in (a, b.c):\n        pass\n    if w in (limit,):\n        pass\n"

@@ -1,6 +1,5 @@
 from aurelis.analysis.rules.long_function import LongFunction
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 
@@ -20,10 +19,14 @@ def test_docstring_blank_and_comment_lines_do_not_count():
     filler = '    """Docstring.\n\n    More words.\n    """\n' + "\n" * 10 + "    # a comment\n" * 10
     src = make(60, filler)
     assert run(LongFunction, src) == []
-    assert [f.message for f in run(LongFunction, make(60, filler) + "def other():\n    return 1\n",
-                                   settings=AnalysisSettings(options={"AUR405": {"max_lines": 59}}))] == [
-        "`long_one` has 60 lines of code (limit 59)"
-    ]
+    assert [
+        f.message
+        for f in run(
+            LongFunction,
+            make(60, filler) + "def other():\n    return 1\n",
+            settings=AnalysisSettings(options={"AUR405": {"max_lines": 59}}),
+        )
+    ] == ["`long_one` has 60 lines of code (limit 59)"]
 
 
 def test_short_functions_and_bad_input_are_not_flagged():

@@ -1,11 +1,10 @@
 from aurelis.analysis.registry import by_code
 from aurelis.analysis.rules.missing_docstring import MissingDocstring
-
 from tests.analysis.rule_support import run
 
 
 def _flagged(src, path="/project/pkg/mod.py"):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(MissingDocstring, src, path)]
+    return [(src.encode()[f.start : f.end].decode(), f.message) for f in run(MissingDocstring, src, path)]
 
 
 def test_is_off_by_default_and_registered():

@@ -1,13 +1,15 @@
 from aurelis.analysis.rules.mutable_class_attribute import MutableClassAttribute
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 STRICT = AnalysisSettings(options={"AUR109": {"require_mutation": False}})
 
 
 def _flagged(src, settings=None):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(MutableClassAttribute, src, settings=settings)]
+    return [
+        (src.encode()[f.start : f.end].decode(), f.message)
+        for f in run(MutableClassAttribute, src, settings=settings)
+    ]
 
 
 def test_flags_attributes_mutated_in_place_through_self():
@@ -25,16 +27,30 @@ def test_flags_attributes_mutated_in_place_through_self():
         "        self.tags.add(t)\n"
     )
     assert _flagged(src) == [
-        ("[]", "Class attribute `items` is mutable and shared by all instances; `self.items` is modified in place"),
-        ("{}", "Class attribute `cache` is mutable and shared by all instances; `self.cache` is modified in place"),
-        ("set()", "Class attribute `tags` is mutable and shared by all instances; `self.tags` is modified in place"),
-        ("[]", "Class attribute `seen` is mutable and shared by all instances; `self.seen` is modified in place"),
+        (
+            "[]",
+            "Class attribute `items` is mutable and shared by all instances; `self.items` is modified in place",
+        ),
+        (
+            "{}",
+            "Class attribute `cache` is mutable and shared by all instances; `self.cache` is modified in place",
+        ),
+        (
+            "set()",
+            "Class attribute `tags` is mutable and shared by all instances; `self.tags` is modified in place",
+        ),
+        (
+            "[]",
+            "Class attribute `seen` is mutable and shared by all instances; `self.seen` is modified in place",
+        ),
     ]
 
 
 def test_dataclass_field_with_a_literal_default_is_flagged():
     src = "@dataclass\nclass P:\n    xs: list[int] = []\n    ys: list[int] = field(default_factory=list)\n"
-    assert _flagged(src) == [("[]", "Mutable default for dataclass field `xs`; use `field(default_factory=...)`")]
+    assert _flagged(src) == [
+        ("[]", "Mutable default for dataclass field `xs`; use `field(default_factory=...)`")
+    ]
 
 
 def test_idiomatic_lookalikes_are_not_flagged():
@@ -74,4 +90,6 @@ def test_syntax_errors_yield_nothing():
 def test_option_given_as_a_string_is_understood():
     src = "class H:\n    table = {'a': 1}\n"
     as_text = AnalysisSettings(options={"AUR109": {"require_mutation": "false"}})
-    assert [m for _, m in _flagged(src, as_text)] == ["Class attribute `table` is mutable and shared by all instances"]
+    assert [m for _, m in _flagged(src, as_text)] == [
+        "Class attribute `table` is mutable and shared by all instances"
+    ]

@@ -1,6 +1,5 @@
 from aurelis.analysis.rule import apply_edits
 from aurelis.analysis.rules.mutable_default_argument import MutableDefaultArgument
-
 from tests.analysis.rule_support import doc_of, fixed, run
 
 
@@ -11,8 +10,13 @@ def test_flags_literals_comprehensions_and_factory_calls():
         "h = lambda x={}: x\n"
     )
     findings = run(MutableDefaultArgument, src)
-    assert [src.encode()[f.start:f.end].decode() for f in findings] == [
-        "[]", "{}", "set()", "collections.defaultdict(list)", "[i for i in range(3)]", "{}",
+    assert [src.encode()[f.start : f.end].decode() for f in findings] == [
+        "[]",
+        "{}",
+        "set()",
+        "collections.defaultdict(list)",
+        "[i for i in range(3)]",
+        "{}",
     ]
     assert findings[0].message == "Mutable default `[]` for `b` is shared between calls"
     assert findings[-1].fix is None  # a lambda has no body for the guard
@@ -64,7 +68,9 @@ def test_fixes_applied_one_at_a_time_keep_the_parameter_order():
     src = 'def f(a=[], b={}):\n    """Doc."""\n    return a, b\n'
     first = run(MutableDefaultArgument, src)[0]
     once = apply_edits(src.encode(), first.fix.edits).decode()
-    assert once == 'def f(a=None, b={}):\n    """Doc."""\n    if a is None:\n        a = []\n    return a, b\n'
+    assert (
+        once == 'def f(a=None, b={}):\n    """Doc."""\n    if a is None:\n        a = []\n    return a, b\n'
+    )
     assert fixed(MutableDefaultArgument, once) == (
         'def f(a=None, b=None):\n    """Doc."""\n    if a is None:\n        a = []\n'
         "    if b is None:\n        b = {}\n    return a, b\n"
@@ -79,7 +85,7 @@ def test_fix_with_docstring_only_body_and_tabs():
 def test_fixed_function_behaves_like_a_fresh_default_each_call():
     out = fixed(MutableDefaultArgument, "def add(item, into=[]):\n    into.append(item)\n    return into\n")
     ns: dict = {}
-    exec(compile(out, "m.py", "exec"), ns)  # noqa: S102 - running the fixed code is the point
+    exec(compile(out, "m.py", "exec"), ns)
     assert ns["add"](1) == [1] and ns["add"](2) == [2]
 
 

@@ -1,10 +1,9 @@
 from aurelis.analysis.rules.open_without_with import OpenWithoutWith
-
 from tests.analysis.rule_support import fixed, run
 
 
 def _flagged(src):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(OpenWithoutWith, src)]
+    return [(src.encode()[f.start : f.end].decode(), f.message) for f in run(OpenWithoutWith, src)]
 
 
 def test_flags_unclosed_and_chained_opens():
@@ -80,7 +79,9 @@ def test_fix_wraps_the_statements_between_open_and_close():
 
 
 def test_fix_at_module_level_and_with_nothing_between():
-    assert fixed(OpenWithoutWith, "f = open('x', 'w')\nf.close()\n") == "with open('x', 'w') as f:\n    pass\n"
+    assert (
+        fixed(OpenWithoutWith, "f = open('x', 'w')\nf.close()\n") == "with open('x', 'w') as f:\n    pass\n"
+    )
     src = "f = open('x')\nprint(f.read())\nf.close()\nprint('done')\n"
     assert fixed(OpenWithoutWith, src) == "with open('x') as f:\n    print(f.read())\nprint('done')\n"
 

@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 import pytest
+
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.registry import by_code
 from aurelis.analysis.rule import apply_edits
@@ -35,7 +36,9 @@ def _sources():
 @pytest.fixture(scope="module")
 def corpus():
     """(path, text, context) per file; one context per file is shared by every rule, as in the engine."""
-    contexts = [(path, text, RuleContext(Document(path.as_uri(), text, 1, "python"))) for path, text in _sources()]
+    contexts = [
+        (path, text, RuleContext(Document(path.as_uri(), text, 1, "python"))) for path, text in _sources()
+    ]
     return [c for c in contexts if c[2].python_ast is not None]
 
 
@@ -64,7 +67,7 @@ def test_rules_never_raise_on_damaged_text(corpus):
         for _ in range(rnd.randint(1, 4)):
             a = rnd.randrange(len(damaged))
             junk = rnd.choice(["", "(", ":", "\n    ", "'''", "return\n", "x = [", "\t", "é"])
-            damaged = damaged[:a] + junk + damaged[a + rnd.randint(0, 40):]
+            damaged = damaged[:a] + junk + damaged[a + rnd.randint(0, 40) :]
         doc = Document("file:///p/m.py", damaged, 1, "python")
         ctx = RuleContext(doc)
         for rule in rules:

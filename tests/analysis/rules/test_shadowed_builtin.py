@@ -1,11 +1,13 @@
 from aurelis.analysis.rules.shadowed_builtin import ShadowedBuiltin
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 
 def _flagged(src, settings=None):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(ShadowedBuiltin, src, settings=settings)]
+    return [
+        (src.encode()[f.start : f.end].decode(), f.message)
+        for f in run(ShadowedBuiltin, src, settings=settings)
+    ]
 
 
 def test_flags_variables_parameters_defs_and_imports():
@@ -29,8 +31,25 @@ def test_flags_variables_parameters_defs_and_imports():
         "f = lambda max, str=3: 0\n"
     )
     assert [name for name, _ in _flagged(src)] == [
-        "id", "list", "map", "input", "type", "vars", "sum", "locals", "dict", "hash", "min",
-        "len", "zip", "iter", "next", "set", "object", "max", "str",
+        "id",
+        "list",
+        "map",
+        "input",
+        "type",
+        "vars",
+        "sum",
+        "locals",
+        "dict",
+        "hash",
+        "min",
+        "len",
+        "zip",
+        "iter",
+        "next",
+        "set",
+        "object",
+        "max",
+        "str",
     ]
     messages = dict(_flagged(src))
     assert messages["type"] == "Argument `type` shadows the builtin `type`"

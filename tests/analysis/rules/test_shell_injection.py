@@ -1,5 +1,4 @@
 from aurelis.analysis.rules.shell_injection import ShellInjection
-
 from tests.analysis.rule_support import run
 
 
@@ -40,7 +39,12 @@ def test_os_system_and_popen_with_built_commands():
         "    os.system(line)\n"
     )
     assert flagged(src) == [
-        "f'rm -rf {path}'", "'tar xf ' + path", "'head -n %d file' % n", "'grep {} log'.format(n)", "cmd", "line",
+        "f'rm -rf {path}'",
+        "'tar xf ' + path",
+        "'head -n %d file' % n",
+        "'grep {} log'.format(n)",
+        "cmd",
+        "line",
     ]
     assert all("built from variables" in f.message for f in run(ShellInjection, src))
 
@@ -49,16 +53,16 @@ def test_lookalikes_are_not_flagged():
     src = (
         "import os, subprocess\n"
         "def go(name, cmd):\n"
-        "    subprocess.run(['ls', name])\n"          # argument list, no shell
-        "    subprocess.run(cmd)\n"                   # no shell
-        "    subprocess.run('ls -l', shell=True)\n"   # constant command
+        "    subprocess.run(['ls', name])\n"  # argument list, no shell
+        "    subprocess.run(cmd)\n"  # no shell
+        "    subprocess.run('ls -l', shell=True)\n"  # constant command
         "    subprocess.run(cmd, shell=False)\n"
         "    os.system('make clean')\n"
-        "    os.system('make ' + 'all')\n"             # constant concatenation
+        "    os.system('make ' + 'all')\n"  # constant concatenation
         "    fixed = 'uptime'\n"
-        "    subprocess.call(fixed, shell=True)\n"     # local bound to a literal
-        "    os.system(cmd)\n"                        # a parameter: origin unknown, not built here
-        "    system(f'{name}')\n"                     # not os.system
+        "    subprocess.call(fixed, shell=True)\n"  # local bound to a literal
+        "    os.system(cmd)\n"  # a parameter: origin unknown, not built here
+        "    system(f'{name}')\n"  # not os.system
         "    db.popen(f'{name}')\n"
     )
     assert flagged(src) == []

@@ -1,8 +1,8 @@
 import textwrap
 
 import pytest
-from aurelis.analysis.rules.string_concat_in_loop import StringConcatInLoop
 
+from aurelis.analysis.rules.string_concat_in_loop import StringConcatInLoop
 from tests.analysis.rule_support import fixed, run
 
 
@@ -44,7 +44,7 @@ def test_known_str_from_str_call_fstring_annotation_and_bytes():
             b = b + "y"
             c += b"z"
     """
-    assert flagged(src) == ['a += items.pop()', 'head += "x"', 'b = b + "y"', 'c += b"z"']
+    assert flagged(src) == ["a += items.pop()", 'head += "x"', 'b = b + "y"', 'c += b"z"']
 
 
 def test_module_level_loops_count():
@@ -143,12 +143,12 @@ def test_fix_joins_bytes_with_bytes_and_avoids_name_clashes():
 @pytest.mark.parametrize(
     "loop",
     [
-        "    while items:\n        s += items.pop()\n",                                     # not a for loop
-        "    for x in items:\n        s += x\n    else:\n        s += '.'\n",                # for-else
-        "    for x in items:\n        if not x:\n            break\n        s += x\n",      # break
-        "    for x in items:\n        s += x\n        print(len(s))\n",                      # s read in the loop
-        "    for x in items:\n        s = x + s\n",                                          # prepend
-        "    for x in items:\n        s = '%s%s' % (s, x)\n",                                # % formatting
+        "    while items:\n        s += items.pop()\n",  # not a for loop
+        "    for x in items:\n        s += x\n    else:\n        s += '.'\n",  # for-else
+        "    for x in items:\n        if not x:\n            break\n        s += x\n",  # break
+        "    for x in items:\n        s += x\n        print(len(s))\n",  # s read in the loop
+        "    for x in items:\n        s = x + s\n",  # prepend
+        "    for x in items:\n        s = '%s%s' % (s, x)\n",  # % formatting
         "    try:\n        for x in items:\n            s += x\n    except ValueError:\n        pass\n",  # inside try
     ],
 )
@@ -200,7 +200,7 @@ def test_fixed_code_returns_the_same_strings():
     rows = [[1, 2], [], ["x"]]
     before_ns: dict = {}
     after_ns: dict = {}
-    exec(compile(src, "before", "exec"), before_ns)  # noqa: S102 - running both versions is the point
-    exec(compile(after, "after", "exec"), after_ns)  # noqa: S102 - running both versions is the point
+    exec(compile(src, "before", "exec"), before_ns)
+    exec(compile(after, "after", "exec"), after_ns)
     assert after_ns["render"](rows, ",") == before_ns["render"](rows, ",") == "<1,|2,|;-x,|;"
     assert after_ns["render"]([], ",") == before_ns["render"]([], ",") == "<"

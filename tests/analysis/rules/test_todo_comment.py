@@ -1,12 +1,13 @@
 from aurelis.analysis.rule import Severity
 from aurelis.analysis.rules.todo_comment import TodoComment
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 
 def _flagged(src, settings=None):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(TodoComment, src, settings=settings)]
+    return [
+        (src.encode()[f.start : f.end].decode(), f.message) for f in run(TodoComment, src, settings=settings)
+    ]
 
 
 def test_flags_each_marker_in_comments():

@@ -1,12 +1,13 @@
 from aurelis.analysis.rules.too_many_parameters import TooManyParameters
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import run
 
 
 def flagged(src: str, settings=None) -> list[tuple[str, str]]:
     text = src.encode()
-    return [(text[f.start : f.end].decode(), f.message) for f in run(TooManyParameters, src, settings=settings)]
+    return [
+        (text[f.start : f.end].decode(), f.message) for f in run(TooManyParameters, src, settings=settings)
+    ]
 
 
 def test_flags_more_than_five_parameters_counting_positional_only_and_keyword_only():
@@ -27,7 +28,7 @@ def test_self_cls_and_star_args_are_not_counted():
         "    @classmethod\n"
         "    def make(cls, a, b, c, d, e, *args, **kwargs):\n        pass\n"
         "    @staticmethod\n"
-        "    def helper(a, b, c, d, e, f):\n        pass\n"   # a static method has no self: 6
+        "    def helper(a, b, c, d, e, f):\n        pass\n"  # a static method has no self: 6
         "def wrapper(*args, **kwargs):\n    pass\n"
         "from typing import overload\n"
         "@overload\n"
@@ -39,7 +40,9 @@ def test_self_cls_and_star_args_are_not_counted():
 def test_limit_is_an_option():
     src = "def f(a, b, c):\n    pass\n"
     assert flagged(src) == []
-    assert flagged(src, AnalysisSettings(options={"AUR404": {"max_parameters": 2}})) == [("f", "`f` takes 3 parameters (limit 2)")]
+    assert flagged(src, AnalysisSettings(options={"AUR404": {"max_parameters": 2}})) == [
+        ("f", "`f` takes 3 parameters (limit 2)")
+    ]
 
 
 def test_bad_input_yields_nothing():

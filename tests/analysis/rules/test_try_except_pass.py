@@ -1,10 +1,9 @@
 from aurelis.analysis.rules.try_except_pass import TryExceptPass
-
 from tests.analysis.rule_support import run
 
 
 def _flagged(src, settings=None):
-    return [src.encode()[f.start:f.end].decode() for f in run(TryExceptPass, src, settings=settings)]
+    return [src.encode()[f.start : f.end].decode() for f in run(TryExceptPass, src, settings=settings)]
 
 
 def test_flags_broad_handlers_with_only_pass_or_ellipsis():

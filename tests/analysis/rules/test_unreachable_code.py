@@ -1,11 +1,10 @@
 from aurelis.analysis.rule import Tag
 from aurelis.analysis.rules.unreachable_code import UnreachableCode
-
 from tests.analysis.rule_support import fixed, run
 
 
 def _flagged(src):
-    return [(src.encode()[f.start:f.end].decode(), f.message) for f in run(UnreachableCode, src)]
+    return [(src.encode()[f.start : f.end].decode(), f.message) for f in run(UnreachableCode, src)]
 
 
 def test_flags_statements_after_each_kind_of_jump():
@@ -65,20 +64,14 @@ def test_idiomatic_lookalikes_are_not_flagged():
 
 
 def test_fix_removes_dead_statements_and_keeps_the_jump_comment():
-    src = (
-        "def f(x):\n"
-        "    return x  # done\n"
-        "    print(x)  # dead\n"
-        "    x += 1\n"
-        "\n"
-        "def g():\n"
-        "    pass\n"
-    )
+    src = "def f(x):\n    return x  # done\n    print(x)  # dead\n    x += 1\n\ndef g():\n    pass\n"
     assert fixed(UnreachableCode, src) == "def f(x):\n    return x  # done\n\ndef g():\n    pass\n"
 
 
 def test_fix_on_one_line_and_in_nested_loop():
-    assert fixed(UnreachableCode, "for i in y:\n    if i: break; print(i)\n") == "for i in y:\n    if i: break\n"
+    assert (
+        fixed(UnreachableCode, "for i in y:\n    if i: break; print(i)\n") == "for i in y:\n    if i: break\n"
+    )
     src = "while True:\n    for j in z:\n        continue\n        j()\n    x = 1\n"
     assert fixed(UnreachableCode, src) == "while True:\n    for j in z:\n        continue\n    x = 1\n"
 

@@ -1,11 +1,12 @@
 from aurelis.analysis.rules.unsafe_deserialization import UnsafeDeserialization
-
 from tests.analysis.rule_support import run
 
 
 def flagged(src: str) -> list[tuple[str, str]]:
     text = src.encode()
-    return [(text[f.start : f.end].decode(), f.message.split("`")[1]) for f in run(UnsafeDeserialization, src)]
+    return [
+        (text[f.start : f.end].decode(), f.message.split("`")[1]) for f in run(UnsafeDeserialization, src)
+    ]
 
 
 def test_flags_loads_under_every_import_form():
@@ -43,11 +44,11 @@ def test_lookalikes_are_not_flagged():
         "import json, pickle, yaml\n"
         "from json import loads\n"
         "a = json.loads(s)\n"
-        "b = loads(s)\n"                      # json.loads
-        "c = pickle.dumps(obj)\n"             # writing is fine
+        "b = loads(s)\n"  # json.loads
+        "c = pickle.dumps(obj)\n"  # writing is fine
         "pickle.dump(obj, fh)\n"
-        "d = cache.load(key)\n"               # some other object's load
-        "e = torch.load(path)\n"              # not imported as a pickler here
+        "d = cache.load(key)\n"  # some other object's load
+        "e = torch.load(path)\n"  # not imported as a pickler here
         "def load(x):\n    return x\n"
         "f = load(data)\n"
     )
@@ -65,7 +66,7 @@ def test_round_trips_of_bytes_produced_here_are_not_flagged():
         "    code = marshal.loads(marshal.dumps(obj))\n"
         "    blob = pickle.dumps(obj)\n"
         "    blob = receive()\n"
-        "    return pickle.loads(blob)\n"   # rebound from elsewhere: flagged
+        "    return pickle.loads(blob)\n"  # rebound from elsewhere: flagged
     )
     assert flagged(src) == [("pickle.loads(blob)", "pickle.loads")]
 

@@ -8,8 +8,11 @@ def test_flags_load_without_safe_loader():
         "a = yaml.load(s)\nb = y.load(s, Loader=y.FullLoader)\nc = load(s)\nd = yaml.load_all(s, yaml.UnsafeLoader)\n"
     )
     findings = run(UnsafeYamlLoad, src)
-    assert [src.encode()[f.start:f.end].decode() for f in findings] == [
-        "yaml.load(s)", "y.load(s, Loader=y.FullLoader)", "load(s)", "yaml.load_all(s, yaml.UnsafeLoader)",
+    assert [src.encode()[f.start : f.end].decode() for f in findings] == [
+        "yaml.load(s)",
+        "y.load(s, Loader=y.FullLoader)",
+        "load(s)",
+        "yaml.load_all(s, yaml.UnsafeLoader)",
     ]
     assert [bool(f.fix) for f in findings] == [True, True, False, True]
 
@@ -25,7 +28,9 @@ def test_idiomatic_lookalikes_are_not_flagged():
 
 
 def test_fix_uses_safe_load():
-    assert fixed(UnsafeYamlLoad, "import yaml\ncfg = yaml.load(s)\n") == "import yaml\ncfg = yaml.safe_load(s)\n"
+    assert (
+        fixed(UnsafeYamlLoad, "import yaml\ncfg = yaml.load(s)\n") == "import yaml\ncfg = yaml.safe_load(s)\n"
+    )
     assert fixed(UnsafeYamlLoad, "import yaml\ncfg = yaml.load(s, Loader=yaml.Loader)\n") == (
         "import yaml\ncfg = yaml.safe_load(s)\n"
     )

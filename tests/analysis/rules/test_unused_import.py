@@ -14,7 +14,7 @@ def test_flags_unused_imports_with_precise_ranges():
         "`sys as system` imported but unused",
         "`d as e` imported but unused",
     ]
-    assert [src.encode()[f.start:f.end].decode() for f in findings] == ["os", "sys as system", "d as e"]
+    assert [src.encode()[f.start : f.end].decode() for f in findings] == ["os", "sys as system", "d as e"]
     assert all(f.tags and f.fix for f in findings)
 
 
@@ -61,9 +61,14 @@ def test_type_comment_use_counts():
 
 
 def test_fix_removes_whole_statements_and_single_names():
-    assert fixed(UnusedImport, "import os\nimport sys\n\nprint(sys.argv)\n") == "import sys\n\nprint(sys.argv)\n"
+    assert (
+        fixed(UnusedImport, "import os\nimport sys\n\nprint(sys.argv)\n") == "import sys\n\nprint(sys.argv)\n"
+    )
     assert fixed(UnusedImport, "from a import b, c, d\nprint(c)\n") == "from a import c\nprint(c)\n"
-    assert fixed(UnusedImport, "from a import (\n    b,\n    c,\n)\nprint(b)\n") == "from a import (\n    b,\n)\nprint(b)\n"
+    assert (
+        fixed(UnusedImport, "from a import (\n    b,\n    c,\n)\nprint(b)\n")
+        == "from a import (\n    b,\n)\nprint(b)\n"
+    )
     assert fixed(UnusedImport, "import os, sys as s\nprint(os)\n") == "import os\nprint(os)\n"
 
 

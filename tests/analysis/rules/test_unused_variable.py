@@ -3,7 +3,6 @@ import textwrap
 from aurelis.analysis.rule import Tag
 from aurelis.analysis.rules.unused_variable import UnusedVariable
 from aurelis.config.analysis import AnalysisSettings
-
 from tests.analysis.rule_support import fixed, run
 
 
@@ -11,7 +10,10 @@ def flagged(src: str, settings=None) -> list[str]:
     src = textwrap.dedent(src)
     text = src.encode()
     nl = b"\n"
-    return [f"{text[f.start : f.end].decode()}@{text[: f.start].count(nl) + 1}" for f in run(UnusedVariable, src, settings=settings)]
+    return [
+        f"{text[f.start : f.end].decode()}@{text[: f.start].count(nl) + 1}"
+        for f in run(UnusedVariable, src, settings=settings)
+    ]
 
 
 def test_flags_locals_that_are_never_read():

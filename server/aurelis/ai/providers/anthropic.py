@@ -41,7 +41,9 @@ class AnthropicProvider(Provider):
             if kind == "error":
                 err = chunk.get("error", {})
                 overloaded = err.get("type") in ("overloaded_error", "rate_limit_error", "api_error")
-                raise ProviderError(self.name, f"stream error: {err.get('message', err)}", retryable=overloaded)
+                raise ProviderError(
+                    self.name, f"stream error: {err.get('message', err)}", retryable=overloaded
+                )
             if kind == "content_block_delta":
                 text = (chunk.get("delta") or {}).get("text")
                 if text:

@@ -40,7 +40,7 @@ def join_url(base: str, path: str) -> str:
     base = base.rstrip("/")
     first = "/" + path.strip("/").split("/")[0]
     if base.endswith(first):
-        path = path[len(first):]
+        path = path[len(first) :]
     return base + path
 
 
@@ -69,7 +69,9 @@ class Provider:
         raise NotImplementedError
 
     # -- the call ------------------------------------------------------------------
-    async def complete(self, client: httpx.AsyncClient, prompt: Prompt, on_delta: OnDelta | None = None) -> str:
+    async def complete(
+        self, client: httpx.AsyncClient, prompt: Prompt, on_delta: OnDelta | None = None
+    ) -> str:
         stream = self.settings.stream
         url, headers, body = self.request(prompt, stream)
         timeout = httpx.Timeout(self.settings.timeout)
@@ -92,12 +94,19 @@ class Provider:
                     pass
                 return text
         except httpx.TimeoutException as exc:
-            raise ProviderError(self.name, f"timed out after {self.settings.timeout:g}s ({type(exc).__name__})",
-                                retryable=True) from None
+            raise ProviderError(
+                self.name,
+                f"timed out after {self.settings.timeout:g}s ({type(exc).__name__})",
+                retryable=True,
+            ) from None
         except httpx.TransportError as exc:
-            raise ProviderError(self.name, f"connection failed ({type(exc).__name__}: {exc})", retryable=True) from None
+            raise ProviderError(
+                self.name, f"connection failed ({type(exc).__name__}: {exc})", retryable=True
+            ) from None
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise ProviderError(self.name, f"unexpected answer ({type(exc).__name__}: {exc})", retryable=False) from None
+            raise ProviderError(
+                self.name, f"unexpected answer ({type(exc).__name__}: {exc})", retryable=False
+            ) from None
 
     def _status_error(self, resp: httpx.Response) -> ProviderError:
         detail = ""

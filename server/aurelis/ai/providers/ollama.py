@@ -21,7 +21,10 @@ class OllamaProvider(Provider):
             headers["Authorization"] = f"Bearer {self._api_key}"
         body = {
             "model": s.model,
-            "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
             "stream": stream,
             "options": {"temperature": s.temperature, "num_predict": s.max_tokens},
         }

@@ -4,9 +4,9 @@ OpenAI endpoint, vLLM, llama.cpp server, LM Studio, …)."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from aurelis.ai.errors import ProviderError
 from aurelis.ai.prompts import Prompt
@@ -33,7 +33,10 @@ class OpenAIProvider(Provider):
                 headers["api-key"] = self._api_key
         body = {
             "model": s.model,
-            "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
             "max_tokens": s.max_tokens,
             "temperature": s.temperature,
             "stream": stream,

@@ -51,7 +51,11 @@ class Unit:
         return self.end_line - self.start_line + 1
 
     def contains(self, other: Unit) -> bool:
-        return self.path == other.path and self.start_byte <= other.start_byte and other.end_byte <= self.end_byte
+        return (
+            self.path == other.path
+            and self.start_byte <= other.start_byte
+            and other.end_byte <= self.end_byte
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,9 @@ def find_duplicates(
             result.setdefault(unit.key, {})[other_key] = score
             result.setdefault(other_key, {})[unit.key] = score
     return {
-        key: sorted((Twin(by_key[k], s) for k, s in twins.items()), key=lambda t: (-t.score, t.unit.path, t.unit.start_byte))
+        key: sorted(
+            (Twin(by_key[k], s) for k, s in twins.items()),
+            key=lambda t: (-t.score, t.unit.path, t.unit.start_byte),
+        )
         for key, twins in result.items()
     }

@@ -22,12 +22,31 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_STRING = 300  # longer strings are prose, not names
 
 # Decorators that only wrap a function without registering it anywhere.
-PURE_DECORATORS = frozenset({
-    "wraps", "lru_cache", "cache", "cached_property", "staticmethod", "classmethod", "property",
-    "abstractmethod", "dataclass", "total_ordering", "singledispatch", "contextmanager",
-    "asynccontextmanager", "overload", "final", "override", "deprecated", "runtime_checkable",
-    "no_type_check", "unique", "dataclass_transform",
-})
+PURE_DECORATORS = frozenset(
+    {
+        "wraps",
+        "lru_cache",
+        "cache",
+        "cached_property",
+        "staticmethod",
+        "classmethod",
+        "property",
+        "abstractmethod",
+        "dataclass",
+        "total_ordering",
+        "singledispatch",
+        "contextmanager",
+        "asynccontextmanager",
+        "overload",
+        "final",
+        "override",
+        "deprecated",
+        "runtime_checkable",
+        "no_type_check",
+        "unique",
+        "dataclass_transform",
+    }
+)
 
 
 def is_test_path(posix_path: str) -> bool:
@@ -90,7 +109,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         elif t is call_t:
             if len(node.args) == 2 and _last_name(node.func) == "issubclass":
                 target = node.args[1]
-                for base in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                for base in target.elts if isinstance(target, ast.Tuple) else [target]:
                     facts.discovered_bases.add(_last_name(base))
         elif t in _SCOPES:
             _note_docstring(node, docstrings)
@@ -144,8 +163,9 @@ def _module_level(body: list[ast.stmt]):
                 yield from _module_level(part)
 
 
-def _definition(stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: bytes,
-                line_starts: list[int]) -> Definition:
+def _definition(
+    stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: bytes, line_starts: list[int]
+) -> Definition:
     kind = "class" if isinstance(stmt, ast.ClassDef) else "function"
     start = line_starts[stmt.lineno - 1] + stmt.col_offset
     # the name follows `def`/`async def`/`class` and whitespace (maybe a line continuation)
@@ -156,8 +176,10 @@ def _definition(stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, sou
     init_subclass = False
     if isinstance(stmt, ast.ClassDef):
         bases = tuple(n for n in (_last_name(b) for b in stmt.bases) if n and n != "object")
-        init_subclass = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init_subclass__"
-                            for s in stmt.body)
+        init_subclass = any(
+            isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init_subclass__"
+            for s in stmt.body
+        )
     return Definition(
         name=stmt.name,
         kind=kind,
@@ -189,9 +211,15 @@ def _assigns_all(stmt: ast.stmt) -> bool:
         targets = stmt.targets
     elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
         targets = [stmt.target]
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):  # __all__.extend([...]) / .append("x")
+    if isinstance(stmt, ast.Expr) and isinstance(
+        stmt.value, ast.Call
+    ):  # __all__.extend([...]) / .append("x")
         func = stmt.value.func
-        return isinstance(func, ast.Attribute) and func.attr in ("extend", "append") and _last_name(func.value) == "__all__"
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("extend", "append")
+            and _last_name(func.value) == "__all__"
+        )
     return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
 
 
@@ -202,9 +230,15 @@ def _all_names(stmt: ast.stmt) -> set[str]:
     return {n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 
 
-def _note_docstring(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, out: set[int]) -> None:
+def _note_docstring(
+    node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, out: set[int]
+) -> None:
     first = node.body[0] if node.body else None
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
         out.add(id(first.value))
 
 
@@ -217,4 +251,6 @@ def _identifiers_from_tree_sitter(source: bytes, facts: FileFacts) -> None:
     tree = languages.parser("python").parse(source)
     for node in walk(tree.root_node):
         if node.type == "identifier":
-            facts.add_ref(source[node.start_byte:node.end_byte].decode("utf-8", "replace"), node.start_point[0] + 1)
+            facts.add_ref(
+                source[node.start_byte : node.end_byte].decode("utf-8", "replace"), node.start_point[0] + 1
+            )

@@ -21,17 +21,21 @@ from aurelis.analysis.crossfile.workspace import name_range
 FUNCTION_KINDS = ("function", "method")
 
 
-def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | None],
-                     pause: Callable[[], object] | None = None,
-                     ) -> tuple[list[Unit], Callable[[Unit, int], Iterable[str]]]:
+def units_from_index(
+    index: Any,
+    root: Path,
+    source_of: Callable[[str], bytes | None],
+    pause: Callable[[], object] | None = None,
+) -> tuple[list[Unit], Callable[[Unit, int], Iterable[str]]]:
     """(units, neighbours) for one folder's ``WorkspaceIndex``.
 
     ``root`` is the folder path as the editor names it (chunk paths are relative
     to it); ``source_of(abs_posix_path)`` gives the text our findings refer to;
     ``pause()`` is called before each function (a background caller yields there).
     """
-    chunks = sorted((c for c in index.chunks() if c.kind in FUNCTION_KINDS),
-                    key=lambda c: (c.path, c.start_byte, c.part))
+    chunks = sorted(
+        (c for c in index.chunks() if c.kind in FUNCTION_KINDS), key=lambda c: (c.path, c.start_byte, c.part)
+    )
     groups: list[list[Any]] = []
     for c in chunks:
         if c.part > 1 and groups and groups[-1][0].path == c.path and groups[-1][0].name == c.name:
@@ -57,8 +61,24 @@ def units_from_index(index: Any, root: Path, source_of: Callable[[str], bytes | 
         if path not in line_starts:
             line_starts[path] = [0, *(m.end() for m in re.finditer(rb"\n", source))]
         (sl, sc), (el, ec) = _point(line_starts[path], start), _point(line_starts[path], end)
-        units.append(Unit(first.id, path, first.name, start, end, sl, sc, el, ec, text, first.language, ns, ne,
-                          first.kind))
+        units.append(
+            Unit(
+                first.id,
+                path,
+                first.name,
+                start,
+                end,
+                sl,
+                sc,
+                el,
+                ec,
+                text,
+                first.language,
+                ns,
+                ne,
+                first.kind,
+            )
+        )
         for c in group:
             owner[c.id] = first.id
 
@@ -80,7 +100,7 @@ def _locate(source: bytes, group: list[Any]) -> tuple[int | None, int]:
     above it only moved it, the one place its text occurs now."""
     first, last = group[0], group[-1]
     head = first.text.encode("utf-8", "surrogatepass")
-    if source[first.start_byte:first.end_byte] == head:
+    if source[first.start_byte : first.end_byte] == head:
         return first.start_byte, last.end_byte
     if len(group) == 1 and source.count(head) == 1:
         at = source.find(head)

@@ -131,11 +131,18 @@ def entry_point_names(root: Path) -> set[str]:
         data = {}
     project = data.get("project", {}) if isinstance(data, dict) else {}
     poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data, dict) else {}
-    for table in (project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"),
-                  *(project.get("entry-points", {}) or {}).values(), *(poetry.get("plugins", {}) or {}).values()):
+    for table in (
+        project.get("scripts"),
+        project.get("gui-scripts"),
+        poetry.get("scripts"),
+        *(project.get("entry-points", {}) or {}).values(),
+        *(poetry.get("plugins", {}) or {}).values(),
+    ):
         if isinstance(table, dict):
-            values.extend(str(v.get("reference", v.get("callable", ""))) if isinstance(v, dict) else str(v)
-                          for v in table.values())
+            values.extend(
+                str(v.get("reference", v.get("callable", ""))) if isinstance(v, dict) else str(v)
+                for v in table.values()
+            )
     cfg = configparser.ConfigParser(interpolation=None)
     try:
         cfg.read(root / "setup.cfg", encoding="utf-8")

@@ -47,8 +47,12 @@ def load_workspace(root: Path, settings: Any = None) -> CrossFileWorkspace:
             continue
         data, _reason = read_source(path, options)
         if data is not None:
-            ws.update((root / path.relative_to(root.resolve())).as_posix() if path.is_absolute() else path.as_posix(),
-                      data)
+            ws.update(
+                (root / path.relative_to(root.resolve())).as_posix()
+                if path.is_absolute()
+                else path.as_posix(),
+                data,
+            )
     return ws
 
 
@@ -74,8 +78,12 @@ def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
     return True
 
 
-def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None, use_index: bool = True,
-                  root: Path | None = None) -> dict[str, list[Finding]]:
+def run_crossfile(
+    paths: Iterable[str | os.PathLike[str]],
+    settings: Any = None,
+    use_index: bool = True,
+    root: Path | None = None,
+) -> dict[str, list[Finding]]:
     """Cross-file findings (AUR410 duplicates, AUR411 dead code) for the Python files under ``paths``.
 
     ``settings`` is the whole ``Settings`` (None: defaults); ``root`` the project
@@ -104,8 +112,9 @@ def run_crossfile(paths: Iterable[str | os.PathLike[str]], settings: Any = None,
     return out
 
 
-def add_crossfile(results: list[tuple[Path, Any, Any]], used_rules: dict[str, type], settings_by_root: dict[Path, Any]
-                  ) -> None:
+def add_crossfile(
+    results: list[tuple[Path, Any, Any]], used_rules: dict[str, type], settings_by_root: dict[Path, Any]
+) -> None:
     """Merge cross-file findings into ``aurelis check``'s per-file reports, in place.
 
     ``results``: (path, document, Report) per checked file; ``settings_by_root``:

@@ -16,10 +16,25 @@ from difflib import SequenceMatcher
 from aurelis.analysis.rule import walk
 from aurelis.workspace import languages
 
-_STRING_TYPES = {"string", "string_literal", "template_string", "interpreted_string_literal",
-                 "raw_string_literal", "char_literal", "rune_literal", "concatenated_string"}
-_NUMBER_TYPES = {"integer", "float", "number", "int_literal", "float_literal", "integer_literal",
-                 "imaginary_literal"}
+_STRING_TYPES = {
+    "string",
+    "string_literal",
+    "template_string",
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "char_literal",
+    "rune_literal",
+    "concatenated_string",
+}
+_NUMBER_TYPES = {
+    "integer",
+    "float",
+    "number",
+    "int_literal",
+    "float_literal",
+    "integer_literal",
+    "imaginary_literal",
+}
 
 
 def _kind(node_type: str) -> str | None:

@@ -77,8 +77,13 @@ class CrossFileWorkspace:
         self.sources.pop(path, None)
         self.references.remove(path)
 
-    def set_units(self, units: list[Unit], neighbours: Callable[[Unit, int], Iterable[str]],
-                  fresh: bool = True, pause: Callable[[], object] | None = None) -> set[str]:
+    def set_units(
+        self,
+        units: list[Unit],
+        neighbours: Callable[[Unit, int], Iterable[str]],
+        fresh: bool = True,
+        pause: Callable[[], object] | None = None,
+    ) -> set[str]:
         """Recompute the duplicates from the index's functions; returns the paths whose twins changed.
 
         ``fresh``: ask the index for every unit's neighbours (after a build). Otherwise a
@@ -135,8 +140,9 @@ class CrossFileWorkspace:
             return []
         return rules_for(settings, PurePosixPath(path), PurePosixPath(self.root.as_posix()), cross_file=True)
 
-    def report(self, path: str, source: bytes | None = None, encoding: Encoding = Encoding.UTF16
-               ) -> tuple[Document, Report] | None:
+    def report(
+        self, path: str, source: bytes | None = None, encoding: Encoding = Encoding.UTF16
+    ) -> tuple[Document, Report] | None:
         """The cross-file rules' report on ``path`` (its recorded text unless given), with
         suppression comments and severity overrides applied like the per-file rules; None
         when no cross-file rule is enabled there."""
@@ -146,8 +152,12 @@ class CrossFileWorkspace:
         rules = self.rules_for(path)
         if data is None or not rules:
             return None
-        doc = Document(from_path(path), data.decode("utf-8", "replace"), language_id="python", encoding=encoding)
-        return doc, analyze(doc, self.settings, PurePosixPath(self.root.as_posix()), workspace=self, rules=rules)
+        doc = Document(
+            from_path(path), data.decode("utf-8", "replace"), language_id="python", encoding=encoding
+        )
+        return doc, analyze(
+            doc, self.settings, PurePosixPath(self.root.as_posix()), workspace=self, rules=rules
+        )
 
     def findings(self, path: str, source: bytes | None = None) -> list[Finding]:
         done = self.report(path, source)
@@ -156,8 +166,11 @@ class CrossFileWorkspace:
     def signature(self, path: str) -> tuple:
         """Changes whenever ``path``'s cross-file findings may change (cheap: no parsing)."""
         source = self.sources.get(path, b"")
-        return (hash(source), tuple((d.name, d.start) for d in self.references.unused(path)),
-                _signature(self._twins.get(path, [])))
+        return (
+            hash(source),
+            tuple((d.name, d.start) for d in self.references.unused(path)),
+            _signature(self._twins.get(path, [])),
+        )
 
     def may_have_findings(self, path: str) -> bool:
         return bool(self._twins.get(path)) or bool(self.references.unused(path))
@@ -169,8 +182,15 @@ def _analysis(settings: Any) -> Any:
 
 
 def _signature(items: list[tuple[Unit, list[Twin]]]) -> tuple:
-    return tuple((u.key, u.start_byte, u.end_byte, tuple((t.unit.key, t.unit.start_line, round(t.score, 3)) for t in ts))
-                 for u, ts in items)
+    return tuple(
+        (
+            u.key,
+            u.start_byte,
+            u.end_byte,
+            tuple((t.unit.key, t.unit.start_line, round(t.score, 3)) for t in ts),
+        )
+        for u, ts in items
+    )
 
 
 _NAME_AFTER = re.compile(rb"(?:def|class|function|func|fn)\s+")
@@ -179,7 +199,7 @@ _NAME_AFTER = re.compile(rb"(?:def|class|function|func|fn)\s+")
 def name_range(source: bytes, start: int, end: int, short_name: str) -> tuple[int, int]:
     """Byte range of a definition's name inside ``source[start:end]`` (its first line if not found)."""
     name = short_name.rsplit(".", 1)[-1].encode("utf-8")
-    window = source[start:min(end, start + 4096)]  # decorators and the signature line are near the start
+    window = source[start : min(end, start + 4096)]  # decorators and the signature line are near the start
     for m in _NAME_AFTER.finditer(window):
         if window.startswith(name, m.end()):
             return start + m.end(), start + m.end() + len(name)

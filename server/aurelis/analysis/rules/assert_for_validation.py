@@ -12,8 +12,16 @@ from aurelis.analysis.syntax import alone_on_lines, indent_of
 _IMPLICIT = {"self", "cls", "mcs", "metacls"}
 _NARROWING_CALLS = {"isinstance", "issubclass", "callable", "hasattr"}
 _INVERT = {
-    ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.LtE: ">", ast.Gt: "<=", ast.GtE: "<",
-    ast.In: "not in", ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is",
+    ast.Eq: "!=",
+    ast.NotEq: "==",
+    ast.Lt: ">=",
+    ast.LtE: ">",
+    ast.Gt: "<=",
+    ast.GtE: "<",
+    ast.In: "not in",
+    ast.NotIn: "in",
+    ast.Is: "is not",
+    ast.IsNot: "is",
 }
 
 
@@ -81,7 +89,9 @@ def _public_functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncF
                 name = child.name
                 if not name.startswith("_") or (name.startswith("__") and name.endswith("__")):
                     yield child
-            elif (isinstance(child, ast.ClassDef) and not child.name.startswith("_")) or isinstance(child, (ast.If, ast.Try)):
+            elif (isinstance(child, ast.ClassDef) and not child.name.startswith("_")) or isinstance(
+                child, (ast.If, ast.Try)
+            ):
                 stack.append(child)  # public classes, and defs under `if`/`try` at module or class level
 
 
@@ -124,8 +134,12 @@ def _fix(ctx: RuleContext, stmt: ast.Assert, start: int, end: int) -> Fix | None
     test = _segment(ctx, stmt.test)
     one_line = "\n" not in test
     cond: str
-    if one_line and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1 \
-            and type(stmt.test.ops[0]) in _INVERT:
+    if (
+        one_line
+        and isinstance(stmt.test, ast.Compare)
+        and len(stmt.test.ops) == 1
+        and type(stmt.test.ops[0]) in _INVERT
+    ):
         left = _segment(ctx, stmt.test.left)
         right = _segment(ctx, stmt.test.comparators[0])
         cond = f"{left} {_INVERT[type(stmt.test.ops[0])]} {right}"

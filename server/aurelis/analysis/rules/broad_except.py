@@ -92,19 +92,33 @@ class BroadExcept(Rule):
             if value is None:
                 if any(c.type == "as_pattern" or c.type == "identifier" for c in clause.named_children):
                     continue  # grammar variants: a type we could not find by field
-                fix = Fix("Catch `Exception` instead", (Edit(keyword.end_byte, keyword.end_byte, " Exception"),))
-                yield self.finding(keyword, message="Bare `except:` also catches KeyboardInterrupt and SystemExit; "
-                                   "catch `Exception`", fix=fix)
+                fix = Fix(
+                    "Catch `Exception` instead", (Edit(keyword.end_byte, keyword.end_byte, " Exception"),)
+                )
+                yield self.finding(
+                    keyword,
+                    message="Bare `except:` also catches KeyboardInterrupt and SystemExit; catch `Exception`",
+                    fix=fix,
+                )
                 continue
             target = value.named_children[0] if value.type == "as_pattern" and value.named_children else value
             if target.type == "identifier" and ctx.text(target) == "BaseException":
-                fix = Fix("Catch `Exception` instead", (Edit(target.start_byte, target.end_byte, "Exception"),))
-                yield self.finding(keyword.start_byte, target.end_byte,
-                                   message="`except BaseException` swallows KeyboardInterrupt and SystemExit; "
-                                   "catch `Exception` or re-raise", fix=fix)
+                fix = Fix(
+                    "Catch `Exception` instead", (Edit(target.start_byte, target.end_byte, "Exception"),)
+                )
+                yield self.finding(
+                    keyword.start_byte,
+                    target.end_byte,
+                    message="`except BaseException` swallows KeyboardInterrupt and SystemExit; "
+                    "catch `Exception` or re-raise",
+                    fix=fix,
+                )
             elif target.type == "tuple" and any(
                 c.type == "identifier" and ctx.text(c) == "BaseException" for c in target.named_children
             ):
-                yield self.finding(keyword.start_byte, target.end_byte,
-                                   message="`except (BaseException, ...)` swallows KeyboardInterrupt and "
-                                   "SystemExit; catch `Exception` or re-raise")
+                yield self.finding(
+                    keyword.start_byte,
+                    target.end_byte,
+                    message="`except (BaseException, ...)` swallows KeyboardInterrupt and "
+                    "SystemExit; catch `Exception` or re-raise",
+                )

@@ -73,6 +73,12 @@ class ComplexFunction(Rule):
             score = complexity(fn)
             if score > limit:
                 start, end = def_name_range(ctx, fn)
-                found.append(self.finding(start, end, data={"complexity": score},
-                                          message=f"`{fn.name}` has cyclomatic complexity {score} (limit {limit})"))
+                found.append(
+                    self.finding(
+                        start,
+                        end,
+                        data={"complexity": score},
+                        message=f"`{fn.name}` has cyclomatic complexity {score} (limit {limit})",
+                    )
+                )
         yield from sorted(found, key=lambda f: f.start)

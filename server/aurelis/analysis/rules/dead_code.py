@@ -17,7 +17,7 @@ class DeadCode(Rule):
     description = (
         "Code nobody calls still has to be read, kept compiling and migrated. A name counts as used when it "
         "appears anywhere in the workspace outside its own body: a name, an attribute, an import, or an "
-        "identifier inside a string (`getattr(obj, \"name\")`, string annotations). Roots are never reported: "
+        'identifier inside a string (`getattr(obj, "name")`, string annotations). Roots are never reported: '
         "names in the module's `__all__`, dunders, definitions with a registering decorator (anything but pure "
         "wrappers such as `functools.wraps`, `lru_cache`, `property`), entry points declared in pyproject.toml / "
         "setup.cfg, `main`, `test_*`/`pytest_*`, everything in test files, and subclasses of classes the code "
@@ -36,5 +36,9 @@ class DeadCode(Rule):
             if d.end > len(ctx.source):
                 continue
             kind = "Class" if d.kind == "class" else "Function"
-            yield self.finding(d.start, d.end, message=f"{kind} `{d.name}` is never referenced in the workspace",
-                               data={"name": d.name, "kind": d.kind})
+            yield self.finding(
+                d.start,
+                d.end,
+                message=f"{kind} `{d.name}` is never referenced in the workspace",
+                data={"name": d.name, "kind": d.kind},
+            )

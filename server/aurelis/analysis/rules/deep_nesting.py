@@ -9,7 +9,7 @@ from aurelis.analysis.astutil import FUNCTIONS, ast_index, line_end, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
-_SKIP = FUNCTIONS + (ast.ClassDef,)  # measured on their own
+_SKIP = (*FUNCTIONS, ast.ClassDef)  # measured on their own
 
 
 def _blocks(ctx: RuleContext, stmt: ast.stmt) -> list[list[ast.stmt]]:
@@ -17,7 +17,11 @@ def _blocks(ctx: RuleContext, stmt: ast.stmt) -> list[list[ast.stmt]]:
     if isinstance(stmt, ast.If):
         out = [stmt.body]
         orelse = stmt.orelse
-        if len(orelse) == 1 and isinstance(orelse[0], ast.If) and ctx.source.startswith(b"elif", node_range(ctx, orelse[0])[0]):
+        if (
+            len(orelse) == 1
+            and isinstance(orelse[0], ast.If)
+            and ctx.source.startswith(b"elif", node_range(ctx, orelse[0])[0])
+        ):
             out += _blocks(ctx, orelse[0])
         elif orelse:
             out.append(orelse)
@@ -78,5 +82,11 @@ class DeepNesting(Rule):
                 stmt, depth = hit
                 start, end = node_range(ctx, stmt)
                 end = min(end, line_end(ctx.source, start))  # the statement's first line
-                found.append(self.finding(start, end, message=f"Statement nested {depth} blocks deep in `{fn.name}` (limit {limit})"))
+                found.append(
+                    self.finding(
+                        start,
+                        end,
+                        message=f"Statement nested {depth} blocks deep in `{fn.name}` (limit {limit})",
+                    )
+                )
         yield from sorted(found, key=lambda f: f.start)

@@ -38,19 +38,32 @@ class DuplicateCode(Rule):
         for unit, twins in ws.duplicates_in(ctx.path.as_posix()):
             if unit.end_byte > len(ctx.source):  # the index is behind this text; wait for the next pass
                 continue
-            start, end = (unit.name_start, unit.name_end) if unit.name_start is not None else (unit.start_byte, unit.start_byte)
+            start, end = (
+                (unit.name_start, unit.name_end)
+                if unit.name_start is not None
+                else (unit.start_byte, unit.start_byte)
+            )
             best = twins[0]
             where = f"{_short_path(best.unit.path, unit.path)}:{best.unit.start_line + 1}"
             more = f" and {len(twins) - 1} more" if len(twins) > 1 else ""
-            message = (f"`{unit.display_name}` duplicates `{best.unit.display_name}` ({where}, "
-                       f"{best.score:.0%} similar){more}")
+            message = (
+                f"`{unit.display_name}` duplicates `{best.unit.display_name}` ({where}, "
+                f"{best.score:.0%} similar){more}"
+            )
             related = [
-                Related(from_path(t.unit.path), t.unit.start_line, t.unit.start_col, t.unit.end_line, t.unit.end_col,
-                        f"{t.unit.display_name} ({t.unit.name}): {t.score:.0%} similar")
+                Related(
+                    from_path(t.unit.path),
+                    t.unit.start_line,
+                    t.unit.start_col,
+                    t.unit.end_line,
+                    t.unit.end_col,
+                    f"{t.unit.display_name} ({t.unit.name}): {t.score:.0%} similar",
+                )
                 for t in twins
             ]
-            yield self.finding(start, end, message=message, related=related,
-                               data={"twins": [t.unit.name for t in twins]})
+            yield self.finding(
+                start, end, message=message, related=related, data={"twins": [t.unit.name for t in twins]}
+            )
 
 
 def _short_path(path: str, relative_to: str) -> str:

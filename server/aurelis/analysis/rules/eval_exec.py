@@ -31,9 +31,15 @@ class EvalExec(Rule):
         index = ast_index(ctx)
         if index is None:
             return
-        calls = [c for c in index.of(ast.Call) if isinstance(c, ast.Call) and (
-            isinstance(c.func, ast.Name) and c.func.id in _BUILTINS
-            or isinstance(c.func, ast.Attribute) and c.func.attr in _BUILTINS)]
+        calls = [
+            c
+            for c in index.of(ast.Call)
+            if isinstance(c, ast.Call)
+            and (
+                (isinstance(c.func, ast.Name) and c.func.id in _BUILTINS)
+                or (isinstance(c.func, ast.Attribute) and c.func.attr in _BUILTINS)
+            )
+        ]
         if not calls:
             return
         imports = index.imports
@@ -53,5 +59,9 @@ class EvalExec(Rule):
             if not node.args or is_str_literal(node.args[0]) or isinstance(node.args[0], ast.Starred):
                 continue
             start, end = node_range(ctx, node)
-            found.append(self.finding(start, end, message=f"`{which}` on non-literal input; whoever controls it runs code"))
+            found.append(
+                self.finding(
+                    start, end, message=f"`{which}` on non-literal input; whoever controls it runs code"
+                )
+            )
         yield from sorted(found, key=lambda f: f.start)

@@ -15,16 +15,67 @@ _BINDING_PARENTS = {"assignment", "keyword_argument", "pair", "default_parameter
 # a secret-sounding name that holds something else: the URL of the token endpoint, a prompt, a
 # header or field name... (any word of the name, `HEADER_X_ACCESS_TOKEN` as well as `token_url`)
 _NOT_A_VALUE = frozenset(
-    ["url", "uri", "endpoint", "path", "file", "filename", "dir", "name", "names", "type", "prompt", "label", "field", "header", "param", "env", "envvar", "var", "pattern", "regex", "re", "format", "fmt", "len", "length", "count", "attr", "hint", "message", "msg", "error", "help", "text", "chars", "prefix", "suffix", "separator", "sep", "kind", "id"]
+    [
+        "url",
+        "uri",
+        "endpoint",
+        "path",
+        "file",
+        "filename",
+        "dir",
+        "name",
+        "names",
+        "type",
+        "prompt",
+        "label",
+        "field",
+        "header",
+        "param",
+        "env",
+        "envvar",
+        "var",
+        "pattern",
+        "regex",
+        "re",
+        "format",
+        "fmt",
+        "len",
+        "length",
+        "count",
+        "attr",
+        "hint",
+        "message",
+        "msg",
+        "error",
+        "help",
+        "text",
+        "chars",
+        "prefix",
+        "suffix",
+        "separator",
+        "sep",
+        "kind",
+        "id",
+    ]
 )
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _KIND_LABELS = {
-    "private-key": "private key", "anthropic-key": "Anthropic API key", "openai-key": "OpenAI API key",
-    "github-token": "GitHub token", "aws-access-key": "AWS access key", "slack-token": "Slack token",
-    "google-api-key": "Google API key", "stripe-key": "Stripe key",
+    "private-key": "private key",
+    "anthropic-key": "Anthropic API key",
+    "openai-key": "OpenAI API key",
+    "github-token": "GitHub token",
+    "aws-access-key": "AWS access key",
+    "slack-token": "Slack token",
+    "google-api-key": "Google API key",
+    "stripe-key": "Stripe key",
 }
-_NAME_FIELD = {"assignment": "left", "keyword_argument": "name", "pair": "key",
-               "default_parameter": "name", "typed_default_parameter": "name"}
+_NAME_FIELD = {
+    "assignment": "left",
+    "keyword_argument": "name",
+    "pair": "key",
+    "default_parameter": "name",
+    "typed_default_parameter": "name",
+}
 
 
 class HardcodedSecret(Rule):
@@ -92,7 +143,9 @@ class HardcodedSecret(Rule):
         if target is None:
             return None
         name = ctx.text(target).strip("\"'").rsplit(".", 1)[-1]  # `self.api_key` -> api_key
-        if {w.lower() for w in _WORDS.findall(name)} & _NOT_A_VALUE or not _credential_like(name, value, _is_raw(ctx, string)):
+        if {w.lower() for w in _WORDS.findall(name)} & _NOT_A_VALUE or not _credential_like(
+            name, value, _is_raw(ctx, string)
+        ):
             return None
         return f"Hard-coded secret assigned to `{name}`; read it from the environment or a secret store"
 

@@ -34,7 +34,9 @@ def _in_loop(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
                 return True
         if isinstance(parent, _COMPREHENSIONS) and child is not parent.generators[0]:
             return True  # the element expression
-        if isinstance(parent, _NEW_SCOPE) and (child in getattr(parent, "body", ()) or child is getattr(parent, "body", None)):
+        if isinstance(parent, _NEW_SCOPE) and (
+            child in getattr(parent, "body", ()) or child is getattr(parent, "body", None)
+        ):
             return False  # runs when called, not per iteration of an enclosing loop
         child, parent = parent, parents.get(parent)
     return False
@@ -64,8 +66,12 @@ class ListMembershipInLoop(Rule):
             return
         found: list[Finding] = []
         for node in index.of(ast.Compare):
-            for op, right in zip(node.ops, node.comparators):  # type: ignore[attr-defined]
-                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.List) and _in_loop(node, index.parents):
+            for op, right in zip(node.ops, node.comparators, strict=False):  # type: ignore[attr-defined]
+                if (
+                    isinstance(op, (ast.In, ast.NotIn))
+                    and isinstance(right, ast.List)
+                    and _in_loop(node, index.parents)
+                ):
                     found.append(self._finding(ctx, right))
         yield from sorted(found, key=lambda f: f.start)
 

@@ -16,7 +16,11 @@ def body_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: LineIndex) -> 
     body = fn.body
     skip: set[int] = set()
     first = body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
         skip = set(range(first.lineno, (first.end_lineno or first.lineno) + 1))
     count = 0
     for n in range(body[0].lineno, (fn.end_lineno or fn.lineno) + 1):
@@ -52,5 +56,7 @@ class LongFunction(Rule):
             count = body_lines(fn, lines)
             if count > limit:
                 start, end = def_name_range(ctx, fn)
-                found.append(self.finding(start, end, message=f"`{fn.name}` has {count} lines of code (limit {limit})"))
+                found.append(
+                    self.finding(start, end, message=f"`{fn.name}` has {count} lines of code (limit {limit})")
+                )
         yield from sorted(found, key=lambda f: f.start)

@@ -24,7 +24,7 @@ class MissingDocstring(Rule):
     summary = "Public API without a docstring"
     description = (
         "Public modules, classes, functions and methods should say what they are for. "
-        "Off by default; enable it with `select = [\"AUR501\"]`.\n\n"
+        'Off by default; enable it with `select = ["AUR501"]`.\n\n'
         "Public means: the name does not start with `_`, it is not nested in a function, every "
         "enclosing class is public, and the module itself is not private (`_impl.py`). Dunder methods, "
         "`__init__` included, are not required to have one: the constructor is documented in the "
@@ -43,7 +43,9 @@ class MissingDocstring(Rule):
         if ctx.is_test_file or _private_module(ctx):
             return None
         exported = _dunder_all(ctx) if ctx.owns_module else None
-        value = ("__all__", frozenset(exported) if exported is not None else None) if ctx.owns_module else None
+        value = (
+            ("__all__", frozenset(exported) if exported is not None else None) if ctx.owns_module else None
+        )
         return Facts(value, site=True)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -13,13 +13,39 @@ from aurelis.analysis.syntax import bool_option
 
 _FACTORIES = {"list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"}
 _MUTATORS = {
-    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "add", "discard",
-    "update", "setdefault", "popitem", "difference_update", "intersection_update",
-    "symmetric_difference_update", "appendleft", "extendleft", "popleft", "__setitem__", "__delitem__",
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "pop",
+    "clear",
+    "sort",
+    "reverse",
+    "add",
+    "discard",
+    "update",
+    "setdefault",
+    "popitem",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+    "appendleft",
+    "extendleft",
+    "popleft",
+    "__setitem__",
+    "__delitem__",
 }
 _ENUM_BASES = ("Enum", "Flag")  # Enum, IntEnum, StrEnum, Flag, IntFlag, enum.Enum ...
 _MODEL_BASES = {"BaseModel", "BaseSettings", "RootModel", "SQLModel"}  # pydantic copies defaults
-_DATACLASS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "define", "frozen", "attr.define"}
+_DATACLASS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attrs.define",
+    "define",
+    "frozen",
+    "attr.define",
+}
 
 
 class MutableClassAttribute(Rule):
@@ -60,7 +86,9 @@ class MutableClassAttribute(Rule):
         if any(b.endswith(_ENUM_BASES) for b in bases):
             return
         is_model = bool(bases & _MODEL_BASES)
-        is_dataclass = any(_dotted(d.func if isinstance(d, ast.Call) else d) in _DATACLASS for d in cls.decorator_list)
+        is_dataclass = any(
+            _dotted(d.func if isinstance(d, ast.Call) else d) in _DATACLASS for d in cls.decorator_list
+        )
         shared: list[tuple[str, ast.expr]] = []
         for stmt, name, value in _attributes(cls):
             if name.startswith("__") or name.isupper() or not _is_mutable(value):
@@ -69,7 +97,9 @@ class MutableClassAttribute(Rule):
                 if "ClassVar" in _dotted_ann(stmt.annotation) or is_model:
                     continue
                 if is_dataclass:
-                    message = f"Mutable default for dataclass field `{name}`; use `field(default_factory=...)`"
+                    message = (
+                        f"Mutable default for dataclass field `{name}`; use `field(default_factory=...)`"
+                    )
                     yield self._at(ctx, value, message)
                     continue
             shared.append((name, value))
@@ -81,8 +111,11 @@ class MutableClassAttribute(Rule):
             if split is not None:  # a class shell: its methods are other units, their usage came as facts
                 mutated, rebound = split
             else:
-                text = ctx.source[ctx.offset_of(cls.lineno, cls.col_offset):
-                                  ctx.offset_of(cls.end_lineno or cls.lineno, cls.end_col_offset or 0)]
+                text = ctx.source[
+                    ctx.offset_of(cls.lineno, cls.col_offset) : ctx.offset_of(
+                        cls.end_lineno or cls.lineno, cls.end_col_offset or 0
+                    )
+                ]
                 shared = [(n, v) for n, v in shared if b"self." + n.encode() in text]  # cheap before walking
                 if not shared:
                     return
@@ -170,7 +203,11 @@ def _self_usage(cls: ast.ClassDef, nodes: Iterable[ast.AST] | None = None) -> tu
     mutated: set[str] = set()
     rebound: set[str] = set()
     for node in ast.walk(cls) if nodes is None else nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+        ):
             name = _self_attr(node.func.value)
             if name:
                 mutated.add(name)
@@ -186,7 +223,11 @@ def _self_usage(cls: ast.ClassDef, nodes: Iterable[ast.AST] | None = None) -> tu
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
                 for sub in ast.walk(t):
-                    name = _self_attr(sub) if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) else None
+                    name = (
+                        _self_attr(sub)
+                        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store)
+                        else None
+                    )
                     if name:
                         rebound.add(name)
     return mutated, rebound

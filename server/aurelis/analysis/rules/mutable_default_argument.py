@@ -13,13 +13,26 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 _LITERALS = {
-    "list", "dictionary", "set",
-    "list_comprehension", "dictionary_comprehension", "set_comprehension",
+    "list",
+    "dictionary",
+    "set",
+    "list_comprehension",
+    "dictionary_comprehension",
+    "set_comprehension",
 }
 _FACTORIES = {
-    "list", "dict", "set", "bytearray",
-    "collections.defaultdict", "defaultdict", "collections.OrderedDict", "OrderedDict",
-    "collections.deque", "deque", "collections.Counter", "Counter",
+    "list",
+    "dict",
+    "set",
+    "bytearray",
+    "collections.defaultdict",
+    "defaultdict",
+    "collections.OrderedDict",
+    "OrderedDict",
+    "collections.deque",
+    "deque",
+    "collections.Counter",
+    "Counter",
 }
 _DEFAULTS = ("default_parameter", "typed_default_parameter")
 
@@ -67,7 +80,9 @@ def _is_guard(stmt: Node, ctx: RuleContext) -> bool:
     if parts[1:] != ["is", "None"]:
         return False
     assign = body.named_children[0].named_children[0] if body.named_children[0].named_children else None
-    target = assign.child_by_field_name("left") if assign is not None and assign.type == "assignment" else None
+    target = (
+        assign.child_by_field_name("left") if assign is not None and assign.type == "assignment" else None
+    )
     return target is not None and ctx.text(target) == parts[0]
 
 
@@ -85,7 +100,7 @@ def _fix(ctx: RuleContext, param: Node, name: Node, value: Node) -> Fix | None:
     if indent is None:
         return None
     outer = indent_of(ctx.source, func.start_byte) or ""
-    unit = indent[len(outer):] if indent.startswith(outer) and len(indent) > len(outer) else "    "
+    unit = indent[len(outer) :] if indent.startswith(outer) and len(indent) > len(outer) else "    "
     var = ctx.text(name)
     guard = f"if {var} is None:\n{indent}{unit}{var} = {ctx.text(value)}"
     # after the docstring and after guards already there, so guards keep the parameters' order
@@ -104,8 +119,12 @@ def _fix(ctx: RuleContext, param: Node, name: Node, value: Node) -> Fix | None:
     annotation = param.child_by_field_name("type")
     if annotation is not None:
         ann = ctx.text(annotation)
-        if "None" not in ann and "Optional" not in ann and annotation.named_children[:1] and \
-                annotation.named_children[0].type != "string":
+        if (
+            "None" not in ann
+            and "Optional" not in ann
+            and annotation.named_children[:1]
+            and annotation.named_children[0].type != "string"
+        ):
             edits.append(Edit(annotation.end_byte, annotation.end_byte, " | None"))
     edits.append(insert)
     return Fix(f"Default `{var}` to None and create the value in the body", tuple(edits))

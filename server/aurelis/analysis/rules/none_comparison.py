@@ -42,5 +42,8 @@ class NoneComparison(Rule):
                 message = f"Comparison to {word} with `{op.type}`; use `{_REPLACE[op.type]}`"
                 fix = None
                 if len(children) == 3:  # only rewrite simple comparisons
-                    fix = Fix(f"Use `{_REPLACE[op.type]} {word}`", (Edit(op.start_byte, op.end_byte, _REPLACE[op.type]),))
+                    fix = Fix(
+                        f"Use `{_REPLACE[op.type]} {word}`",
+                        (Edit(op.start_byte, op.end_byte, _REPLACE[op.type]),),
+                    )
                 yield self.finding(node, message=message, fix=fix)

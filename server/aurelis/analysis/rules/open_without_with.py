@@ -14,13 +14,30 @@ from aurelis.analysis.syntax import alone_on_lines, indent_of, line_end, line_st
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_PATTERNS = {"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
-             "as_pattern_target", "list_splat_pattern", "dictionary_splat_pattern", "typed_parameter"}
+_PATTERNS = {
+    "pattern_list",
+    "tuple_pattern",
+    "list_pattern",
+    "tuple",
+    "list",
+    "parenthesized_expression",
+    "as_pattern_target",
+    "list_splat_pattern",
+    "dictionary_splat_pattern",
+    "typed_parameter",
+}
 _BINDING_PARENTS = {"parameters", "lambda_parameters", "global_statement", "nonlocal_statement"}
 _BINDING_FIELDS = {
-    "assignment": "left", "augmented_assignment": "left", "for_statement": "left", "for_in_clause": "left",
-    "named_expression": "name", "function_definition": "name", "class_definition": "name",
-    "default_parameter": "name", "typed_default_parameter": "name", "aliased_import": "alias",
+    "assignment": "left",
+    "augmented_assignment": "left",
+    "for_statement": "left",
+    "for_in_clause": "left",
+    "named_expression": "name",
+    "function_definition": "name",
+    "class_definition": "name",
+    "default_parameter": "name",
+    "typed_default_parameter": "name",
+    "aliased_import": "alias",
 }
 _HANDOVER = ("closing", "enter_context", "enter_async_context", "push", "callback")
 _OWNER_PREFIXES = ("set", "add", "register", "append")  # `source.setByteStream(f)`, `files.append(f)`
@@ -52,7 +69,9 @@ class OpenWithoutWith(Rule):
         if names is None:
             hits = [h for s, e in ctx.spans for h in _occurrences(ctx.source, b"open", s, e)]
             found = [ctx.root.descendant_for_byte_range(h, h + 4) for h in hits]
-            names = ctx.__dict__["_aurelis_open_names"] = [n for n in found if n is not None and n.type == "identifier"]
+            names = ctx.__dict__["_aurelis_open_names"] = [
+                n for n in found if n is not None and n.type == "identifier"
+            ]
         return names
 
     def gather(self, ctx: RuleContext) -> Facts | None:
@@ -103,7 +122,9 @@ class OpenWithoutWith(Rule):
         if _handed_over(call, parents):
             return None
         if isinstance(parent, (ast.Attribute, ast.Expr, ast.For, ast.comprehension, ast.Call, ast.Starred)):
-            return self.finding(start, end, message="`open()` result is never closed explicitly; use `with open(...)`")
+            return self.finding(
+                start, end, message="`open()` result is never closed explicitly; use `with open(...)`"
+            )
         return None
 
 
@@ -139,8 +160,11 @@ def _binds(name: Node) -> bool:
         return parent.child_by_field_name(_BINDING_FIELDS[parent.type]) == node
     if parent.type == "dotted_name":  # `from gzip import open` / `import open`
         grand = parent.parent
-        return grand is not None and grand.type in ("import_from_statement", "import_statement") and \
-            grand.child_by_field_name("module_name") != parent
+        return (
+            grand is not None
+            and grand.type in ("import_from_statement", "import_statement")
+            and grand.child_by_field_name("module_name") != parent
+        )
     return False
 
 
@@ -224,28 +248,45 @@ def _handled(scope: ast.AST, var: str) -> bool:
             return True
         if isinstance(node, ast.Assign) and (
             _is_name(node.value, var)  # aliased: the alias may be closed
-            or (_mentions(node.value, var) and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets))
+            or (
+                _mentions(node.value, var)
+                and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets)
+            )
         ):
             return True
         if isinstance(node, ast.Call) and any(_is_name(a, var) for a in node.args) and _takes_ownership(node):
             return True
-        if isinstance(node, ast.Attribute) and _is_name(node.value, var) and node.attr == "close" and id(node) not in called:
+        if (
+            isinstance(node, ast.Attribute)
+            and _is_name(node.value, var)
+            and node.attr == "close"
+            and id(node) not in called
+        ):
             return True  # `f.close` registered as a callback (atexit.register, addCleanup) closes it later
     return False
 
 
 def _closes(node: ast.AST, var: str) -> bool:
     return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "close"
-        and _is_name(n.func.value, var) and not n.args
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "close"
+        and _is_name(n.func.value, var)
+        and not n.args
         for n in ast.walk(node)
     )
 
 
 def _is_close_stmt(stmt: ast.stmt, var: str) -> bool:
-    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not stmt.value.args and \
-        not stmt.value.keywords and isinstance(stmt.value.func, ast.Attribute) and \
-        stmt.value.func.attr == "close" and _is_name(stmt.value.func.value, var)
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and not stmt.value.args
+        and not stmt.value.keywords
+        and isinstance(stmt.value.func, ast.Attribute)
+        and stmt.value.func.attr == "close"
+        and _is_name(stmt.value.func.value, var)
+    )
 
 
 def _body_of(stmt: ast.stmt, parents: dict) -> list[ast.stmt] | None:
@@ -261,7 +302,9 @@ def _body_of(stmt: ast.stmt, parents: dict) -> list[ast.stmt] | None:
 
 
 def _rebinds(node: ast.AST, var: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in ast.walk(node)
+    )
 
 
 def _fix(ctx: RuleContext, assign: ast.Assign, var: str, parents: dict) -> Fix | None:
@@ -271,7 +314,11 @@ def _fix(ctx: RuleContext, assign: ast.Assign, var: str, parents: dict) -> Fix |
         return None
     i = body.index(assign)
     j = next((k for k in range(i + 1, len(body)) if _is_close_stmt(body[k], var)), None)
-    if j is None or any(_rebinds(s, var) for s in body[i + 1 : j]) or any(_mentions(s, var) for s in body[j + 1 :]):
+    if (
+        j is None
+        or any(_rebinds(s, var) for s in body[i + 1 : j])
+        or any(_mentions(s, var) for s in body[j + 1 :])
+    ):
         return None
     src = ctx.source
     a_start = ctx.offset_of(assign.lineno, assign.col_offset)

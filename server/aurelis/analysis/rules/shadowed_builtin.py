@@ -17,12 +17,23 @@ if TYPE_CHECKING:
 _SITE = {"copyright", "credits", "license", "exit", "quit", "help"}
 BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_")) - _SITE
 _CONTAINERS = {
-    "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
-    "list_splat_pattern", "as_pattern_target", "expression_list",
+    "pattern_list",
+    "tuple_pattern",
+    "list_pattern",
+    "tuple",
+    "list",
+    "parenthesized_expression",
+    "list_splat_pattern",
+    "as_pattern_target",
+    "expression_list",
 }
 _PARAMS = {
-    "identifier", "default_parameter", "typed_parameter", "typed_default_parameter",
-    "list_splat_pattern", "dictionary_splat_pattern",
+    "identifier",
+    "default_parameter",
+    "typed_parameter",
+    "typed_default_parameter",
+    "list_splat_pattern",
+    "dictionary_splat_pattern",
 }
 
 
@@ -38,7 +49,7 @@ class ShadowedBuiltin(Rule):
         "wrong thing. Class attributes and methods (`self.id`, `def list(self)`) and keyword "
         "arguments are not flagged: they live in their own namespace. Neither is rebinding a builtin to "
         "itself (`TimeoutError = TimeoutError`, the `len=len` fast-local default idiom). Option "
-        "`ignore = [\"id\", ...]` exempts names."
+        '`ignore = ["id", ...]` exempts names.'
     )
     bad = "def total(list):\n    return sum(list)"
     good = "def total(items):\n    return sum(items)"
@@ -103,8 +114,14 @@ def _param_names(param: Node) -> Iterator[Node]:
         return
     name = param.child_by_field_name("name")
     if name is None:  # typed_parameter and splats keep the identifier as the first named child
-        name = next((c for c in param.named_children if c.type in ("identifier", "list_splat_pattern",
-                                                                   "dictionary_splat_pattern")), None)
+        name = next(
+            (
+                c
+                for c in param.named_children
+                if c.type in ("identifier", "list_splat_pattern", "dictionary_splat_pattern")
+            ),
+            None,
+        )
         if name is not None and name.type != "identifier":
             name = next((c for c in name.named_children if c.type == "identifier"), None)
     if name is not None and name.type == "identifier":
@@ -114,7 +131,12 @@ def _param_names(param: Node) -> Iterator[Node]:
 def _binds_itself(node: Node, target: str, value: str, ctx: RuleContext) -> bool:
     """`TimeoutError = TimeoutError` / `def f(len=len)`: the name still means the builtin."""
     left, right = node.child_by_field_name(target), node.child_by_field_name(value)
-    return left is not None and right is not None and right.type == "identifier" and ctx.text(left) == ctx.text(right)
+    return (
+        left is not None
+        and right is not None
+        and right.type == "identifier"
+        and ctx.text(left) == ctx.text(right)
+    )
 
 
 def _in_class_body(node: Node) -> bool:

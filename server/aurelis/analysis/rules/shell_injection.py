@@ -18,8 +18,15 @@ from aurelis.analysis.rule import Category, Finding, Rule, Severity
 # run a command through the shell only when asked (shell=True)
 _SHELL_OPTIONAL = {f"subprocess.{n}" for n in ("run", "call", "check_call", "check_output", "Popen")}
 # always run their string through /bin/sh
-_ALWAYS_SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-                 "asyncio.create_subprocess_shell", "commands.getoutput", "commands.getstatusoutput"}
+_ALWAYS_SHELL = {
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "asyncio.create_subprocess_shell",
+    "commands.getoutput",
+    "commands.getstatusoutput",
+}
 
 
 def _literal(node: ast.AST) -> bool:
@@ -51,8 +58,16 @@ def _built(node: ast.AST) -> bool:
         return not _const_str(node)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         return is_str_literal(node.left) and not _literal(node.right)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
-        return is_str_literal(node.func.value) and not all(_literal(a) for a in node.args) and bool(node.args or node.keywords)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("format", "join")
+    ):
+        return (
+            is_str_literal(node.func.value)
+            and not all(_literal(a) for a in node.args)
+            and bool(node.args or node.keywords)
+        )
     return False
 
 
@@ -70,8 +85,8 @@ class ShellInjection(Rule):
         "concatenation, f-string, `%` or `.format` (directly or through a local variable). A constant "
         "command is not flagged."
     )
-    bad = "os.system(f\"convert {name} out.png\")"
-    good = "subprocess.run([\"convert\", name, \"out.png\"], check=True)"
+    bad = 'os.system(f"convert {name} out.png")'
+    good = 'subprocess.run(["convert", name, "out.png"], check=True)'
     noqa = ("S602", "S604", "S605")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -91,12 +106,17 @@ class ShellInjection(Rule):
                 found.append(finding)
         yield from sorted(found, key=lambda f: f.start)
 
-    def _check_call(self, ctx: RuleContext, call: ast.Call, imports: ImportMap,
-                    values: dict[str, list[ast.AST | None]]) -> Finding | None:
+    def _check_call(
+        self, ctx: RuleContext, call: ast.Call, imports: ImportMap, values: dict[str, list[ast.AST | None]]
+    ) -> Finding | None:
         name = imports.qualname(call.func)
         if name not in _SHELL_OPTIONAL and name not in _ALWAYS_SHELL:
             return None
-        command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "cmd", "command")), None)
+        command = (
+            call.args[0]
+            if call.args
+            else next((k.value for k in call.keywords if k.arg in ("args", "cmd", "command")), None)
+        )
         if command is None or isinstance(command, ast.Starred):
             return None
         if name in _SHELL_OPTIONAL:
@@ -127,7 +147,9 @@ def _assignments(scope: ast.AST) -> dict[str, list[ast.AST | None]]:
                     direct.add(id(t))
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
             # cmd += arg builds the command from a variable
-            values.setdefault(node.target.id, []).append(node.value if isinstance(node, ast.AnnAssign) else node)
+            values.setdefault(node.target.id, []).append(
+                node.value if isinstance(node, ast.AnnAssign) else node
+            )
             direct.add(id(node.target))
     for node in nodes:  # for-targets, with-as, unpacking, walrus: unknown values
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in direct:

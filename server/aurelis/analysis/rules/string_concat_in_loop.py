@@ -115,7 +115,9 @@ class StringConcatInLoop(Rule):
             found.extend(self._check_scope(ctx, scope, up, all_names))
         yield from sorted(found, key=lambda f: f.start)
 
-    def _check_scope(self, ctx: RuleContext, scope: ast.AST, up: dict, all_names: set[str]) -> Iterator[Finding]:
+    def _check_scope(
+        self, ctx: RuleContext, scope: ast.AST, up: dict, all_names: set[str]
+    ) -> Iterator[Finding]:
         nodes = list(iter_scope(scope))
         declared = {n for node in nodes if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
         kinds: dict[str, set[str | None]] = {}  # every binding's kind; None = unknown
@@ -123,7 +125,11 @@ class StringConcatInLoop(Rule):
             a = scope.args
             for arg in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
                 ann = arg.annotation
-                is_str = arg not in (a.vararg, a.kwarg) and isinstance(ann, ast.Name) and ann.id in ("str", "bytes")
+                is_str = (
+                    arg not in (a.vararg, a.kwarg)
+                    and isinstance(ann, ast.Name)
+                    and ann.id in ("str", "bytes")
+                )
                 kinds.setdefault(arg.arg, set()).add(ann.id if is_str else None)  # type: ignore[union-attr]
         concats: dict[str, list[_Concat]] = {}
         quotes: dict[str, bytes] = {}
@@ -137,12 +143,14 @@ class StringConcatInLoop(Rule):
                     if concat.loops:  # outside a loop a concatenation keeps the kind and is fine
                         concats.setdefault(node.id, []).append(concat)
                     continue
-                if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and (
-                    node in getattr(stmt, "targets", ()) or node is getattr(stmt, "target", None)
-                ) and stmt.value is not None:
+                if (
+                    isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                    and (node in getattr(stmt, "targets", ()) or node is getattr(stmt, "target", None))
+                    and stmt.value is not None
+                ):
                     kinds.setdefault(node.id, set()).add(_kind(stmt.value))
                     if isinstance(stmt.value, ast.Constant):  # the join literal follows its quote style
-                        quotes.setdefault(node.id, ctx.source[node_range(ctx, stmt.value)[0]:][:3])
+                        quotes.setdefault(node.id, ctx.source[node_range(ctx, stmt.value)[0] :][:3])
                 else:
                     kinds.setdefault(node.id, set()).add(None)
         for name, items in concats.items():
@@ -157,8 +165,13 @@ class StringConcatInLoop(Rule):
             for c in items:
                 inner = c.loops[0]
                 body = [n for stmt in inner.body for n in ast.walk(stmt)]
-                if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-                       and id(up.get(n)) not in growing for n in body):
+                if any(
+                    isinstance(n, ast.Name)
+                    and n.id == name
+                    and isinstance(n.ctx, ast.Store)
+                    and id(up.get(n)) not in growing
+                    for n in body
+                ):
                     continue  # reset on every iteration: the string does not grow across iterations
                 target = self._fix_loop(name, c, by_stmt, up, scope)
                 key = id(target) if target is not None else -id(c.stmt)
@@ -218,18 +231,28 @@ class StringConcatInLoop(Rule):
                 text = _src(ctx, value)
                 m = re.match(r"([rRfF]{1,2})(\"\"\"|'''|\"|')\{\s*" + re.escape(name) + r"\s*\}", text)
                 if m and "f" in m.group(1).lower():
-                    return "f-string", m.group(1) + m.group(2) + text[m.end():], {id(first.value)}
+                    return "f-string", m.group(1) + m.group(2) + text[m.end() :], {id(first.value)}
             return "f-string", None, set()
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and isinstance(value.left, ast.Constant):
+        if (
+            isinstance(value, ast.BinOp)
+            and isinstance(value.op, ast.Mod)
+            and isinstance(value.left, ast.Constant)
+        ):
             operands = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
             return ("%", None, set()) if any(_is(o, name) for o in operands) else None
-        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format"
-                and isinstance(value.func.value, ast.Constant)):
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "format"
+            and isinstance(value.func.value, ast.Constant)
+        ):
             args = value.args + [k.value for k in value.keywords]
             return (".format", None, set()) if any(_is(a, name) for a in args) else None
         return None
 
-    def _fix_loop(self, name: str, c: _Concat, by_stmt: dict[int, _Concat], up: dict, scope: ast.AST) -> ast.AST | None:
+    def _fix_loop(
+        self, name: str, c: _Concat, by_stmt: dict[int, _Concat], up: dict, scope: ast.AST
+    ) -> ast.AST | None:
         """The outermost loop around ``c`` that the list-and-join rewrite can wrap, if any."""
         best = None
         for loop in c.loops:
@@ -238,9 +261,15 @@ class StringConcatInLoop(Rule):
                     owner = by_stmt.get(id(up.get(n)))
                     if isinstance(n.ctx, ast.Store) and owner is not None and owner.append is not None:
                         continue
-                    if not any(id(n) in other.own_reads and other.append is not None for other in by_stmt.values()):
+                    if not any(
+                        id(n) in other.own_reads and other.append is not None for other in by_stmt.values()
+                    ):
                         return best
-            if not isinstance(loop, ast.For) or loop.orelse or any(isinstance(n, _JUMPS) for n in iter_scope(loop)):
+            if (
+                not isinstance(loop, ast.For)
+                or loop.orelse
+                or any(isinstance(n, _JUMPS) for n in iter_scope(loop))
+            ):
                 continue
             node = loop
             while node is not scope and node in up:  # an exception handler could observe a half-built string
@@ -250,8 +279,15 @@ class StringConcatInLoop(Rule):
             best = loop
         return best
 
-    def _fix(self, ctx: RuleContext, name: str, group: list[_Concat], loop: ast.AST,
-             all_names: set[str], joiner: str) -> Fix:
+    def _fix(
+        self,
+        ctx: RuleContext,
+        name: str,
+        group: list[_Concat],
+        loop: ast.AST,
+        all_names: set[str],
+        joiner: str,
+    ) -> Fix:
         parts = f"{name}_parts"
         i = 2
         while parts in all_names:
@@ -259,8 +295,10 @@ class StringConcatInLoop(Rule):
         start, end = node_range(ctx, loop)
         indent = line_indent(ctx.source, start)
         after = line_end(ctx.source, end)
-        edits = [Edit(start, start, f"{parts} = [{name}]\n{indent}"),
-                 Edit(after, after, f"\n{indent}{name} = {joiner}.join({parts})")]
+        edits = [
+            Edit(start, start, f"{parts} = [{name}]\n{indent}"),
+            Edit(after, after, f"\n{indent}{name} = {joiner}.join({parts})"),
+        ]
         for c in group:
             s, e = node_range(ctx, c.stmt)
             edits.append(Edit(s, e, f"{parts}.append({c.append})"))

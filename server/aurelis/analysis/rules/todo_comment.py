@@ -32,7 +32,9 @@ class TodoComment(Rule):
         markers = names_option(ctx.option(self.code, "markers", DEFAULT_MARKERS), DEFAULT_MARKERS)
         if not markers:
             return
-        pattern = re.compile(rb"(?<![A-Za-z0-9_])(" + b"|".join(re.escape(m.encode()) for m in markers) + rb")(?![A-Za-z0-9_])")
+        pattern = re.compile(
+            rb"(?<![A-Za-z0-9_])(" + b"|".join(re.escape(m.encode()) for m in markers) + rb")(?![A-Za-z0-9_])"
+        )
         for comment in ctx.nodes("comment"):
             raw = ctx.source[comment.start_byte : comment.end_byte]
             match = pattern.search(raw)

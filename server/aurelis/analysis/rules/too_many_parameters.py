@@ -59,5 +59,9 @@ class TooManyParameters(Rule):
                 count = count_parameters(fn, isinstance(up.get(fn), ast.ClassDef))
                 if count > limit:
                     start, end = def_name_range(ctx, fn)
-                    found.append(self.finding(start, end, message=f"`{fn.name}` takes {count} parameters (limit {limit})"))
+                    found.append(
+                        self.finding(
+                            start, end, message=f"`{fn.name}` takes {count} parameters (limit {limit})"
+                        )
+                    )
         yield from sorted(found, key=lambda f: f.start)

@@ -50,7 +50,11 @@ def _only_pass(block: Node) -> bool:
     stmts = block.named_children
     return bool(stmts) and all(
         s.type == "pass_statement"
-        or (s.type == "expression_statement" and s.named_child_count == 1 and s.named_children[0].type == "ellipsis")
+        or (
+            s.type == "expression_statement"
+            and s.named_child_count == 1
+            and s.named_children[0].type == "ellipsis"
+        )
         for s in stmts
     )
 

@@ -52,8 +52,11 @@ class UnreachableCode(Rule):
                     break
                 first, last = dead[0], dead[-1]
                 message = f"Unreachable code after {jump}"
-                found.append(self.finding(first.start_byte, last.end_byte, message=message,
-                                          fix=_fix(ctx, stmt, first, last)))
+                found.append(
+                    self.finding(
+                        first.start_byte, last.end_byte, message=message, fix=_fix(ctx, stmt, first, last)
+                    )
+                )
                 break
         # code dead inside code that is already dead is one finding, not two overlapping fixes
         outer_end = -1

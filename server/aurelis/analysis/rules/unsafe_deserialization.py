@@ -11,9 +11,13 @@ from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
 _PICKLERS = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle")
 _UNSAFE = {f"{m}.{f}" for m in _PICKLERS for f in ("load", "loads", "Unpickler")} | {
-    "marshal.load", "marshal.loads",
-    "shelve.open", "shelve.Shelf", "shelve.DbfilenameShelf",
-    "joblib.load", "sklearn.externals.joblib.load",
+    "marshal.load",
+    "marshal.loads",
+    "shelve.open",
+    "shelve.Shelf",
+    "shelve.DbfilenameShelf",
+    "joblib.load",
+    "sklearn.externals.joblib.load",
     "pandas.read_pickle",
 }
 # bytes this process just produced: loading them back is a round trip, not untrusted input
@@ -27,11 +31,21 @@ def _round_trip(arg: ast.AST | None, imports: ImportMap, scope: ast.AST) -> bool
         return imports.qualname(arg.func) in _DUMPS
     if not isinstance(arg, ast.Name):
         return False
-    values = [n.value for n in iter_scope(scope) if isinstance(n, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == arg.id for t in n.targets)]
-    stores = [n for n in iter_scope(scope) if isinstance(n, ast.Name) and n.id == arg.id and isinstance(n.ctx, ast.Store)]
-    return bool(values) and len(values) == len(stores) and all(
-        isinstance(v, ast.Call) and imports.qualname(v.func) in _DUMPS for v in values)
+    values = [
+        n.value
+        for n in iter_scope(scope)
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == arg.id for t in n.targets)
+    ]
+    stores = [
+        n
+        for n in iter_scope(scope)
+        if isinstance(n, ast.Name) and n.id == arg.id and isinstance(n.ctx, ast.Store)
+    ]
+    return (
+        bool(values)
+        and len(values) == len(stores)
+        and all(isinstance(v, ast.Call) and imports.qualname(v.func) in _DUMPS for v in values)
+    )
 
 
 class UnsafeDeserialization(Rule):
@@ -63,8 +77,14 @@ class UnsafeDeserialization(Rule):
         for node in index.of(ast.Call):
             if isinstance(node, ast.Call):
                 name = imports.qualname(node.func)
-                if name in _UNSAFE and not (name.endswith(".loads") and _round_trip(
-                        node.args[0] if node.args else None, imports, index.scope_of(node))):  # type: ignore[attr-defined]
+                if name in _UNSAFE and not (
+                    name.endswith(".loads")
+                    and _round_trip(node.args[0] if node.args else None, imports, index.scope_of(node))
+                ):  # type: ignore[attr-defined]
                     start, end = node_range(ctx, node)
-                    found.append(self.finding(start, end, message=f"`{name}` can run arbitrary code from the data it loads"))
+                    found.append(
+                        self.finding(
+                            start, end, message=f"`{name}` can run arbitrary code from the data it loads"
+                        )
+                    )
         yield from sorted(found, key=lambda f: f.start)

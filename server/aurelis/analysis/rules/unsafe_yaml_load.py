@@ -82,8 +82,16 @@ class UnsafeYamlLoad(Rule):
             if func not in _FUNCS:
                 continue
             positional = [a for a in args.named_children if a.type not in ("keyword_argument", "comment")]
-            loader = next((a for a in args.named_children if a.type == "keyword_argument"
-                           and (n := a.child_by_field_name("name")) is not None and ctx.text(n) == "Loader"), None)
+            loader = next(
+                (
+                    a
+                    for a in args.named_children
+                    if a.type == "keyword_argument"
+                    and (n := a.child_by_field_name("name")) is not None
+                    and ctx.text(n) == "Loader"
+                ),
+                None,
+            )
             loader_value = loader.child_by_field_name("value") if loader is not None else None
             if loader_value is None and len(positional) >= 2:
                 loader = loader_value = positional[1]
@@ -96,5 +104,9 @@ class UnsafeYamlLoad(Rule):
                 if loader is not None:  # drop ", Loader=..." (from the end of the stream argument)
                     edits.append(Edit(positional[0].end_byte, loader.end_byte, ""))
                 fix = Fix(f"Use `{ctx.text(fn.child_by_field_name('object'))}.{_FUNCS[func]}`", tuple(edits))
-            yield self.finding(call, message=f"`{ctx.text(fn)}` without a safe Loader can construct arbitrary "
-                               f"objects; use `{_FUNCS[func]}`", fix=fix)
+            yield self.finding(
+                call,
+                message=f"`{ctx.text(fn)}` without a safe Loader can construct arbitrary "
+                f"objects; use `{_FUNCS[func]}`",
+                fix=fix,
+            )

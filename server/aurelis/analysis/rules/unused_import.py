@@ -35,7 +35,9 @@ def _catches_import_error(node: ast.Try) -> bool:
     for h in node.handlers:
         names = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
         for n in names:
-            if h.type is None or (isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception")):
+            if h.type is None or (
+                isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception")
+            ):
                 return True
     return False
 
@@ -48,8 +50,11 @@ def _imports(body: list[ast.stmt], type_checking: bool, in_function: bool, init_
             if init_file and not in_function:
                 continue  # package `__init__` imports are its public re-exports
             for alias in stmt.names:
-                if alias.name == "*" or (alias.asname is not None and alias.asname == alias.name.rsplit(".", 1)[-1]
-                                         and (isinstance(stmt, ast.ImportFrom) or alias.asname == alias.name)):
+                if alias.name == "*" or (
+                    alias.asname is not None
+                    and alias.asname == alias.name.rsplit(".", 1)[-1]
+                    and (isinstance(stmt, ast.ImportFrom) or alias.asname == alias.name)
+                ):
                     continue  # `import x as x`: the explicit re-export idiom
                 bound = alias.asname or alias.name.split(".", 1)[0]
                 yield _Imp(stmt, alias, bound, body, type_checking)
@@ -149,9 +154,15 @@ class UnusedImport(Rule):
         if tree is None or idx is None:
             return Facts(None)  # a unit that does not parse may use any name
         used, words = _used_names(idx)
-        comment_words = {w for n in ctx.nodes("comment") if ctx.text(n).lstrip("# ").startswith("type:")
-                         for w in _WORD.findall(ctx.text(n))}
-        site = b"import" in ctx.source and any(True for _ in _imports(tree.body, False, False, ctx.is_init_file))
+        comment_words = {
+            w
+            for n in ctx.nodes("comment")
+            if ctx.text(n).lstrip("# ").startswith("type:")
+            for w in _WORD.findall(ctx.text(n))
+        }
+        site = b"import" in ctx.source and any(
+            True for _ in _imports(tree.body, False, False, ctx.is_init_file)
+        )
         return Facts((frozenset(used), frozenset(words), frozenset(comment_words)), site=site)
 
     def facts_key(self, facts: list[tuple[int, Any]], group: int) -> Any:
@@ -170,16 +181,26 @@ class UnusedImport(Rule):
         if merged is None:
             return  # some unit does not parse (yet): its uses are unknown, so say nothing
         used, words, comment_words = merged
-        unused = [i for i in imports if i.bound not in used and i.bound not in comment_words
-                  and not (i.type_checking and i.bound in words)]
+        unused = [
+            i
+            for i in imports
+            if i.bound not in used
+            and i.bound not in comment_words
+            and not (i.type_checking and i.bound in words)
+        ]
         if not unused:
             return
         fixes = self._fixes(ctx, unused)
         for imp in unused:
             a = imp.alias
-            start, end = ctx.offset_of(a.lineno, a.col_offset), ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0)
+            start, end = (
+                ctx.offset_of(a.lineno, a.col_offset),
+                ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0),
+            )
             shown = f"{a.name} as {a.asname}" if a.asname else a.name
-            yield self.finding(start, end, message=f"`{shown}` imported but unused", fix=fixes.get(id(imp.stmt)))
+            yield self.finding(
+                start, end, message=f"`{shown}` imported but unused", fix=fixes.get(id(imp.stmt))
+            )
 
     # -- fixes -------------------------------------------------------------------------------
     def _fixes(self, ctx: RuleContext, unused: list[_Imp]) -> dict[int, Fix]:
@@ -219,9 +240,17 @@ class UnusedImport(Rule):
             return Edit(start, end, "pass")
         return Edit(line_start, line_end, "")
 
-    def _delete_aliases(self, ctx: RuleContext, stmt: ast.Import | ast.ImportFrom, drop: set[int]) -> Edit | None:
-        spans = [(ctx.offset_of(a.lineno, a.col_offset), ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0),
-                  id(a) in drop) for a in stmt.names]
+    def _delete_aliases(
+        self, ctx: RuleContext, stmt: ast.Import | ast.ImportFrom, drop: set[int]
+    ) -> Edit | None:
+        spans = [
+            (
+                ctx.offset_of(a.lineno, a.col_offset),
+                ctx.offset_of(a.end_lineno or a.lineno, a.end_col_offset or 0),
+                id(a) in drop,
+            )
+            for a in stmt.names
+        ]
         pieces: list[tuple[int, int]] = []
         i = 0
         while i < len(spans):

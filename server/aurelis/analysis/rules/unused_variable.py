@@ -21,7 +21,9 @@ def _pure(node: ast.AST) -> bool:
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(_pure(e) for e in node.elts)
     if isinstance(node, ast.Dict):
-        return all(k is None or isinstance(k, ast.Constant) for k in node.keys) and all(_pure(v) for v in node.values)
+        return all(k is None or isinstance(k, ast.Constant) for k in node.keys) and all(
+            _pure(v) for v in node.values
+        )
     if isinstance(node, ast.UnaryOp):
         return isinstance(node.operand, ast.Constant)
     if isinstance(node, ast.BinOp):
@@ -80,9 +82,13 @@ class UnusedVariable(Rule):
             else:
                 continue
             for t in targets:
-                names = [t] if isinstance(t, ast.Name) else [
-                    n for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-                ] if include_unpacking and isinstance(t, (ast.Tuple, ast.List)) else []
+                names = (
+                    [t]
+                    if isinstance(t, ast.Name)
+                    else [n for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+                    if include_unpacking and isinstance(t, (ast.Tuple, ast.List))
+                    else []
+                )
                 for n in names:
                     direct.add(id(n))
                     if not n.id.startswith("_"):
@@ -110,24 +116,39 @@ class UnusedVariable(Rule):
                     blocked.add((id(index.scope_of(n)), n.id))  # type: ignore[attr-defined]
             else:
                 loads.setdefault(n.id, []).append(n)  # type: ignore[attr-defined]
-        removable = {id(stmt) for items in bindings.values() if len(items) == 1
-                     for _, stmt in items if self._removable(ctx, stmt)}
+        removable = {
+            id(stmt)
+            for items in bindings.values()
+            if len(items) == 1
+            for _, stmt in items
+            if self._removable(ctx, stmt)
+        }
         found: list[Finding] = []
         for (fn_id, name), items in bindings.items():
             fn = functions[fn_id]
-            if fn_id in hands_off or (fn_id, name) in blocked or _read_below(fn, loads.get(name, ()), index.parents):
+            if (
+                fn_id in hands_off
+                or (fn_id, name) in blocked
+                or _read_below(fn, loads.get(name, ()), index.parents)
+            ):
                 continue
             for target, stmt in items:
                 fix = None
                 if len(items) == 1 and id(stmt) in removable:
                     fix = self._fix(ctx, name, stmt, index.parents, removable)
                 start, end = node_range(ctx, target)
-                found.append(self.finding(start, end, message=f"Local variable `{name}` is assigned but never used", fix=fix))
+                found.append(
+                    self.finding(
+                        start, end, message=f"Local variable `{name}` is assigned but never used", fix=fix
+                    )
+                )
         yield from sorted(found, key=lambda f: f.start)
 
     @staticmethod
     def _removable(ctx: RuleContext, stmt: ast.stmt) -> bool:
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        if not (
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        ):
             return False
         if not _pure(stmt.value):
             return False
@@ -143,7 +164,10 @@ class UnusedVariable(Rule):
         start, end = node_range(ctx, stmt)
         if all(id(s) in removable for s in block) and stmt is block[-1]:
             # the block would be left empty: keep it valid
-            return Fix(f"Replace the assignment to `{name}` with `pass`", (Edit(start, line_end(ctx.source, end), "pass"),))
+            return Fix(
+                f"Replace the assignment to `{name}` with `pass`",
+                (Edit(start, line_end(ctx.source, end), "pass"),),
+            )
         line_start = ctx.source.rfind(b"\n", 0, start) + 1
         nl = ctx.source.find(b"\n", end)
         stop = len(ctx.source) if nl < 0 else nl + 1

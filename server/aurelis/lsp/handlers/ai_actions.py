@@ -21,8 +21,10 @@ _MAX_FIXES = 5
 
 
 def _range_json(r: types.Range) -> dict:
-    return {"start": {"line": r.start.line, "character": r.start.character},
-            "end": {"line": r.end.line, "character": r.end.character}}
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
 
 
 def _diag_json(server: AurelisServer, d: types.Diagnostic) -> dict:
@@ -37,8 +39,13 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
     lazy = server.client_supports("text_document.code_action.resolve_support")
     actions: list[types.CodeAction] = []
 
-    def action(title: str, kind: str, command: str, args: dict[str, Any],
-               diagnostics: list[types.Diagnostic] | None = None) -> types.CodeAction:
+    def action(
+        title: str,
+        kind: str,
+        command: str,
+        args: dict[str, Any],
+        diagnostics: list[types.Diagnostic] | None = None,
+    ) -> types.CodeAction:
         data = {"provider": NAME, "command": command, "title": title, "args": args}
         a = types.CodeAction(title=title, kind=kind, diagnostics=diagnostics, data=data)
         if not lazy:
@@ -49,15 +56,34 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
         if d.source == "aurelis-ai":
             continue
         label = f"Fix with Aurelis: {d.message.splitlines()[0][:60]}" if d.message else "Fix with Aurelis"
-        actions.append(action(label, types.CodeActionKind.QuickFix, "aurelis.fix",
-                              {"uri": uri, "range": _range_json(d.range), "diagnostic": _diag_json(server, d)}, [d]))
-    actions.append(action("Explain with Aurelis", types.CodeActionKind.RefactorRewrite + ".aurelis.explain",
-                          "aurelis.explain", {"uri": uri, "range": _range_json(params.range)}))
+        actions.append(
+            action(
+                label,
+                types.CodeActionKind.QuickFix,
+                "aurelis.fix",
+                {"uri": uri, "range": _range_json(d.range), "diagnostic": _diag_json(server, d)},
+                [d],
+            )
+        )
+    actions.append(
+        action(
+            "Explain with Aurelis",
+            types.CodeActionKind.RefactorRewrite + ".aurelis.explain",
+            "aurelis.explain",
+            {"uri": uri, "range": _range_json(params.range)},
+        )
+    )
     start = doc.offset_at(doc_pos(params.range.start))
     if doc.language_id == "python" and enclosing_definition(doc, start, start) is not None:
         pos = {"line": params.range.start.line, "character": params.range.start.character}
-        actions.append(action("Generate docstring with Aurelis", types.CodeActionKind.RefactorRewrite + ".aurelis.docstring",
-                              "aurelis.docstring", {"uri": uri, "position": pos}))
+        actions.append(
+            action(
+                "Generate docstring with Aurelis",
+                types.CodeActionKind.RefactorRewrite + ".aurelis.docstring",
+                "aurelis.docstring",
+                {"uri": uri, "position": pos},
+            )
+        )
     return actions
 
 
@@ -70,12 +96,18 @@ def doc_pos(p: types.Position):
 def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     if data.get("command"):
-        action.command = types.Command(title=action.title, command=data["command"], arguments=[data.get("args", {})])
+        action.command = types.Command(
+            title=action.title, command=data["command"], arguments=[data.get("args", {})]
+        )
     return action
 
 
 def register_actions(server: AurelisServer) -> None:
-    server.code_actions.add(Provider(
-        NAME, provide, resolve,
-        kinds=(types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite),
-    ))
+    server.code_actions.add(
+        Provider(
+            NAME,
+            provide,
+            resolve,
+            kinds=(types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite),
+        )
+    )

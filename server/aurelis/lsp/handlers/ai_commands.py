@@ -122,8 +122,9 @@ def target(server: AurelisServer, doc: Document, start: int, end: int) -> Target
     return Target(doc, start, end, root, retrieval.retriever_for(server.engine, doc.uri))
 
 
-async def run(server: AurelisServer, service: AIService, title: str,
-              work: Callable[[CommandProgress], Awaitable[T]]) -> T:
+async def run(
+    server: AurelisServer, service: AIService, title: str, work: Callable[[CommandProgress], Awaitable[T]]
+) -> T:
     progress = CommandProgress(server, title)
     await progress.begin()
     try:
@@ -152,7 +153,9 @@ def _text_edit(uri: str, version: int | None, base_text: str, edit, encoding) ->
     end = lines.position(_char_to_byte(base_text, edit.end), encoding)
     return types.TextDocumentEdit(
         text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-        edits=[types.TextEdit(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), new_text=edit.new_text)],
+        edits=[
+            types.TextEdit(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), new_text=edit.new_text)
+        ],
     )
 
 
@@ -160,31 +163,46 @@ async def send(server: AurelisServer, changes: list[Any], label: str, out: dict[
     """workspace/applyEdit, or (a client that cannot) the edit in the result for the client to apply."""
     workspace_edit = types.WorkspaceEdit(document_changes=changes)
     if not server.client_supports("workspace.apply_edit"):
-        out.update(applied=False, edit=server.protocol._converter.unstructure(workspace_edit),
-                   message="Aurelis AI: this client does not accept workspace/applyEdit; the edit is in the result.")
+        out.update(
+            applied=False,
+            edit=server.protocol._converter.unstructure(workspace_edit),
+            message="Aurelis AI: this client does not accept workspace/applyEdit; the edit is in the result.",
+        )
         return out
-    result = await server.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=workspace_edit, label=label))
+    result = await server.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=workspace_edit, label=label)
+    )
     out["applied"] = bool(result.applied)
     if not result.applied:
-        out["message"] = f"Aurelis AI: the editor did not apply the edit ({result.failure_reason or 'no reason given'})."
+        out["message"] = (
+            f"Aurelis AI: the editor did not apply the edit ({result.failure_reason or 'no reason given'})."
+        )
     return out
 
 
 async def apply(server: AurelisServer, uri: str, version: int | None, answer: EditAnswer, label: str) -> dict:
     """Send the planned edit if the document is still the one it was computed for."""
-    out: dict[str, Any] = {"markdown": answer.answer, "provider": answer.completion.provider,
-                           "cached": answer.completion.cached}
+    out: dict[str, Any] = {
+        "markdown": answer.answer,
+        "provider": answer.completion.provider,
+        "cached": answer.completion.cached,
+    }
     if answer.edit is None:
         out.update(applied=False, message=answer.error or "no edit")
         server.show_message(out["message"])
         return out
     doc = server.engine.documents.find(uri)
     if doc is None or doc.version != version or doc.text != answer.base_text:
-        out.update(applied=False, message="Aurelis AI: the document changed while the answer was computed; "
-                                          "the edit was not applied.")
+        out.update(
+            applied=False,
+            message="Aurelis AI: the document changed while the answer was computed; "
+            "the edit was not applied.",
+        )
         server.show_message(out["message"])
         return out
-    return await send(server, [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding)], label, out)
+    return await send(
+        server, [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding)], label, out
+    )
 
 
 def test_file_for(path: Path, root: Path | None) -> tuple[Path, str]:
@@ -220,8 +238,14 @@ def register(server: AurelisServer) -> None:
         t = target(server, doc, start, end)
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.explain(t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache)
-            return {"markdown": answer.text, "provider": answer.completion.provider, "cached": answer.completion.cached}
+            answer = await service.explain(
+                t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
+            )
+            return {
+                "markdown": answer.text,
+                "provider": answer.completion.provider,
+                "cached": answer.completion.cached,
+            }
 
         return await run(server, service, "explain", work)
 
@@ -236,8 +260,14 @@ def register(server: AurelisServer) -> None:
         t = target(server, doc, start, end)
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.generate(t, args.instruction, ai_for(args.uri), insert=insert,
-                                            on_delta=p.partial, use_cache=not args.no_cache)
+            answer = await service.generate(
+                t,
+                args.instruction,
+                ai_for(args.uri),
+                insert=insert,
+                on_delta=p.partial,
+                use_cache=not args.no_cache,
+            )
             return await apply(server, args.uri, doc.version, answer, "Aurelis: generate")
 
         return await run(server, service, "generate", work)
@@ -251,8 +281,9 @@ def register(server: AurelisServer) -> None:
         t = target(server, doc, start, max(start, end))
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.fix(t, ai_for(args.uri), problem=problem, on_delta=p.partial,
-                                       use_cache=not args.no_cache)
+            answer = await service.fix(
+                t, ai_for(args.uri), problem=problem, on_delta=p.partial, use_cache=not args.no_cache
+            )
             return await apply(server, args.uri, doc.version, answer, "Aurelis: fix")
 
         return await run(server, service, "fix", work)
@@ -266,7 +297,9 @@ def register(server: AurelisServer) -> None:
 
         async def work(p: CommandProgress) -> dict:
             try:
-                answer = await service.docstring(t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache)
+                answer = await service.docstring(
+                    t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
+                )
             except EditRejected as exc:
                 raise failed(str(exc)) from None
             return await apply(server, args.uri, doc.version, answer, "Aurelis: docstring")
@@ -285,26 +318,49 @@ def register(server: AurelisServer) -> None:
         test_path, module = test_file_for(path, t.root)
         test_uri = from_path(test_path)
         open_doc = server.engine.documents.find(test_uri)
-        existing = open_doc.text if open_doc else (test_path.read_text(encoding="utf-8") if test_path.is_file() else None)
+        existing = (
+            open_doc.text
+            if open_doc
+            else (test_path.read_text(encoding="utf-8") if test_path.is_file() else None)
+        )
         version = open_doc.version if open_doc else None
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.tests(t, ai_for(args.uri), existing=existing, test_path=test_path, module=module,
-                                         on_delta=p.partial, use_cache=not args.no_cache)
-            out: dict[str, Any] = {"markdown": answer.answer, "uri": test_uri, "provider": answer.completion.provider}
+            answer = await service.tests(
+                t,
+                ai_for(args.uri),
+                existing=existing,
+                test_path=test_path,
+                module=module,
+                on_delta=p.partial,
+                use_cache=not args.no_cache,
+            )
+            out: dict[str, Any] = {
+                "markdown": answer.answer,
+                "uri": test_uri,
+                "provider": answer.completion.provider,
+            }
             if answer.edit is None:
                 out.update(applied=False, message=answer.error)
                 return out
             changes: list[Any] = []
             if existing is None:
                 ws_caps = server.client_capabilities.workspace
-                ops = (ws_caps.workspace_edit.resource_operations or []) if ws_caps and ws_caps.workspace_edit else []
+                ops = (
+                    (ws_caps.workspace_edit.resource_operations or [])
+                    if ws_caps and ws_caps.workspace_edit
+                    else []
+                )
                 if types.ResourceOperationKind.Create in ops:
-                    changes.append(types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+                    changes.append(
+                        types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True))
+                    )
                 else:  # the client cannot create files: an empty one on disk, then the text edit
                     test_path.parent.mkdir(parents=True, exist_ok=True)
                     test_path.touch(exist_ok=True)
-            changes.append(_text_edit(test_uri, version, answer.base_text, answer.edit, server.engine.encoding))
+            changes.append(
+                _text_edit(test_uri, version, answer.base_text, answer.edit, server.engine.encoding)
+            )
             return await send(server, changes, "Aurelis: tests", out)
 
         return await run(server, service, "tests", work)
@@ -317,7 +373,9 @@ def register(server: AurelisServer) -> None:
         t = target(server, doc, start, end)
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.review(t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache)
+            answer = await service.review(
+                t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
+            )
             diags = [review_diagnostic(doc, f.line, f.severity, f.message) for f in answer.findings]
             live = server.engine.documents.find(args.uri)
             if live is not None and live.version == doc.version:
@@ -334,12 +392,21 @@ def register(server: AurelisServer) -> None:
         uri = folders[0].uri if folders else None
 
         async def work(p: CommandProgress) -> dict:
-            answer = await service.ask(args.question, ai_for(uri), root=root,
-                                       retriever=retrieval.retriever_for(server.engine, uri),
-                                       on_delta=p.partial, use_cache=not args.no_cache)
+            answer = await service.ask(
+                args.question,
+                ai_for(uri),
+                root=root,
+                retriever=retrieval.retriever_for(server.engine, uri),
+                on_delta=p.partial,
+                use_cache=not args.no_cache,
+            )
             cites = [citation(root, path, line) for path, line in answer.citations]
-            return {"markdown": answer.text, "citations": cites, "sources": cites,
-                    "provider": answer.completion.provider}
+            return {
+                "markdown": answer.text,
+                "citations": cites,
+                "sources": cites,
+                "provider": answer.completion.provider,
+            }
 
         return await run(server, service, "ask", work)
 
@@ -390,9 +457,15 @@ def review_diagnostic(doc: Document, line: int, severity: str, message: str) -> 
     start = doc.position_at(doc.lines.starts[row] + len(text[:indent].encode()))
     end = doc.position_at(doc.lines.starts[row] + len(text.encode()))
     sev = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}.get(
-        severity, types.DiagnosticSeverity.Information)
-    return types.Diagnostic(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), message=message,
-                            severity=sev, source="aurelis-ai", code="ai-review")
+        severity, types.DiagnosticSeverity.Information
+    )
+    return types.Diagnostic(
+        range=types.Range(start=lsp_pos(start), end=lsp_pos(end)),
+        message=message,
+        severity=sev,
+        source="aurelis-ai",
+        code="ai-review",
+    )
 
 
 def citation(root: Path | None, path: str, line: int) -> dict:

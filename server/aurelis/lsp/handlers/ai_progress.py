@@ -46,7 +46,8 @@ class CommandProgress:
             # pygls cancels this future on window/workDoneProgress/cancel.
             future.add_done_callback(lambda f: f.cancelled() and loop.call_soon_threadsafe(task.cancel))
         self.server.work_done_progress.begin(
-            token, types.WorkDoneProgressBegin(title=f"Aurelis: {self.title}", cancellable=True, message=message)
+            token,
+            types.WorkDoneProgressBegin(title=f"Aurelis: {self.title}", cancellable=True, message=message),
         )
 
     def report(self, message: str) -> None:

@@ -36,8 +36,10 @@ def workspace_edit(doc: Document, edits: list[Edit]) -> types.WorkspaceEdit:
         document_changes=[
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
-                edits=[types.TextEdit(range=convert.byte_range(doc, e.start, e.end), new_text=e.text)
-                       for e in sorted(edits, key=lambda e: e.start)],
+                edits=[
+                    types.TextEdit(range=convert.byte_range(doc, e.start, e.end), new_text=e.text)
+                    for e in sorted(edits, key=lambda e: e.start)
+                ],
             )
         ]
     )
@@ -49,21 +51,21 @@ def minimal_edit(old: bytes, new: bytes) -> Edit:
     p = 0
     while p < n and old[p] == new[p]:
         p += 1
-    while p > 0 and (old[p:p + 1] and old[p] & 0xC0 == 0x80):
+    while p > 0 and (old[p : p + 1] and old[p] & 0xC0 == 0x80):
         p -= 1
     s = 0
     while s < n - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
         s += 1
     while s > 0 and old[len(old) - s] & 0xC0 == 0x80:
         s -= 1
-    return Edit(p, len(old) - s, new[p:len(new) - s].decode("utf-8", "surrogatepass"))
+    return Edit(p, len(old) - s, new[p : len(new) - s].decode("utf-8", "surrogatepass"))
 
 
 def ignore_edit(doc: Document, finding: Finding) -> Edit | None:
     """Append (or extend) `# aurelis: ignore[CODE]` on the finding's first line."""
     line = line_of(doc, finding.start)
     end = doc.lines.line_content_end(line)
-    if doc.source[doc.lines.starts[line]:end].rstrip().endswith(b"\\"):
+    if doc.source[doc.lines.starts[line] : end].rstrip().endswith(b"\\"):
         return None  # a line continuation: a comment there would break the statement
     comment = None
     if doc.tree is not None:
@@ -76,7 +78,7 @@ def ignore_edit(doc: Document, finding: Finding) -> Edit | None:
                 return None  # the line ends inside a multi-line string
             node = node.parent
     if comment is not None:
-        existing = doc.source[comment.start_byte:comment.end_byte].decode("utf-8", "replace")
+        existing = doc.source[comment.start_byte : comment.end_byte].decode("utf-8", "replace")
         return Edit(comment.start_byte, comment.end_byte, ignore_comment(existing, finding.code))
     return Edit(end, end, "  " + ignore_comment(None, finding.code))
 
@@ -86,14 +88,23 @@ def _byte_span(doc: Document, rng: types.Range) -> tuple[int, int]:
 
 
 def _lazy(server: AurelisServer) -> bool:
-    support = getattr(getattr(getattr(server.client_capabilities, "text_document", None), "code_action", None),
-                      "resolve_support", None)
+    support = getattr(
+        getattr(getattr(server.client_capabilities, "text_document", None), "code_action", None),
+        "resolve_support",
+        None,
+    )
     return bool(support and "edit" in (support.properties or []))
 
 
 def _find(report: Report, data: dict[str, Any]) -> Finding | None:
-    return next((f for f in report.findings if f.code == data.get("code") and f.start == data.get("start")
-                 and f.end == data.get("end")), None)
+    return next(
+        (
+            f
+            for f in report.findings
+            if f.code == data.get("code") and f.start == data.get("start") and f.end == data.get("end")
+        ),
+        None,
+    )
 
 
 def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -109,10 +120,22 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
         if not (f.start <= hi and lo <= f.end):
             continue
         diag = to_diagnostic(snap, report, f)
-        base = {"provider": NAME, "uri": doc.uri, "version": doc.version, "code": f.code, "start": f.start, "end": f.end}
+        base = {
+            "provider": NAME,
+            "uri": doc.uri,
+            "version": doc.version,
+            "code": f.code,
+            "start": f.start,
+            "end": f.end,
+        }
         if f.fix is not None:
-            action = types.CodeAction(title=f"{f.fix.title} ({f.code})", kind=types.CodeActionKind.QuickFix,
-                                      diagnostics=[diag], is_preferred=True, data={**base, "action": "fix"})
+            action = types.CodeAction(
+                title=f"{f.fix.title} ({f.code})",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                is_preferred=True,
+                data={**base, "action": "fix"},
+            )
             if not lazy:
                 fix = verified_fix(snap, f, report, settings)
                 if fix is None:
@@ -120,11 +143,20 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
                 action.edit = workspace_edit(snap, list(fix.edits))
             actions.append(action)
         if (edit := ignore_edit(snap, f)) is not None:
-            actions.append(types.CodeAction(title=f"Ignore {f.code} on this line", kind=types.CodeActionKind.QuickFix,
-                                            diagnostics=[diag], edit=workspace_edit(snap, [edit])))
+            actions.append(
+                types.CodeAction(
+                    title=f"Ignore {f.code} on this line",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    edit=workspace_edit(snap, [edit]),
+                )
+            )
     if any(f.fix is not None and f.fix.safe for f in report.findings):
-        action = types.CodeAction(title="Fix all auto-fixable Aurelis problems", kind=FIX_ALL,
-                                  data={"provider": NAME, "uri": doc.uri, "version": doc.version, "action": "fixAll"})
+        action = types.CodeAction(
+            title="Fix all auto-fixable Aurelis problems",
+            kind=FIX_ALL,
+            data={"provider": NAME, "uri": doc.uri, "version": doc.version, "action": "fixAll"},
+        )
         if lazy:
             actions.append(action)
         elif (edit := _fix_all_edit(server, snap)) is not None:
@@ -152,7 +184,9 @@ def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction
         action.edit = _fix_all_edit(server, snap)
         return action
     finding = _find(report, data)
-    fix = verified_fix(snap, finding, report, server.engine.settings_for(doc.uri).analysis) if finding else None
+    fix = (
+        verified_fix(snap, finding, report, server.engine.settings_for(doc.uri).analysis) if finding else None
+    )
     if fix is None:
         raise JsonRpcContentModified(message=f"{data.get('code')}: the fix no longer applies")
     action.edit = workspace_edit(snap, list(fix.edits))

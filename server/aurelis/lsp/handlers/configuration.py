@@ -25,7 +25,9 @@ async def pull_configuration(server: AurelisServer) -> None:
     items = [types.ConfigurationItem(section=SECTION)]
     items += [types.ConfigurationItem(scope_uri=f.uri, section=SECTION) for f in folders]
     try:
-        answers: list[Any] = await server.workspace_configuration_async(types.ConfigurationParams(items=items))
+        answers: list[Any] = await server.workspace_configuration_async(
+            types.ConfigurationParams(items=items)
+        )
     except Exception as exc:  # a client that fails here must not stop the server
         log.warning("workspace/configuration failed: %s", exc)
         return
@@ -33,7 +35,7 @@ async def pull_configuration(server: AurelisServer) -> None:
     store = server.engine.settings
     if answers:
         store.set_client(GLOBAL, answers[0] or {})
-    for folder, answer in zip(folders, answers[1:]):
+    for folder, answer in zip(folders, answers[1:], strict=False):
         store.set_client(folder.uri, answer or {})
     refresh(server)
 

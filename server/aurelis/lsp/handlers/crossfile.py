@@ -109,7 +109,11 @@ class CrossFileService:
             self._request(texts={path.as_posix(): None})
 
     def files_changed(self, changes: list[tuple[str, str]]) -> None:
-        paths = {p.as_posix(): None for uri, _kind in changes if (p := to_path(uri)) is not None and p.suffix in _PY}
+        paths = {
+            p.as_posix(): None
+            for uri, _kind in changes
+            if (p := to_path(uri)) is not None and p.suffix in _PY
+        }
         if paths:
             self._request(texts=paths)
 
@@ -118,8 +122,13 @@ class CrossFileService:
             self._stop = True
             self._cond.notify_all()
 
-    def _request(self, reload: bool = False, index: bool = False, texts: dict[str, bytes | None] | None = None,
-                 fresh: bool = False) -> None:
+    def _request(
+        self,
+        reload: bool = False,
+        index: bool = False,
+        texts: dict[str, bytes | None] | None = None,
+        fresh: bool = False,
+    ) -> None:
         with self._cond:
             self._reload |= reload
             self._index_dirty |= index
@@ -215,7 +224,11 @@ class CrossFileService:
                         ws.update(_under_root(folder.path, path), data)
             for doc in engine.documents:  # open buffers win over the disk
                 p = to_path(doc.uri)
-                if p is not None and p.suffix in _PY and p.as_posix().startswith(folder.path.as_posix() + "/"):
+                if (
+                    p is not None
+                    and p.suffix in _PY
+                    and p.as_posix().startswith(folder.path.as_posix() + "/")
+                ):
                     ws.update(p.as_posix(), doc.source)
 
     def _checkpoint(self, abortable: bool = False) -> None:
@@ -237,8 +250,9 @@ class CrossFileService:
                 text = doc.source
             else:
                 s = self.server.engine.settings_for(from_path(path)).index
-                text, _reason = read_source(Path(path), ScanOptions(tuple(s.exclude), s.max_file_bytes,
-                                                                    s.max_line_chars))
+                text, _reason = read_source(
+                    Path(path), ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
+                )
         if text is None:
             ws.remove(path)
         else:
@@ -250,11 +264,14 @@ class CrossFileService:
         indexes = getattr(engine, "indexes", None)
         if indexes is None or not settings.index.enabled or not settings.analysis.cross_file:
             return
-        if not any(DUPLICATE_CODE == r.code for r in state.ws.rules_for(state.folder.path.as_posix() + "/x.py")):
+        if not any(
+            r.code == DUPLICATE_CODE for r in state.ws.rules_for(state.folder.path.as_posix() + "/x.py")
+        ):
             return
         idx = indexes.for_folder(state.folder)
         if idx.state != "ready":
             return  # keep the last twins until the index is whole again (on_ready wakes us)
+
         def step() -> None:
             self._checkpoint(abortable=True)
 
@@ -285,21 +302,25 @@ class CrossFileService:
             state.published[path] = sig
             self._send(from_path(path), diagnostics, source, findings)
 
-    def _diagnostic(self, ws: CrossFileWorkspace, doc: Any, report: Any, finding: Any, encoding: Any
-                    ) -> types.Diagnostic:
+    def _diagnostic(
+        self, ws: CrossFileWorkspace, doc: Any, report: Any, finding: Any, encoding: Any
+    ) -> types.Diagnostic:
         from aurelis.lsp.handlers.diagnostics import to_diagnostic
 
         diag = to_diagnostic(doc, report, finding)
         if finding.related:  # twins live in other files: their columns in the client's encoding
             diag.related_information = [
                 types.DiagnosticRelatedInformation(
-                    location=types.Location(uri=r.uri, range=_related_range(ws, r, encoding)), message=r.message)
+                    location=types.Location(uri=r.uri, range=_related_range(ws, r, encoding)),
+                    message=r.message,
+                )
                 for r in finding.related
             ]
         return diag
 
-    def _send(self, uri: str, diagnostics: list[types.Diagnostic], source: bytes, findings: list | None = None
-              ) -> None:
+    def _send(
+        self, uri: str, diagnostics: list[types.Diagnostic], source: bytes, findings: list | None = None
+    ) -> None:
         findings = findings or []
         if self.loop is None:
             return
@@ -323,16 +344,20 @@ class CrossFileService:
         folders = []
         for state in list(self.folders.values()):
             ws = state.ws
-            folders.append({
-                "folder": state.folder.uri,
-                "python_files": len(ws.python_paths()),
-                "index_used": ws.units_available,
-                "files_with_duplicates": len(ws.paths_with_duplicates()),
-            })
+            folders.append(
+                {
+                    "folder": state.folder.uri,
+                    "python_files": len(ws.python_paths()),
+                    "index_used": ws.units_available,
+                    "files_with_duplicates": len(ws.paths_with_duplicates()),
+                }
+            )
         return {"idle": self.idle, "passes": self.passes, "superseded": self.superseded, "folders": folders}
 
 
-def ignore_actions(server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+def ignore_actions(
+    server: AurelisServer, doc: Document, params: types.CodeActionParams
+) -> list[types.CodeAction]:
     """Offer "Ignore AUR41x on this line" for the cross-file findings shown in the requested range."""
     from aurelis.lsp import convert
     from aurelis.lsp.handlers.analysis_actions import ignore_edit, workspace_edit
@@ -342,15 +367,24 @@ def ignore_actions(server: AurelisServer, doc: Document, params: types.CodeActio
     if shown is None or shown[0] != doc.source:
         return []  # the findings were computed for another text
     lo, hi = doc.offset_at(convert.pos(params.range.start)), doc.offset_at(convert.pos(params.range.end))
-    diags = {(d.code, d.range.start.line, d.range.start.character): d for d in server.diagnostics.get(doc.uri, PRODUCER)}
+    diags = {
+        (d.code, d.range.start.line, d.range.start.character): d
+        for d in server.diagnostics.get(doc.uri, PRODUCER)
+    }
     actions: list[types.CodeAction] = []
     for f in shown[1]:
         if not (f.start <= hi and lo <= f.end) or (edit := ignore_edit(doc, f)) is None:
             continue
         start = doc.position_at(f.start)
         diag = diags.get((f.code, start.line, start.character))
-        actions.append(types.CodeAction(title=f"Ignore {f.code} on this line", kind=types.CodeActionKind.QuickFix,
-                                        diagnostics=[diag] if diag else None, edit=workspace_edit(doc, [edit])))
+        actions.append(
+            types.CodeAction(
+                title=f"Ignore {f.code} on this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diag] if diag else None,
+                edit=workspace_edit(doc, [edit]),
+            )
+        )
     return actions
 
 

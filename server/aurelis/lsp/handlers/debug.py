@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import hashlib
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -18,7 +17,9 @@ if TYPE_CHECKING:
 class SyntaxTreeArgs(BaseModel):
     uri: str
     include_text: bool = Field(False, description="Also return the document text.")
-    include_spans: bool = Field(False, description="Also return a digest of every node's byte and point span.")
+    include_spans: bool = Field(
+        False, description="Also return a digest of every node's byte and point span."
+    )
 
 
 def register(server: AurelisServer) -> None:

@@ -54,7 +54,9 @@ def to_diagnostic(doc: Document, report: Report, f: Finding) -> types.Diagnostic
             types.DiagnosticRelatedInformation(
                 location=types.Location(
                     uri=r.uri,
-                    range=types.Range(types.Position(r.start_line, r.start_col), types.Position(r.end_line, r.end_col)),
+                    range=types.Range(
+                        types.Position(r.start_line, r.start_col), types.Position(r.end_line, r.end_col)
+                    ),
                 ),
                 message=r.message,
             )
@@ -138,7 +140,9 @@ class RuleDiagnostics:
                     continue  # newer text arrived: its run publishes
                 if doc.version != snap.version:
                     continue
-                self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), version=snap.version)
+                self.server.diagnostics.set(
+                    uri, PRODUCER, self.diagnostics(snap, report), version=snap.version
+                )
         finally:
             self._tasks.pop(uri, None)
             gate.leave()
@@ -163,7 +167,8 @@ class RuleDiagnostics:
         if doc is not None:
             with self.server.engine.foreground.busy():
                 snap, report = await asyncio.get_running_loop().run_in_executor(
-                    self.server.thread_pool, self.current, doc)
+                    self.server.thread_pool, self.current, doc
+                )
             self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), publish=False)
         return self.server.diagnostics.get(uri)
 
@@ -190,17 +195,25 @@ def register(server: AurelisServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier="aurelis", inter_file_dependencies=True, workspace_diagnostics=True),
+        types.DiagnosticOptions(
+            identifier="aurelis", inter_file_dependencies=True, workspace_diagnostics=True
+        ),
     )
-    async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
+    async def document_diagnostic(
+        params: types.DocumentDiagnosticParams,
+    ) -> types.FullDocumentDiagnosticReport:
         items = await svc.pull_document(params.text_document.uri)
         return types.RelatedFullDocumentDiagnosticReport(items=items)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+    async def workspace_diagnostic(
+        params: types.WorkspaceDiagnosticParams,
+    ) -> types.WorkspaceDiagnosticReport:
         items: list[Any] = []
         open_uris = {d.uri: d.version for d in server.engine.documents}
         for uri in sorted(set(open_uris) | set(server.diagnostics.uris())):
             diags = await svc.pull_document(uri)
-            items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diags, version=open_uris.get(uri)))
+            items.append(
+                types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diags, version=open_uris.get(uri))
+            )
         return types.WorkspaceDiagnosticReport(items=items)

@@ -115,8 +115,10 @@ class IndexRunner:
             log.warning("window/workDoneProgress/create failed: %s", exc)
             return None
         self.server.work_done_progress.begin(
-            token, types.WorkDoneProgressBegin(title="Aurelis: indexing", message="scanning", percentage=0,
-                                               cancellable=True)
+            token,
+            types.WorkDoneProgressBegin(
+                title="Aurelis: indexing", message="scanning", percentage=0, cancellable=True
+            ),
         )
         future = self.server.work_done_progress.tokens.get(token)
         if future is not None:  # the client's cancel cancels this future
@@ -171,7 +173,9 @@ def _log_failure(future) -> None:
         log.error("index update failed: %r", exc)
 
 
-def line_index_for(server: AurelisServer, uri: str, cache: dict[str, LineIndex | None] | None = None) -> LineIndex | None:
+def line_index_for(
+    server: AurelisServer, uri: str, cache: dict[str, LineIndex | None] | None = None
+) -> LineIndex | None:
     """The line table of ``uri``: the open document's, else the file on disk's (None if unreadable)."""
     if cache is not None and uri in cache:
         return cache[uri]
@@ -194,13 +198,23 @@ def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
     lines = line_index_for(server, hit.uri)
     if lines is not None:
         start, end = lines.position(hit.start_byte, encoding), lines.position(hit.end_byte, encoding)
-        rng = {"start": {"line": start.line, "character": start.character},
-               "end": {"line": end.line, "character": end.character}}
+        rng = {
+            "start": {"line": start.line, "character": start.character},
+            "end": {"line": end.line, "character": end.character},
+        }
     else:
-        rng = {"start": {"line": hit.start_line, "character": hit.start_col},
-               "end": {"line": hit.end_line, "character": hit.end_col}}
-    return {"uri": hit.uri, "range": rng, "name": hit.name, "kind": hit.kind, "score": hit.score,
-            "preview": hit.preview}
+        rng = {
+            "start": {"line": hit.start_line, "character": hit.start_col},
+            "end": {"line": hit.end_line, "character": hit.end_col},
+        }
+    return {
+        "uri": hit.uri,
+        "range": rng,
+        "name": hit.name,
+        "kind": hit.kind,
+        "score": hit.score,
+        "preview": hit.preview,
+    }
 
 
 def register(server: AurelisServer) -> None:
@@ -210,15 +224,19 @@ def register(server: AurelisServer) -> None:
     async def on_initialized() -> None:
         if server.client_supports("workspace.did_change_watched_files.dynamic_registration"):
             try:
-                await server.client_register_capability_async(types.RegistrationParams(registrations=[
-                    types.Registration(
-                        id="aurelis-index-watcher",
-                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                            watchers=[types.FileSystemWatcher(glob_pattern=WATCH_GLOB)]
-                        ),
+                await server.client_register_capability_async(
+                    types.RegistrationParams(
+                        registrations=[
+                            types.Registration(
+                                id="aurelis-index-watcher",
+                                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                    watchers=[types.FileSystemWatcher(glob_pattern=WATCH_GLOB)]
+                                ),
+                            )
+                        ]
                     )
-                ]))
+                )
             except Exception as exc:
                 log.warning("could not register the file watcher: %s", exc)
         runner.start()

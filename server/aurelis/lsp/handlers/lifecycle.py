@@ -42,7 +42,9 @@ def register(server: AurelisServer) -> None:
                         types.Registration(
                             id="aurelis-configuration",
                             method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                            register_options=types.DidChangeConfigurationRegistrationOptions(section="aurelis"),
+                            register_options=types.DidChangeConfigurationRegistrationOptions(
+                                section="aurelis"
+                            ),
                         )
                     ]
                 )

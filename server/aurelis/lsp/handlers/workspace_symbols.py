@@ -28,10 +28,16 @@ def register(server: AurelisServer) -> None:
                     end = lines.position(c.end_byte, server.engine.encoding)
                     rng = types.Range(lsp_pos(start), lsp_pos(end))
                 else:
-                    rng = types.Range(types.Position(c.start_line, c.start_col), types.Position(c.end_line, c.end_col))
+                    rng = types.Range(
+                        types.Position(c.start_line, c.start_col), types.Position(c.end_line, c.end_col)
+                    )
                 container = c.name.rsplit(".", 1)[0] if "." in c.name else None
-                out.append(types.WorkspaceSymbol(
-                    name=c.short_name, kind=SYMBOL_KIND.get(c.kind, types.SymbolKind.Function),
-                    location=types.Location(uri, rng), container_name=container,
-                ))
+                out.append(
+                    types.WorkspaceSymbol(
+                        name=c.short_name,
+                        kind=SYMBOL_KIND.get(c.kind, types.SymbolKind.Function),
+                        location=types.Location(uri, rng),
+                        container_name=container,
+                    )
+                )
         return out[:200]
