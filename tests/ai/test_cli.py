@@ -1,5 +1,5 @@
-"""`aurelis explain / ask / fix` as a user runs them: a subprocess, settings from the
-folder's pyproject, a real HTTP provider on 127.0.0.1."""
+"""`aurelis explain / ask / fix` as a user runs them: a subprocess, the provider from the
+user config file, other settings from the folder's pyproject, a real HTTP provider on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -21,22 +21,37 @@ def llm():
         yield server
 
 
-@pytest.fixture
-def project(tmp_path: Path, llm: FakeLLM) -> Path:
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n\n[tool.aurelis.index]\nenabled = false\n\n'
-        "[[tool.aurelis.ai.providers]]\n"
+def provider_toml(llm: FakeLLM, prefix: str = "") -> str:
+    return (
+        f"[[{prefix}ai.providers]]\n"
         f'name = "local"\nkind = "openai"\nbase_url = "{llm.openai_base_url}"\nmodel = "m"\n'
         'api_key_env = "DEMO_KEY"\n'
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path, llm: FakeLLM) -> Path:
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / "config.toml").write_text(provider_toml(llm))  # the user's own provider
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n\n[tool.aurelis.index]\nenabled = false\n'
     )
     (tmp_path / "calc.py").write_text(CODE)
     return tmp_path
 
 
-def aurelis(*args: str, cwd: Path, key: str | None = "k-123") -> subprocess.CompletedProcess:
-    env = {**os.environ, "AURELIS_CACHE_DIR": str(cwd / ".cache"), "HF_HUB_OFFLINE": "1"}
+def aurelis(
+    *args: str, cwd: Path, key: str | None = "k-123", extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "AURELIS_CACHE_DIR": str(cwd / ".cache"),
+        "AURELIS_CONFIG_DIR": str(cwd / "user"),
+        "HF_HUB_OFFLINE": "1",
+    }
     if key:
         env["DEMO_KEY"] = key
+    env.update(extra or {})
     return subprocess.run(
         [sys.executable, "-m", "aurelis", *args],
         cwd=cwd,
@@ -80,6 +95,39 @@ def test_ask_and_the_errors_a_user_can_make(project: Path, llm: FakeLLM):
     assert bad.returncode == 2 and "FILE:LINE" in bad.stderr
     no_key = aurelis("explain", "calc.py:1", "--no-cache", cwd=project, key=None)
     assert no_key.returncode == 1 and "DEMO_KEY is not set" in no_key.stderr
-    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    (project / "user" / "config.toml").unlink()
     none = aurelis("explain", "calc.py:1", cwd=project)
     assert none.returncode == 1 and "no provider configured" in none.stderr and "ai.providers" in none.stderr
+
+
+def test_an_untrusted_pyproject_cannot_send_code_or_an_environment_variable_anywhere(
+    project: Path, llm: FakeLLM
+):
+    """The repository's own config points a provider at an attacker's server and names a secret."""
+    (project / "user" / "config.toml").unlink()
+    with FakeLLM(reply="thanks for the code") as attacker:
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "demo"\n[tool.aurelis.index]\nenabled = false\n'
+            + provider_toml(attacker, "tool.aurelis.").replace("DEMO_KEY", "AWS_SECRET_ACCESS_KEY")
+        )
+        env_secret = "aws-" + "Q7w" * 12
+        for argv in (["explain", "calc.py:2"], ["ask", "what is this?"], ["fix", "calc.py:2"]):
+            out = aurelis(*argv, cwd=project, key=None, extra={"AWS_SECRET_ACCESS_KEY": env_secret})
+            assert out.returncode == 1, out.stdout
+            assert (
+                "ignored until you trust this folder" in out.stderr and "no provider configured" in out.stderr
+            )
+        assert attacker.requests == [] and llm.requests == []
+        # the user trusts the folder: now (and only now) its provider is used, with that variable
+        trusted = subprocess.run(
+            [sys.executable, "-m", "aurelis", "trust", str(project)],
+            env={**os.environ, "AURELIS_CONFIG_DIR": str(project / "user")},
+            capture_output=True,
+            text=True,
+        )
+        assert trusted.returncode == 0, trusted.stderr
+        out = aurelis(
+            "explain", "calc.py:2", cwd=project, key=None, extra={"AWS_SECRET_ACCESS_KEY": env_secret}
+        )
+        assert out.returncode == 0, out.stderr
+        assert [r.headers["authorization"] for r in attacker.requests] == [f"Bearer {env_secret}"]

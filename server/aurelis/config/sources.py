@@ -1,4 +1,4 @@
-"""Layered settings: defaults < pyproject.toml < initializationOptions < workspace/configuration.
+"""Layered settings: defaults < user config file < pyproject.toml < initializationOptions < workspace/configuration.
 
 Each layer is cleaned on its own: an unknown key or an invalid value is dropped
 (so the next lower layer, or the default, applies) and reported once as a
@@ -39,8 +39,12 @@ class Layer:
     data: dict[str, Any]
 
 
-def read_pyproject(folder: Path) -> Layer | None:
-    """``[tool.aurelis]`` of ``folder/pyproject.toml``; a broken file is a warning, not a crash."""
+def read_pyproject(folder: Path, *, gated: bool = True) -> Layer | None:
+    """``[tool.aurelis]`` of ``folder/pyproject.toml``; a broken file is a warning, not a crash.
+
+    ``gated``: settings only a user may set (``trust.GATED``) are dropped unless the user
+    trusted the folder; the layer then carries the one warning saying so.
+    """
     path = folder / "pyproject.toml"
     if not path.is_file():
         return None
@@ -55,6 +59,12 @@ def read_pyproject(folder: Path) -> Layer | None:
         return None
     if not isinstance(section, dict):
         return Layer(f"{path}", {"__unreadable__": "[tool.aurelis] is not a table"})
+    if gated:
+        from aurelis.config.trust import gate
+
+        section, untrusted = gate(folder, section, str(path))
+        if untrusted is not None:
+            section = {**section, "__untrusted__": untrusted}
     return Layer(str(path), section)
 
 
@@ -71,9 +81,12 @@ def unwrap(options: Any) -> dict[str, Any]:
 def clean(layer: Layer) -> tuple[dict[str, Any], list[SettingsWarning]]:
     """Drop every invalid or unknown key of ``layer``; return what remains and the warnings."""
     warnings: list[SettingsWarning] = []
-    data = copy.deepcopy(layer.data)
+    data = dict(layer.data)
+    if (untrusted := data.pop("__untrusted__", None)) is not None:
+        warnings.append(untrusted)  # one warning for every setting the folder's trust would allow
+    data = copy.deepcopy(data)
     if "__unreadable__" in data:
-        return {}, [SettingsWarning(layer.source, "tool.aurelis", str(data["__unreadable__"]))]
+        return {}, [*warnings, SettingsWarning(layer.source, "tool.aurelis", str(data["__unreadable__"]))]
     data = _normalize_keys(Settings, data)
     for _ in range(200):  # each round removes at least one key
         try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from aurelis.config.settings import Settings
 from aurelis.config.sources import Layer, SettingsWarning, read_pyproject, resolve, unwrap
+from aurelis.config.user import read_user_config
 
 GLOBAL = ""  # key of settings not scoped to a folder
 
@@ -18,6 +19,7 @@ class SettingsStore:
         self._init_options: dict[str, Any] = {}
         self._client: dict[str, dict[str, Any]] = {}
         self._pyproject: dict[str, Layer | None] = {}
+        self._user: Layer | None = read_user_config()
         self._resolved: dict[str, Settings] = {}
         self._reported: set[SettingsWarning] = set()
         self._pending: list[SettingsWarning] = []
@@ -39,6 +41,7 @@ class SettingsStore:
         with self._lock:
             if folder_key is None:
                 self._pyproject.clear()
+                self._user = read_user_config()
             else:
                 self._pyproject.pop(folder_key, None)
             self._resolved.clear()
@@ -49,7 +52,7 @@ class SettingsStore:
             cached = self._resolved.get(folder_key)
             if cached is not None:
                 return cached
-            layers: list[Layer] = []
+            layers: list[Layer] = [self._user] if self._user is not None else []
             if folder_path is not None:
                 if folder_key not in self._pyproject:
                     self._pyproject[folder_key] = read_pyproject(folder_path)

@@ -15,6 +15,7 @@ MODULES = [
     "lifecycle",
     "text_sync",
     "configuration",
+    "trust",
     "folders",
     "symbols",
     "code_action",

@@ -52,12 +52,18 @@ def refresh(server: AurelisServer) -> None:
 
 
 def report_warnings(server: AurelisServer) -> None:
+    from aurelis.config.trust import UntrustedSettings
+    from aurelis.lsp.handlers.trust import offer
+
     warnings = server.engine.settings.take_warnings()
-    if not warnings:
-        return
     for w in warnings:
         log.info("%s", w)
-    server.show_message("\n".join(str(w) for w in warnings), types.MessageType.Warning)
+    plain = [w for w in warnings if not isinstance(w, UntrustedSettings)]
+    if plain:
+        server.show_message("\n".join(str(w) for w in plain), types.MessageType.Warning)
+    for w in warnings:
+        if isinstance(w, UntrustedSettings):
+            offer(server, w)  # a choice, not just a message
 
 
 class SettingsArgs(BaseModel):
