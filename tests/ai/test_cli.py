@@ -69,6 +69,10 @@ def test_explain_prints_the_answer_for_a_line_range(project: Path, llm: FakeLLM)
     prompt = llm.prompt_text(0)
     assert "s = 0\n    for v in values:\n        s += v" in prompt
     assert llm.requests[0].headers["authorization"] == "Bearer k-123"
+    assert "cached" not in out.stderr
+    again = aurelis("explain", "calc.py:2-4", cwd=project)
+    assert again.stdout.strip() == "It sums the values." and len(llm.requests) == 1
+    assert "cached answer from local (m); --no-cache asks again" in again.stderr
 
 
 def test_fix_prints_a_diff_and_applies_only_when_asked(project: Path, llm: FakeLLM):

@@ -1,4 +1,6 @@
-"""Response cache in diskcache, keyed by (provider, model, hash of the full prompt).
+"""Response cache in diskcache, keyed by everything that decides the answer: the provider's
+kind, ``base_url`` and model, every request parameter and the full prompt (switching to
+another server never brings back the old server's answer).
 
 Lives under ``$AURELIS_CACHE_DIR/ai`` (tests and benches point the variable at a
 temporary directory) or the user cache dir. A cache that cannot be opened or
@@ -30,13 +32,14 @@ def default_dir() -> Path:
 
 
 def cache_key(provider: ProviderSettings, prompt: Prompt) -> str:
-    # Sampling settings change the answer, so they are part of "the prompt" here.
+    # What is sent decides the answer; the name, timeout, key variable and rate limit do not.
+    request = provider.model_dump(exclude={"name", "api_key_env", "timeout", "requests_per_minute"})
+    request["base_url"] = provider.base_url.rstrip("/")
     payload = json.dumps(
-        [prompt.task, prompt.system, prompt.user, provider.max_tokens, provider.temperature],
-        ensure_ascii=False,
+        [prompt.task, prompt.system, prompt.user, sorted(request.items())], ensure_ascii=False, default=str
     )
     digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{provider.name}|{provider.kind}|{provider.model}|{digest}"
+    return f"v2|{provider.kind}|{provider.model}|{digest}"
 
 
 class ResponseCache:

@@ -116,6 +116,15 @@ def _load(path: Path, start: int, end: int):
     return doc, a, b
 
 
+def _note_cached(completion) -> None:
+    """Say when an answer is an earlier one from the cache (and how to ask again)."""
+    if completion.cached:
+        print(
+            f"aurelis: cached answer from {completion.provider} ({completion.model}); --no-cache asks again",
+            file=sys.stderr,
+        )
+
+
 def _run(coro) -> int:
     from aurelis.ai.errors import AIError
 
@@ -158,6 +167,7 @@ def run_explain(args: argparse.Namespace) -> int:
         finally:
             await service.chain.aclose()
         print("" if on_delta else answer.text)
+        _note_cached(answer.completion)
         return 0
 
     return _run(go())
@@ -186,6 +196,7 @@ def run_ask(args: argparse.Namespace) -> int:
         finally:
             await service.chain.aclose()
         print("" if on_delta else answer.text)
+        _note_cached(answer.completion)
         if answer.citations:
             print("\nsources:")
             for p, line in answer.citations:
@@ -214,6 +225,7 @@ def run_fix(args: argparse.Namespace) -> int:
             )
         finally:
             await service.chain.aclose()
+        _note_cached(answer.completion)
         if answer.edit is None:
             print(answer.error or "no edit", file=sys.stderr)
             print(answer.answer)

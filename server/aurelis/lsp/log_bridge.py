@@ -45,5 +45,8 @@ class ClientLogHandler(logging.Handler):
 def attach(server: AurelisServer) -> ClientLogHandler:
     handler = ClientLogHandler(server)
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    from aurelis.ai.redaction import MaskSecrets
+
+    handler.addFilter(MaskSecrets())
     logging.getLogger("aurelis").addHandler(handler)
     return handler

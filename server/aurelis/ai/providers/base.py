@@ -13,6 +13,7 @@ import httpx
 
 from aurelis.ai.errors import ProviderError
 from aurelis.ai.prompts import Prompt
+from aurelis.ai.redaction import scrub
 from aurelis.config.ai import ProviderSettings
 
 OnDelta = Callable[[str], None]  # receives the text so far
@@ -101,11 +102,15 @@ class Provider:
             ) from None
         except httpx.TransportError as exc:
             raise ProviderError(
-                self.name, f"connection failed ({type(exc).__name__}: {exc})", retryable=True
+                self.name,
+                f"connection failed ({type(exc).__name__}: {scrub(str(exc), self._api_key)})",
+                retryable=True,
             ) from None
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise ProviderError(
-                self.name, f"unexpected answer ({type(exc).__name__}: {exc})", retryable=False
+                self.name,
+                f"unexpected answer ({type(exc).__name__}: {scrub(str(exc), self._api_key)})",
+                retryable=False,
             ) from None
 
     def _status_error(self, resp: httpx.Response) -> ProviderError:
@@ -116,9 +121,11 @@ class Provider:
             detail = err.get("message", "") if isinstance(err, dict) else str(err)
         except ValueError:
             detail = resp.text[:200]
+        # Error bodies may echo the key or a bearer token back: scrubbed before logs or the user see them.
+        detail = scrub(str(detail), self._api_key)[:300] if detail else ""
         return ProviderError(
             self.name,
-            f"HTTP {resp.status_code}{': ' + str(detail)[:300] if detail else ''}",
+            f"HTTP {resp.status_code}{': ' + detail if detail else ''}",
             retryable=resp.status_code in RETRYABLE_STATUS,
             status=resp.status_code,
             retry_after=parse_retry_after(resp.headers.get("retry-after")),

@@ -380,7 +380,12 @@ def register(server: AurelisServer) -> None:
             live = server.engine.documents.find(args.uri)
             if live is not None and live.version == doc.version:
                 server.diagnostics.set(args.uri, REVIEW_PRODUCER, diags, version=doc.version)
-            return {"markdown": answer.answer, "findings": len(diags), "provider": answer.completion.provider}
+            return {
+                "markdown": answer.answer,
+                "findings": len(diags),
+                "provider": answer.completion.provider,
+                "cached": answer.completion.cached,
+            }
 
         return await run(server, service, "review", work)
 
@@ -406,6 +411,7 @@ def register(server: AurelisServer) -> None:
                 "citations": cites,
                 "sources": cites,
                 "provider": answer.completion.provider,
+                "cached": answer.completion.cached,
             }
 
         return await run(server, service, "ask", work)

@@ -42,10 +42,14 @@ async def pull_configuration(server: AurelisServer) -> None:
 
 def refresh(server: AurelisServer) -> None:
     """Resolve every folder's settings again and report what is new and wrong."""
+    from aurelis.ai.redaction import masked
+
     engine = server.engine
     engine.settings_for(None)
     for folder in engine.folders:
-        engine.folder_settings(folder)
+        settings = engine.folder_settings(folder)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("settings of %s: %s", folder.path, masked(settings.model_dump(mode="json")))
     report_warnings(server)
     level = engine.settings_for(None).log_level.upper()
     logging.getLogger("aurelis").setLevel(level)
@@ -73,8 +77,10 @@ class SettingsArgs(BaseModel):
 def register(server: AurelisServer) -> None:
     @server.commands.register("aurelis.settings", SettingsArgs)
     def effective_settings(server: AurelisServer, args: SettingsArgs) -> dict:
-        """The effective settings for ``uri`` after every source was applied."""
-        return server.engine.settings_for(args.uri).model_dump(mode="json")
+        """The effective settings for ``uri`` after every source was applied (credentials masked)."""
+        from aurelis.ai.redaction import masked
+
+        return masked(server.engine.settings_for(args.uri).model_dump(mode="json"))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
