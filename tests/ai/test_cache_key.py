@@ -52,9 +52,8 @@ async def test_another_server_never_gets_the_old_servers_answer(tmp_path: Path):
 async def test_an_error_body_echoing_the_key_is_scrubbed(tmp_path: Path):
     key = "sk-" + "Kd93" * 8
     with FakeLLM() as llm:
-        llm.enqueue(
-            Status(401, body='{"error": {"message": "bad key %s; Authorization: Bearer %s"}}' % (key, key))
-        )
+        body = json.dumps({"error": {"message": f"bad key {key}; Authorization: Bearer {key}"}})
+        llm.enqueue(Status(401, body=body))
         chain = ProviderChain(ResponseCache(tmp_path / "c"), env={"K": key})
         with pytest.raises(Exception) as err:
             await chain.complete(PROMPT, ai(llm.openai_base_url, api_key_env="K"))
