@@ -136,3 +136,23 @@ def test_non_python_documents_are_skipped():
 
     doc = Document("file:///p/readme.md", "import os\n", 1, "markdown")
     assert engine_mod.analyze(doc).findings == []
+
+
+def test_suppression_on_the_first_line_of_a_multiline_statement_or_the_name():
+    src = (
+        "from a import (  # noqa: F401\n"
+        "    b,\n"
+        "    c,\n"
+        ")\n"
+        "from d import (  # aurelis: ignore[AUR401]\n"
+        "    e,\n"
+        ")\n"
+        "from f import (\n"
+        "    g,  # noqa: F401\n"
+        "    h,\n"
+        ")\n"
+        "if True:  # noqa: F401\n"
+        "    import i\n"  # a compound statement's header does not silence its body
+    )
+    flagged = [f.message for f in analyze(doc_of(src)).findings if f.code == "AUR401"]
+    assert flagged == ["`h` imported but unused", "`i` imported but unused"]

@@ -44,6 +44,7 @@ class RuleContext:
         workspace: Any = None,
         unit: Unit | None = None,
         module: ModuleFacts | None = None,
+        exports: frozenset[str] = frozenset(),
     ) -> None:
         from aurelis.config.analysis import AnalysisSettings
 
@@ -53,6 +54,8 @@ class RuleContext:
         self.module = module
         self.settings = settings or AnalysisSettings()
         self.workspace = workspace  # cross-file rules: the engine / index manager (None in unit tests)
+        # module-level names other modules of the project take from this one (crossfile/project_imports)
+        self.exports = exports
         path = to_path(doc.uri)
         self.path: PurePath | None = path
         self._posix = path.as_posix() if path else doc.uri

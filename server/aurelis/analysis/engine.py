@@ -88,6 +88,39 @@ def suppressions_of(doc: Document) -> Suppressions:
     return scan(found)
 
 
+# Statements whose first line carries the suppression comment for all of their lines (as in ruff):
+# a multi-line import, call or assignment is silenced by a suppression comment where it starts.
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        "import_statement",
+        "import_from_statement",
+        "future_import_statement",
+        "expression_statement",
+        "return_statement",
+        "assert_statement",
+        "raise_statement",
+        "delete_statement",
+        "global_statement",
+        "nonlocal_statement",
+        "type_alias_statement",
+    }
+)
+
+
+def statement_line(doc: Document, offset: int) -> int | None:
+    """First line of the simple statement holding ``offset`` (None: not in one, or one line)."""
+    if doc.tree is None:
+        return None
+    node = doc.tree.root_node.descendant_for_byte_range(offset, offset)
+    while node is not None and node.type not in _SIMPLE_STATEMENTS:
+        if node.type in ("block", "module"):
+            return None  # left the statement's own text: a compound statement's body
+        node = node.parent
+    if node is None or node.start_point[0] == node.end_point[0]:
+        return None
+    return node.start_point[0]
+
+
 def line_of(doc: Document, offset: int) -> int:
     return max(0, bisect.bisect_right(doc.lines.starts, offset) - 1)
 
@@ -112,9 +145,11 @@ def analyze(
     workspace: Any = None,
     rules: list[type[Rule]] | None = None,
     cache: UnitCache | None = None,
+    exports: frozenset[str] = frozenset(),
 ) -> Report:
     """Findings of the per-file rules on ``doc``; severities resolved, suppressions applied.
-    Runs unit by unit, reusing the cached results of units that did not change (``unit_runner``)."""
+    Runs unit by unit, reusing the cached results of units that did not change (``unit_runner``).
+    ``exports``: module-level names other modules of the project import from this one."""
     from aurelis.config.analysis import AnalysisSettings
 
     settings = settings or AnalysisSettings()
@@ -126,7 +161,7 @@ def analyze(
     report.rules = {r.code: r for r in chosen}
     # per-file rules run unit by unit (cached); cross-file ones ask the workspace about the whole file
     local = [r for r in chosen if not r.cross_file]
-    findings = run_units(doc, settings, local, workspace, report.failed, cache) if local else []
+    findings = run_units(doc, settings, local, workspace, report.failed, cache, exports) if local else []
     if len(local) < len(chosen):
         whole = RuleContext(doc, settings, workspace)
         findings += run_rules(whole, [r for r in chosen if r.cross_file], report)
@@ -138,6 +173,9 @@ def analyze(
             continue
         first, last = line_of(doc, f.start), line_of(doc, max(f.start, f.end - 1))
         if suppressed.silences(rule, first) or (last != first and suppressed.silences(rule, last)):
+            continue
+        head = statement_line(doc, f.start) if suppressed.lines else None
+        if head is not None and head != first and suppressed.silences(rule, head):
             continue
         f.severity = selection.override_for(rule, settings.severity) or f.severity or rule.severity
         kept.append(f)

@@ -1,7 +1,9 @@
 """Fix verification and fix-all.
 
-A fix is offered only when the fixed text parses and the rule fires fewer
-times afterwards. Fix-all applies every safe, non-overlapping fix in one batch,
+A fix is offered only when the fixed text parses, the rule fires fewer times
+afterwards, and it unbinds no *protected* module-level name: one another module
+of the project imports, `__all__` lists or a package `__init__` re-exports
+(``crossfile/project_imports.py`` computes them; callers pass them in). Fix-all applies every safe, non-overlapping fix in one batch,
 checks the batch the same way (falling back to one verified fix at a time when
 the batch does not check out) and repeats until nothing is left to fix.
 """
@@ -15,6 +17,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from aurelis.analysis.context import RuleContext
+from aurelis.analysis.crossfile.imports import module_bindings
 from aurelis.analysis.engine import Report, analyze, run_rules
 from aurelis.analysis.rule import Edit, Finding, Fix, Rule, apply_edits
 from aurelis.workspace.document import Document
@@ -41,19 +44,50 @@ def with_text(doc: Document, source: bytes) -> Document:
     )
 
 
-def _count(doc: Document, rule: type[Rule], settings: AnalysisSettings | None) -> int:
-    return len(run_rules(RuleContext(doc, settings), [rule]))
+def _count(
+    doc: Document, rule: type[Rule], settings: AnalysisSettings | None, exports: frozenset[str] = frozenset()
+) -> int:
+    return len(run_rules(RuleContext(doc, settings, exports=exports), [rule]))
 
 
-def verify(doc: Document, fix: Fix, rule: type[Rule], settings: AnalysisSettings | None = None) -> bool:
-    """True when applying ``fix`` to ``doc`` parses and leaves fewer ``rule`` findings."""
+def bindings(source: bytes) -> set[str] | None:
+    """Module-level names of a Python source (None: it does not parse)."""
+    try:
+        return module_bindings(ast.parse(source))[0]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def unbinds(before: bytes, after: bytes, protected: frozenset[str]) -> set[str]:
+    """The protected names bound in ``before`` that ``after`` no longer binds."""
+    if not protected:
+        return set()
+    old, new = bindings(before), bindings(after)
+    if old is None:
+        return set()
+    if new is None:
+        return set(protected & old)
+    return (protected & old) - new
+
+
+def verify(
+    doc: Document,
+    fix: Fix,
+    rule: type[Rule],
+    settings: AnalysisSettings | None = None,
+    protected: frozenset[str] = frozenset(),
+) -> bool:
+    """True when applying ``fix`` to ``doc`` parses, leaves fewer ``rule`` findings and
+    unbinds none of the ``protected`` module-level names."""
     if not fix.edits or not parses(doc):
         return False
     try:
         fixed = with_text(doc, apply_edits(doc.source, fix.edits))
     except (ValueError, UnicodeDecodeError):
         return False
-    return parses(fixed) and _count(fixed, rule, settings) < _count(doc, rule, settings)
+    if not parses(fixed) or unbinds(doc.source, fixed.source, protected):
+        return False
+    return _count(fixed, rule, settings, protected) < _count(doc, rule, settings, protected)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -94,28 +128,41 @@ def fix_all(
     settings: AnalysisSettings | None = None,
     root: PurePath | None = None,
     max_rounds: int = 10,
+    protected: frozenset[str] = frozenset(),
 ) -> FixAllResult:
-    """Apply every safe fix, repeatedly, never producing text that does not parse."""
+    """Apply every safe fix, repeatedly, never producing text that does not parse or
+    that unbinds a ``protected`` module-level name."""
     current = doc
-    report = analyze(current, settings, root)
+    report = analyze(current, settings, root, exports=protected)
     applied = 0
     if not parses(doc):
         return FixAllResult(doc.source, 0, report)
+    # fixes that would unbind a protected name, by (code, message): offsets move between rounds
+    refused: set[tuple[str, str]] = set()
     for _ in range(max_rounds):
-        chosen = batch(report.findings)
+        chosen = batch([f for f in report.findings if (f.code, f.message) not in refused])
         if not chosen:
             break
         edits = [e for f in chosen for e in f.fix.edits]  # type: ignore[union-attr]
         candidate = with_text(current, apply_edits(current.source, edits))
-        after = analyze(candidate, settings, root) if parses(candidate) else None
+        if protected and unbinds(current.source, candidate.source, protected):
+            culprits = {
+                (f.code, f.message)
+                for f in chosen
+                if unbinds(current.source, apply_edits(current.source, f.fix.edits), protected)  # type: ignore[union-attr]
+            }
+            # none alone but all together (a name bound twice): refuse the whole batch
+            refused |= culprits or {(f.code, f.message) for f in chosen}
+            continue  # the others go on in the next round
+        after = analyze(candidate, settings, root, exports=protected) if parses(candidate) else None
         if after is not None and _fewer(report, after, chosen):
             current, report, applied = candidate, after, applied + len(chosen)
             continue
         # The batch did not check out: take the first fix that does on its own.
         for f in chosen:
-            if f.fix is not None and verify(current, f.fix, report.rule_of(f), settings):
+            if f.fix is not None and verify(current, f.fix, report.rule_of(f), settings, protected):
                 current = with_text(current, apply_edits(current.source, f.fix.edits))
-                report = analyze(current, settings, root)
+                report = analyze(current, settings, root, exports=protected)
                 applied += 1
                 break
         else:
@@ -130,9 +177,13 @@ def _fewer(before: Report, after: Report, fixed: list[Finding]) -> bool:
 
 
 def verified_fix(
-    doc: Document, finding: Finding, report: Report, settings: AnalysisSettings | None = None
+    doc: Document,
+    finding: Finding,
+    report: Report,
+    settings: AnalysisSettings | None = None,
+    protected: frozenset[str] = frozenset(),
 ) -> Fix | None:
     fix = finding.fix
     if fix is None:
         return None
-    return fix if verify(doc, fix, report.rule_of(finding), settings) else None
+    return fix if verify(doc, fix, report.rule_of(finding), settings, protected) else None

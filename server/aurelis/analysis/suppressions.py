@@ -20,6 +20,11 @@ class Suppressions:
     aurelis: dict[int, set[str]] = field(default_factory=dict)
     noqa: dict[int, set[str]] = field(default_factory=dict)
 
+    @property
+    def lines(self) -> bool:
+        """Any suppression comment at all (most files have none: skip the statement lookups)."""
+        return bool(self.aurelis or self.noqa)
+
     def silences(self, rule: type[Rule], line: int) -> bool:
         sel = self.aurelis.get(line)
         if sel is not None and (ALL in sel or any(rule.code.startswith(s) for s in sel)):

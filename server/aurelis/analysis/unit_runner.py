@@ -198,6 +198,7 @@ def run_units(
     workspace: Any = None,
     failed: list[str] | None = None,
     cache: UnitCache | None = None,
+    exports: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Every finding of ``rules`` on ``doc`` (no suppression or severity applied), in no particular order."""
     cache = cache if cache is not None else DEFAULT_CACHE
@@ -210,6 +211,7 @@ def run_units(
         ",".join(r.code for r in rules).encode(),
         doc.uri.encode(),
         (doc.language_id or "").encode(),
+        ",".join(sorted(exports)).encode(),
     )
     units = split(doc)
     keys = _keys(units, source, base)
@@ -218,7 +220,7 @@ def run_units(
     def context(i: int) -> RuleContext:
         ctx = contexts.get(i)
         if ctx is None:
-            ctx = contexts[i] = RuleContext(doc, settings, workspace, units[i])
+            ctx = contexts[i] = RuleContext(doc, settings, workspace, units[i], exports=exports)
         return ctx
 
     # 1. per unit: its imports and the module-aware rules' facts (cached with its content)

@@ -2,17 +2,18 @@
 
 The same engine and configuration as the server: `[tool.aurelis]` of the
 nearest pyproject.toml above each path. Exit 1 when findings remain, 0 when
-clean, 2 on usage errors. `--fix` applies the safe fixes in place (atomic
-writes) and never touches a file that does not parse.
+clean, 2 on usage errors. `--fix` applies the safe fixes in place and never
+touches a file that does not parse. It keeps every module-level name another
+module of the project imports (`crossfile/project_imports.py`), and checks the
+changed files together (each parses, the project's imports still resolve,
+`analysis/fix_set.py`) before it writes them, all or none.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from aurelis.cli.summary import _walk
@@ -55,25 +56,10 @@ def _unknown_selectors(selectors: list[str]) -> list[str]:
     return [s for s in selectors if not any(specificity(s, r) >= 0 for r in rules)]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write next to ``path`` and rename over it: readers never see half a file."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".aurelis-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
+    from aurelis.analysis.crossfile.project_imports import ProjectImports, project_sources
     from aurelis.analysis.engine import analyze, rules_for
+    from aurelis.analysis.fix_set import check_set, write_all
     from aurelis.analysis.fixes import fix_all, parses
     from aurelis.cli import check_formats as fmt
     from aurelis.config.settings import Settings
@@ -110,13 +96,23 @@ def run(args: argparse.Namespace) -> int:
             settings_cache[root] = settings.model_copy(update={"analysis": a.model_copy(update=update)})
         return settings_cache[root].analysis
 
+    graphs: dict[Path, ProjectImports] = {}  # the import graph of each project root
+
+    def graph_for(root: Path) -> ProjectImports:
+        if root not in graphs:
+            graphs[root] = ProjectImports.from_sources(project_sources(root))
+        return graphs[root]
+
     results = []
     used_rules: dict[str, type] = {}
     fixed_total = fixed_files = 0
     seen: set[Path] = set()
+    # --fix: per root, path key -> (index in results, path, fixed text, fixes applied)
+    pending: dict[Path, dict[str, tuple[int, Path, bytes, int]]] = {}
     for root_arg in args.paths:
         root = _project_root(root_arg)
         settings = settings_for(root)
+        graph = graph_for(root)
         for path in _walk(root_arg):
             if languages.language_for_path(path) != "python" or path.resolve() in seen:
                 continue
@@ -128,23 +124,41 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{fmt.display_path(path)}: skipped: {exc}", file=sys.stderr)
                 continue
             doc = Document(from_path(path), text, language_id="python")
+            key = path.resolve().as_posix()
+            exports = graph.protected(key) if key in graph.facts else frozenset()
             for r in rules_for(settings, path.resolve(), root):
                 used_rules[r.code] = r
             if args.fix:
                 if not parses(doc):
                     print(f"{fmt.display_path(path)}: not fixed: the file does not parse", file=sys.stderr)
-                    report = analyze(doc, settings, root)
+                    report = analyze(doc, settings, root, exports=exports)
                 else:
-                    result = fix_all(doc, settings, root)
+                    result = fix_all(doc, settings, root, protected=exports)
                     report = result.report
                     if result.applied and result.source != data:
-                        atomic_write(path, result.source)
+                        pending.setdefault(root, {})[key] = (
+                            len(results),
+                            path,
+                            result.source,
+                            result.applied,
+                        )
                         doc = Document(doc.uri, result.source.decode("utf-8"), language_id="python")
-                        fixed_total += result.applied
-                        fixed_files += 1
             else:
-                report = analyze(doc, settings, root)
+                report = analyze(doc, settings, root, exports=exports)
             results.append((path, doc, report))
+
+    # --fix: the changed files of each project are checked together, then written together
+    for root, changed in pending.items():
+        verdict = check_set(graph_for(root), {k: v[2] for k, v in changed.items()})
+        for key, why in sorted(verdict.refused.items()):
+            i, path, _new, _n = changed[key]
+            print(f"{fmt.display_path(path)}: not fixed: {why}", file=sys.stderr)
+            original = Document(from_path(path), path.read_text("utf-8"), language_id="python")
+            exports = graph_for(root).protected(key)
+            results[i] = (path, original, analyze(original, settings_for(root), root, exports=exports))
+        write_all({changed[k][1]: text for k, text in verdict.accepted.items()})
+        fixed_total += sum(changed[k][3] for k in verdict.accepted)
+        fixed_files += len(verdict.accepted)
 
     # Cross-file rules (duplicates through the index, dead code) over the whole project of each root.
     from aurelis.analysis.crossfile.runner import add_crossfile

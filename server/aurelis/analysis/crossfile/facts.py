@@ -14,6 +14,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from aurelis.analysis.crossfile.imports import ImportFacts, import_facts
 from aurelis.analysis.rule import walk
 from aurelis.workspace import languages
 
@@ -75,6 +76,7 @@ class FileFacts:
     refs: dict[str, list[int]] = field(default_factory=dict)  # name -> 1-based lines of uses
     exported: set[str] = field(default_factory=set)  # module-level __all__
     discovered_bases: set[str] = field(default_factory=set)  # issubclass(x, B) / B.__subclasses__()
+    imports: ImportFacts | None = None  # the file's row of the import graph (None: did not parse)
 
     def add_ref(self, name: str, line: int) -> None:
         self.refs.setdefault(name, []).append(line)
@@ -89,6 +91,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         facts.parsed = False
         _identifiers_from_tree_sitter(source, facts)
         return facts
+    facts.imports = import_facts(tree)
     line_starts = _line_starts(source)
     docstrings: set[int] = set()
     name_t, attr_t, const_t, call_t = ast.Name, ast.Attribute, ast.Constant, ast.Call

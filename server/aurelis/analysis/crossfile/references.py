@@ -24,6 +24,7 @@ except ImportError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from aurelis.analysis.crossfile.facts import PURE_DECORATORS, Definition, FileFacts, file_facts
+from aurelis.analysis.crossfile.project_imports import ProjectImports
 
 ROOT_NAMES = frozenset({"main", "setUpModule", "tearDownModule", "load_tests", "setup", "teardown"})
 _ROOT_PREFIXES = ("test_", "pytest_")
@@ -37,6 +38,7 @@ class ReferenceTable:
         self._totals: Counter[str] = Counter()
         self.entry_points: set[str] = set()
         self._plugin_bases: set[str] | None = None  # cache, dropped on every update
+        self._graph: ProjectImports | None = None  # cache, dropped on every update
 
     # -- rows ------------------------------------------------------------------
     def update(self, path: str, source: bytes) -> bool:
@@ -44,16 +46,19 @@ class ReferenceTable:
         digest = hashlib.blake2b(source, digest_size=16).hexdigest()
         if self._digest.get(path) == digest:
             return False
-        self.remove(path)
+        old = self._files.get(path)
+        self.remove(path, keep_graph=True)
         facts = file_facts(path, source)
         self._files[path] = facts
         self._digest[path] = digest
         for name, lines in facts.refs.items():
             self._totals[name] += len(lines)
         self._plugin_bases = None
+        if old is None or old.imports != facts.imports:
+            self._graph = None  # an edit that changes no import keeps the graph
         return True
 
-    def remove(self, path: str) -> None:
+    def remove(self, path: str, keep_graph: bool = False) -> None:
         old = self._files.pop(path, None)
         self._digest.pop(path, None)
         if old is None:
@@ -63,12 +68,23 @@ class ReferenceTable:
             if self._totals[name] <= 0:
                 del self._totals[name]
         self._plugin_bases = None
+        if not keep_graph:
+            self._graph = None
 
     def paths(self) -> list[str]:
         return list(self._files)
 
     def facts(self, path: str) -> FileFacts | None:
         return self._files.get(path)
+
+    def import_graph(self) -> ProjectImports:
+        """The workspace import graph. Safe to call from another thread than the updater's:
+        it is built from a copy of the rows (facts are replaced, never changed in place)."""
+        graph = self._graph
+        if graph is None:
+            rows = dict(self._files)
+            graph = self._graph = ProjectImports({p: f.imports for p, f in rows.items()})
+        return graph
 
     def uses(self, name: str) -> int:
         return self._totals.get(name, 0)

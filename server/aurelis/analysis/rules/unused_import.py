@@ -138,7 +138,9 @@ class UnusedImport(Rule):
         "An unused import slows start-up, can create import cycles and misleads readers about a "
         "module's dependencies. Names listed in `__all__`, imports in a package's `__init__.py`, "
         "`import x as x` re-exports, availability probes in `try/except ImportError` and "
-        "`TYPE_CHECKING` imports used in string annotations are not flagged."
+        "`TYPE_CHECKING` imports used in string annotations are not flagged; neither is a name that "
+        "another module of the project imports from this one (`from m import name`, `m.name`): a "
+        "re-export (`aurelis check` and the editor know the project's imports)."
     )
     bad = "import os\nimport sys\n\nprint(sys.argv)"
     good = "import sys\n\nprint(sys.argv)"
@@ -185,6 +187,7 @@ class UnusedImport(Rule):
             i
             for i in imports
             if i.bound not in used
+            and i.bound not in ctx.exports  # other modules import it from here: a re-export
             and i.bound not in comment_words
             and not (i.type_checking and i.bound in words)
         ]

@@ -20,6 +20,7 @@ from aurelis.analysis.rule import Edit, Finding
 from aurelis.analysis.suppressions import ignore_comment
 from aurelis.lsp import convert
 from aurelis.lsp.code_actions import Provider
+from aurelis.lsp.handlers.crossfile import exports_of
 from aurelis.lsp.handlers.diagnostics import service, to_diagnostic
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
                 data={**base, "action": "fix"},
             )
             if not lazy:
-                fix = verified_fix(snap, f, report, settings)
+                fix = verified_fix(snap, f, report, settings, exports_of(server, doc.uri))
                 if fix is None:
                     continue
                 action.edit = workspace_edit(snap, list(fix.edits))
@@ -168,7 +169,12 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
 def _fix_all_edit(server: AurelisServer, snap: Document) -> types.WorkspaceEdit | None:
     engine = server.engine
     folder = engine.folder_for(snap.uri)
-    result = fix_all(snap, engine.settings_for(snap.uri).analysis, root=folder.path if folder else None)
+    result = fix_all(
+        snap,
+        engine.settings_for(snap.uri).analysis,
+        root=folder.path if folder else None,
+        protected=exports_of(server, snap.uri),
+    )
     if result.applied == 0 or result.source == snap.source:
         return None
     return workspace_edit(snap, [minimal_edit(snap.source, result.source)])
@@ -184,9 +190,8 @@ def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction
         action.edit = _fix_all_edit(server, snap)
         return action
     finding = _find(report, data)
-    fix = (
-        verified_fix(snap, finding, report, server.engine.settings_for(doc.uri).analysis) if finding else None
-    )
+    settings = server.engine.settings_for(doc.uri).analysis
+    fix = verified_fix(snap, finding, report, settings, exports_of(server, doc.uri)) if finding else None
     if fix is None:
         raise JsonRpcContentModified(message=f"{data.get('code')}: the fix no longer applies")
     action.edit = workspace_edit(snap, list(fix.edits))

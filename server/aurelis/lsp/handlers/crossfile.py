@@ -138,6 +138,20 @@ class CrossFileService:
             self._last_input = time.monotonic()
             self._cond.notify_all()
 
+    def exports(self, uri: str) -> frozenset[str]:
+        """Module-level names other modules of the folder import from ``uri``'s file: what a
+        fix must keep and AUR401 takes for re-exports (empty until the folder has been read).
+        Safe off the worker: the graph is built from a copy of the reference table's rows."""
+        path = to_path(uri)
+        if path is None or path.suffix not in _PY:
+            return frozenset()
+        key = path.as_posix()
+        for state in list(self.folders.values()):
+            graph = state.ws.references.import_graph()
+            if key in graph.facts:
+                return graph.protected(key)
+        return frozenset()
+
     @property
     def idle(self) -> bool:
         with self._cond:
@@ -429,3 +443,9 @@ def register(server: AurelisServer) -> None:
     def crossfile_status(server: AurelisServer, args: StatusArgs) -> dict:
         """State of the background cross-file analysis (duplicates, dead code)."""
         return svc.status()
+
+
+def exports_of(server: AurelisServer, uri: str) -> frozenset[str]:
+    """``CrossFileService.exports`` when the service runs (it does not in every test server)."""
+    svc = getattr(server, "crossfile", None)
+    return svc.exports(uri) if svc is not None else frozenset()

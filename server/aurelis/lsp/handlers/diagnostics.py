@@ -20,6 +20,7 @@ from lsprotocol import types
 from aurelis.analysis.engine import Report, analyze
 from aurelis.analysis.rule import Finding, Severity, Tag
 from aurelis.lsp import convert
+from aurelis.lsp.handlers.crossfile import exports_of
 
 if TYPE_CHECKING:
     from aurelis.lsp.server import AurelisServer
@@ -96,7 +97,8 @@ class RuleDiagnostics:
         folder = engine.folder_for(snap.uri)
         if not settings.enabled:
             return Report(snap.uri, snap.version)
-        report = analyze(snap, settings, root=folder.path if folder else None)
+        exports = exports_of(self.server, snap.uri)
+        report = analyze(snap, settings, root=folder.path if folder else None, exports=exports)
         self.reports[snap.uri] = (snap, report)
         return report
 
