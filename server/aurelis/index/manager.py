@@ -54,7 +54,7 @@ class IndexManager:
     # -- folders -----------------------------------------------------------------
     def embedder_for(self, folder: Folder) -> Embedder:
         s = self.engine.folder_settings(folder).index
-        return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads)
+        return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend)
 
     def for_folder(self, folder: Folder) -> WorkspaceIndex:
         with self._lock:

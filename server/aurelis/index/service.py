@@ -161,6 +161,7 @@ class WorkspaceIndex:
             self._dirty = False
             snap = Snapshot(
                 self.embedder.model_id,
+                self.embedder.describe(),
                 self._vectors.dim,
                 dict(self._chunks),
                 dict(self._labels),
@@ -181,11 +182,6 @@ class WorkspaceIndex:
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
-            self.embedder.load(
-                self.gate
-            )  # needed for queries anyway; seconds, so cancellation is checked after it
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
             with self._lock:
                 gone = [rel for rel in self._files if rel not in present]
             for rel in gone:
@@ -223,6 +219,10 @@ class WorkspaceIndex:
                 self.save()
             self._lexical.refresh()
             self.state = "ready"
+            if self.gate is not None and self._chunks:
+                # A server loads the model now, paced, so that the first query does not wait for it;
+                # the CLI loads it only when something must be encoded.
+                self.embedder.load(self.gate)
             if progress:
                 progress(total, total, f"{total}/{total} files")
         except Cancelled:
@@ -263,6 +263,10 @@ class WorkspaceIndex:
         if not pending:
             return 0
         all_chunks = [c for _, _, chunks, _ in pending for c in chunks]
+        if all_chunks:
+            self.embedder.load(self.gate)  # paced in a server; seconds, so cancellation is checked after it
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
         vecs = self.embedder.encode([dense_text(c) for c in all_chunks], self._yield)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
@@ -352,7 +356,8 @@ class WorkspaceIndex:
                 return False
             self._yield()
             chunks = chunk_source(rel, data, languages.language_for_path(rel), self.chunk_options)
-            self.embedder.load(self.gate)  # an update before the first build loads the model paced too
+            if chunks:
+                self.embedder.load(self.gate)  # an update before the first build loads the model paced too
             vecs = self.embedder.encode([dense_text(c) for c in chunks], self._yield)
             changed = self._apply(rel, FileEntry(mtime, size, sha), chunks, vecs, gen)
         if changed:
@@ -489,6 +494,7 @@ class WorkspaceIndex:
                 "chunks": len(self._chunks),
                 "skipped": dict(self.skipped),
                 "model": self.embedder.model_name,
+                "backend": self.embedder.backend.name,
                 "index_path": str(self.index_dir),
                 "last_error": self.last_error,
             }

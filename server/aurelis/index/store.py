@@ -1,6 +1,7 @@
 """Persistence of one folder's index: a manifest and an hnswlib file, written atomically.
 
-The manifest holds the format version, model id, dimension, the label -> chunk
+The manifest holds the format version, the embedding identity (model id: backend,
+model, truncation, weights hash; spelled out under ``embedding``), dimension, the label -> chunk
 map, the chunks and the per-file fingerprints; it names the vectors file and
 its sha256. The vectors file is written first under a fresh name, then the
 manifest replaces the old one with ``os.replace``: a reader sees the old index
@@ -36,7 +37,8 @@ class FileEntry:
 
 @dataclass
 class Snapshot:
-    model_id: str
+    model_id: str  # backend, model, truncation and weights hash: any change rebuilds
+    embedding: dict  # the same, spelled out for people reading the manifest
     dim: int
     chunks: dict[str, Chunk]
     labels: dict[str, int]  # chunk id -> hnsw label
@@ -79,7 +81,9 @@ def load(directory: Path, model_id: str) -> Snapshot:
         files = {p: FileEntry(**e) for p, e in m["files"].items()}
         dim = int(m["dimension"])
         vectors = VectorIndex.load(str(vpath), dim, labels.values())
-        return Snapshot(m["model_id"], dim, chunks, labels, files, int(m["next_label"]), vectors)
+        return Snapshot(
+            m["model_id"], m.get("embedding") or {}, dim, chunks, labels, files, int(m["next_label"]), vectors
+        )
     except StoreProblem:
         raise
     except Exception as exc:
@@ -96,6 +100,7 @@ def save(directory: Path, snap: Snapshot) -> None:
     manifest = {
         "format_version": FORMAT_VERSION,
         "model_id": snap.model_id,
+        "embedding": snap.embedding,
         "dimension": snap.dim,
         "vectors_file": vname,
         "vectors_sha256": _sha_file(directory / vname),

