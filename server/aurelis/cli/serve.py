@@ -30,14 +30,13 @@ def _host_port(value: str) -> tuple[str, int]:
 def run(args: argparse.Namespace) -> int:
     from aurelis.cli.logs import setup
     from aurelis.lsp.server import create_server
+    from aurelis.lsp.transport import serve_stdio, serve_tcp
 
     setup(args.log_level, args.log_file)
     sys.setswitchinterval(SWITCH_INTERVAL)
     server = create_server()
+    # LSP: exit after shutdown is a clean stop (0); exit (or EOF) without shutdown is 1.
     if args.tcp:
         host, port = _host_port(args.tcp)
-        server.start_tcp(host, port)
-    else:
-        server.start_io()
-    # LSP: exit after shutdown is a clean stop (0); exit (or EOF) without shutdown is 1.
-    return 0 if server.protocol._shutdown else 1
+        return serve_tcp(server, host, port)
+    return serve_stdio(server)

@@ -20,6 +20,11 @@ class Settings(BaseModel):
         "info",
         description="Server log level (stderr / --log-file; warnings and above also go to the editor).",
     )
+    max_message_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=4096,
+        description="Largest LSP message accepted, in bytes; a larger one is refused without being read.",
+    )
     index: IndexSettings = Field(default_factory=IndexSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     ai: AISettings = Field(default_factory=AISettings)
