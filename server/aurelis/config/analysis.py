@@ -37,6 +37,12 @@ class AnalysisSettings(BaseModel):
         default_factory=dict,
         description='Per-rule options keyed by code, e.g. `{"AUR403": {"max_complexity": 12}}`.',
     )
+    max_file_bytes: int = Field(
+        2 * 1024 * 1024,
+        ge=0,
+        description="Open documents larger than this (bytes) are tracked as text only: no syntax tree, "
+        "no diagnostics.",
+    )
     cross_file: bool = Field(
         True, description="Run workspace-wide rules (duplicates, dead code) in the background."
     )

@@ -43,19 +43,38 @@ class Document:
         version: int | None = None,
         language_id: str | None = None,
         encoding: Encoding = Encoding.UTF16,
+        max_bytes: int | None = None,
     ) -> None:
         self.uri = uri
         self.version = version
         self.encoding = encoding
+        self.max_bytes = max_bytes  # larger text is tracked without a tree (size policy)
         lid = languages.normalize(language_id)
         if not languages.supported(lid):
             lid = languages.language_for_path(uri)
         self.language_id: str | None = lid
-        self._parser: Parser | None = languages.parser(lid) if lid else None
+        self._language_parser: Parser | None = languages.parser(lid) if lid else None
         self._set_bytes(_encode(text))
-        self.tree: Tree | None = self._parser.parse(self._data) if self._parser else None
-        self.parse_count = 1 if self._parser else 0
+        self.tree: Tree | None = None
+        self.parse_count = 0
         self.incremental_parse_count = 0
+        self._fresh_parse()
+
+    @property
+    def oversized(self) -> bool:
+        """Over the size limit: the text is kept, but there is no tree (so no rules run)."""
+        return self.max_bytes is not None and len(self._data) > self.max_bytes
+
+    @property
+    def _parser(self) -> Parser | None:
+        return None if self.oversized else self._language_parser
+
+    def _fresh_parse(self) -> None:
+        if self._parser is None:
+            self.tree = None
+            return
+        self.tree = self._parser.parse(self._data)
+        self.parse_count += 1
 
     # -- content ---------------------------------------------------------------
     def _set_bytes(self, data: bytes, lines: LineIndex | None = None) -> None:
@@ -90,20 +109,31 @@ class Document:
 
     # -- edits -----------------------------------------------------------------
     def apply_changes(self, changes: list[Change], version: int | None = None) -> None:
-        """Apply LSP content changes in order, each relative to the previous result."""
+        """Apply LSP content changes in order, each relative to the previous result.
+
+        The tree is edited per change but reparsed once at the end: a queue of
+        keystrokes costs one incremental parse, not one each. Changes before the last
+        whole-text replacement are skipped (it overwrites them)."""
+        if not changes:
+            if version is not None:
+                self.version = version
+            return
+        for i in range(len(changes) - 1, -1, -1):
+            if changes[i].start is None or changes[i].end is None:
+                self._set_bytes(_encode(changes[i].text))
+                self.tree = None  # replaced: parsed fresh below
+                changes = changes[i + 1 :]
+                break
         for change in changes:
-            if change.start is None or change.end is None:
-                self._replace_all(change.text)
-            else:
-                self._apply_incremental(change)
+            self._apply_incremental(change)
+        if self.tree is not None and self._parser is not None:
+            self.tree = self._parser.parse(self._data, self.tree)
+            self.parse_count += 1
+            self.incremental_parse_count += 1
+        else:
+            self._fresh_parse()  # replaced, or crossed the size limit either way
         if version is not None:
             self.version = version
-
-    def _replace_all(self, text: str) -> None:
-        self._set_bytes(_encode(text))
-        if self._parser is not None:
-            self.tree = self._parser.parse(self._data)
-            self.parse_count += 1
 
     def _apply_incremental(self, change: Change) -> None:
         assert change.start is not None and change.end is not None
@@ -115,7 +145,7 @@ class Document:
         inserted = _encode(change.text)
         new = old[:start] + inserted + old[old_end:]
         new_end = start + len(inserted)
-        if self.tree is not None and self._parser is not None:
+        if self.tree is not None:
             self.tree.edit(
                 start_byte=start,
                 old_end_byte=old_end,
@@ -124,12 +154,7 @@ class Document:
                 old_end_point=ts_point(old, old_end),
                 new_end_point=ts_point(new, new_end),
             )
-            self._set_bytes(new, self.lines.edited(new, start, old_end, new_end))
-            self.tree = self._parser.parse(new, self.tree)
-            self.parse_count += 1
-            self.incremental_parse_count += 1
-        else:
-            self._set_bytes(new, self.lines.edited(new, start, old_end, new_end))
+        self._set_bytes(new, self.lines.edited(new, start, old_end, new_end))
 
     def has_syntax_errors(self) -> bool:
         return bool(self.tree is not None and self.tree.root_node.has_error)

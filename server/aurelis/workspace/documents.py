@@ -22,8 +22,15 @@ class Documents:
         self._docs: dict[str, Document] = {}
         self._lock = threading.Lock()
 
-    def open(self, uri: str, text: str, version: int | None, language_id: str | None) -> Document:
-        doc = Document(uri, text, version, language_id, self.encoding)
+    def open(
+        self,
+        uri: str,
+        text: str,
+        version: int | None,
+        language_id: str | None,
+        max_bytes: int | None = None,
+    ) -> Document:
+        doc = Document(uri, text, version, language_id, self.encoding, max_bytes)
         with self._lock:
             self._docs[uri] = doc
         return doc

@@ -10,21 +10,40 @@ from aurelis.lsp import convert
 
 if TYPE_CHECKING:
     from aurelis.lsp.server import AurelisServer
+    from aurelis.workspace.document import Document
 
 
 def register(server: AurelisServer) -> None:
     docs = server.engine.documents
+    told: set[str] = set()  # documents the user was told are over the size limit
+
+    def size_notice(doc: Document) -> None:
+        """One info message per document that crosses ``analysis.max_file_bytes``."""
+        if not doc.oversized:
+            told.discard(doc.uri)
+            return
+        if doc.uri in told:
+            return
+        told.add(doc.uri)
+        server.show_message(
+            f"{doc.uri} is larger than analysis.max_file_bytes ({doc.max_bytes} bytes): "
+            "it is kept in sync, but not parsed or analysed.",
+            types.MessageType.Info,
+        )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         td = params.text_document
-        doc = docs.open(td.uri, td.text, td.version, td.language_id)
+        limit = server.engine.settings_for(td.uri).analysis.max_file_bytes
+        doc = docs.open(td.uri, td.text, td.version, td.language_id, max_bytes=limit)
+        size_notice(doc)
         server.events.opened.fire(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         td = params.text_document
         doc = docs.change(td.uri, [convert.change(c) for c in params.content_changes], td.version)
+        size_notice(doc)
         server.events.changed.fire(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
@@ -35,5 +54,6 @@ def register(server: AurelisServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        told.discard(uri)
         docs.close(uri)
         server.events.closed.fire(uri)
