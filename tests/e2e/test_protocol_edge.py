@@ -72,7 +72,10 @@ def test_lf_only_headers_are_accepted(server: RawServer):
     assert server.reply(1)["result"]["sexp"].startswith("(module")
     # and a Content-Type header in between, \n-terminated too
     body = json.dumps(syntax_tree(2)).encode()
-    server.write(b"Content-Length: %d\nContent-Type: application/vscode-jsonrpc; charset=utf-8\n\n%s" % (len(body), body))
+    server.write(
+        b"Content-Length: %d\nContent-Type: application/vscode-jsonrpc; charset=utf-8\n\n%s"
+        % (len(body), body)
+    )
     assert "result" in server.reply(2)
 
 

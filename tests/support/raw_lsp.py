@@ -14,7 +14,9 @@ SERVE = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
 DOC = "file:///tmp/aurelis-raw/mod.py"
 
 
-def frame(msg: Any, *, header: str = "Content-Length", eol: bytes = b"\r\n", length: int | None = None) -> bytes:
+def frame(
+    msg: Any, *, header: str = "Content-Length", eol: bytes = b"\r\n", length: int | None = None
+) -> bytes:
     body = msg if isinstance(msg, bytes) else json.dumps(msg).encode()
     n = len(body) if length is None else length
     return f"{header}: {n}".encode() + eol + eol + body

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 HEADER_LINE_MAX = 8 * 1024
 _PEEK = 4096
-STALL_RECOVERY_MAX = 1 << 20  # a stalled body bigger than this is a slow client, not a wrong length  # bytes of a refused message kept to find its id
+STALL_RECOVERY_MAX = (
+    1 << 20
+)  # a stalled body bigger than this is a slow client, not a wrong length  # bytes of a refused message kept to find its id
 
 _HEADER = re.compile(rb"([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*(.*?)[ \t]*")
 _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*(?:\r?\n|\Z)", re.IGNORECASE)
@@ -184,13 +186,13 @@ class FrameParser:
         self._peek.clear()
         return Refused(self._skip_length, msg_id)
 
-    def _header_line(self) -> Event | None | object:
+    def _header_line(self) -> Event | object | None:
         nl = self._buf.find(b"\n")
         if nl < 0:
             if len(self._buf) > HEADER_LINE_MAX:
                 # An endless line: drop it (keeping a tail a header may start in).
                 del self._buf[:-64]
-                return self._junk_line("a header line over %d bytes" % HEADER_LINE_MAX)
+                return self._junk_line(f"a header line over {HEADER_LINE_MAX} bytes")
             return None
         line = bytes(self._buf[:nl]).rstrip(b"\r")
         del self._buf[: nl + 1]
