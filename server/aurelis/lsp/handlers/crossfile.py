@@ -99,6 +99,8 @@ class CrossFileService:
         self._request(reload=True)
 
     def document(self, doc: Document) -> None:
+        if doc.oversized:  # over analysis.max_file_bytes: never parsed, not even in the background
+            return
         path = to_path(doc.uri)
         if path is not None and path.suffix in _PY:
             self._request(texts={path.as_posix(): doc.source})

@@ -33,6 +33,8 @@ def register(server: AurelisServer) -> None:
             "language": doc.language_id,
             "sexp": str(doc.tree.root_node) if doc.tree is not None else None,
             "has_error": doc.has_syntax_errors(),
+            "bytes": len(doc.source),
+            "oversized": doc.oversized,
             "parses": doc.parse_count,
             "incremental_parses": doc.incremental_parse_count,
         }

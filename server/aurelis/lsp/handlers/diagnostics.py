@@ -95,7 +95,7 @@ class RuleDiagnostics:
         engine = self.server.engine
         settings = engine.settings_for(snap.uri).analysis
         folder = engine.folder_for(snap.uri)
-        if not settings.enabled:
+        if not settings.enabled or snap.oversized:  # size policy: no rules on a huge document
             return Report(snap.uri, snap.version)
         exports = exports_of(self.server, snap.uri)
         report = analyze(snap, settings, root=folder.path if folder else None, exports=exports)

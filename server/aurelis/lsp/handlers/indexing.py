@@ -136,6 +136,8 @@ class IndexRunner:
         future.add_done_callback(_log_failure)
 
     def changed(self, doc: Document) -> None:
+        if doc.oversized:  # over analysis.max_file_bytes: text only, not chunked or embedded
+            return
         settings = self.server.engine.settings_for(doc.uri).index
         loop = asyncio.get_running_loop()
         if (old := self.pending.pop(doc.uri, None)) is not None:
