@@ -159,3 +159,19 @@ def test_endpoint_urls_follow_each_provider_convention(kind: str, base: str, url
 
     provider = providers.make(ProviderSettings(name="x", kind=kind, base_url=base, model="m"), "k")
     assert provider.request(PROMPT, stream=False)[0] == url
+
+
+@pytest.mark.parametrize("kind", ["openai", "ollama", "anthropic"])
+@pytest.mark.parametrize("stream", [True, False])
+async def test_an_answer_cut_off_at_the_token_limit_is_marked_and_not_cached(
+    tmp_path: Path, llm: FakeLLM, kind: str, stream: bool
+):
+    chain = ProviderChain(ResponseCache(tmp_path / "cache"), env={})
+    settings = ai(p(llm, kind=kind, stream=stream), cache=True)
+    llm.enqueue(Reply("def f(x):\n    return", truncated=True), Reply("complete answer"))
+    first = await chain.complete(PROMPT, settings)
+    assert first.truncated is True and first.text == "def f(x):\n    return"
+    second = await chain.complete(PROMPT, settings)  # the cut-off answer was not cached: asked again
+    assert second.truncated is False and second.text == "complete answer" and not second.cached
+    assert len(llm.requests) == 2
+    await chain.aclose()

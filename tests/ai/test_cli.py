@@ -135,3 +135,27 @@ def test_an_untrusted_pyproject_cannot_send_code_or_an_environment_variable_anyw
         )
         assert out.returncode == 0, out.stderr
         assert [r.headers["authorization"] for r in attacker.requests] == [f"Bearer {env_secret}"]
+
+
+def test_each_error_is_printed_once_and_a_cut_off_fix_is_refused(project: Path, llm: FakeLLM):
+    from tests.support.fake_llm import Status
+
+    llm.enqueue(Status(400, body='{"error": {"message": "model not loaded"}}'))
+    out = aurelis("explain", "calc.py:2", "--no-cache", cwd=project)
+    assert out.returncode == 1 and out.stderr.count("model not loaded") == 1, out.stderr
+    llm.enqueue(Reply("```python\ndef total(values):\n    return sum(\n```", truncated=True))
+    out = aurelis("fix", "calc.py:2", "--apply", "--no-cache", cwd=project)
+    assert out.returncode == 1 and out.stderr.count("cut off at its token limit") == 1, out.stderr
+    assert (project / "calc.py").read_text() == CODE
+
+
+def test_fix_that_deletes_most_of_its_target_says_so_and_needs_apply(project: Path, llm: FakeLLM):
+    long = "def report(rows):\n" + "".join(f"    print(rows[{i}])\n" for i in range(10))
+    (project / "report.py").write_text(long)
+    answer = Reply("```python\ndef report(rows):\n    pass\n```")
+    llm.enqueue(answer, answer)
+    out = aurelis("fix", "report.py:2", "--no-cache", cwd=project)
+    assert out.returncode == 0 and "deletes 10 of the target's 11 lines" in out.stderr, out.stderr
+    assert "not written: pass --apply" in out.stderr and (project / "report.py").read_text() == long
+    out = aurelis("fix", "report.py:2", "--no-cache", "--apply", cwd=project)
+    assert out.returncode == 0 and (project / "report.py").read_text() == "def report(rows):\n    pass\n"

@@ -305,7 +305,12 @@ async def test_fallback_after_500(client: LanguageClient, llm: FakeLLM, llm2: Fa
     client.editor.open(uri_of(ws), SOURCE)
     llm.enqueue(Status(500), Status(503))
     result = await command(client, "aurelis.explain", {"uri": uri_of(ws), "range": rng(6, 4, 6, 4)})
-    assert result == {"markdown": "Answer from the second provider.", "provider": "second", "cached": False}
+    assert result == {
+        "markdown": "Answer from the second provider.",
+        "provider": "second",
+        "cached": False,
+        "truncated": False,
+    }
     assert len(llm.requests) == 2  # first try + one retry
     assert len(llm2.requests) == 1 and llm2.prompt_text(0) == llm.prompt_text(0)
 

@@ -68,6 +68,7 @@ class Reply:
     chunk_delay: float = 0.0  # seconds between streamed pieces
     chunks: int = 4
     stall_after: int | None = None  # stream this many pieces, then hang until the client leaves
+    truncated: bool = False  # say the answer stopped at the token limit (each wire format's own way)
 
 
 @dataclass
@@ -111,6 +112,7 @@ def behaviour_from_json(data: dict) -> Behaviour:
             float(data.get("chunk_delay", 0)),
             int(data.get("chunks", 4)),
             data.get("stall_after"),
+            bool(data.get("truncated", False)),
         )
     if kind == "status":
         return Status(int(data["status"]), data.get("retry_after"), data.get("body", Status.body))
@@ -348,19 +350,31 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
             ollama = self.path == "/api/chat"
             stream = body.get("stream", ollama)  # Ollama streams unless told not to
             if not stream:
-                return self._send_json(200, self._full(model, behaviour.text))
+                return self._send_json(200, self._full(model, behaviour.text, behaviour.truncated))
             pieces = split_text(behaviour.text, behaviour.chunks)
             if ollama:
                 self._stream(
-                    index, behaviour, pieces, "application/x-ndjson", self._ollama_events(model, pieces)
+                    index,
+                    behaviour,
+                    pieces,
+                    "application/x-ndjson",
+                    self._ollama_events(model, pieces, behaviour.truncated),
                 )
             elif self.path == "/v1/messages":
                 self._stream(
-                    index, behaviour, pieces, "text/event-stream", self._anthropic_events(model, pieces)
+                    index,
+                    behaviour,
+                    pieces,
+                    "text/event-stream",
+                    self._anthropic_events(model, pieces, behaviour.truncated),
                 )
             else:
                 self._stream(
-                    index, behaviour, pieces, "text/event-stream", self._openai_events(model, pieces)
+                    index,
+                    behaviour,
+                    pieces,
+                    "text/event-stream",
+                    self._openai_events(model, pieces, behaviour.truncated),
                 )
 
         def _stream(
@@ -385,13 +399,14 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 self._chunk(wire)
             self._end_stream()
 
-        def _full(self, model: str, text: str) -> dict:
+        def _full(self, model: str, text: str, truncated: bool = False) -> dict:
             usage_in, usage_out = 10, max(1, len(text.split()))
             if self.path == "/api/chat":
                 return {
                     "model": model,
                     "message": {"role": "assistant", "content": text},
                     "done": True,
+                    "done_reason": "length" if truncated else "stop",
                     "prompt_eval_count": usage_in,
                     "eval_count": usage_out,
                 }
@@ -402,7 +417,7 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                     "role": "assistant",
                     "model": model,
                     "content": [{"type": "text", "text": text}],
-                    "stop_reason": "end_turn",
+                    "stop_reason": "max_tokens" if truncated else "end_turn",
                     "usage": {"input_tokens": usage_in, "output_tokens": usage_out},
                 }
             return {
@@ -411,7 +426,11 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 "created": int(time.time()),
                 "model": model,
                 "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "length" if truncated else "stop",
+                    }
                 ],
                 "usage": {
                     "prompt_tokens": usage_in,
@@ -421,7 +440,7 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
             }
 
         @staticmethod
-        def _openai_events(model: str, pieces: list[str]) -> list[tuple[int | None, str]]:
+        def _openai_events(model: str, pieces: list[str], truncated: bool) -> list[tuple[int | None, str]]:
             cid = f"chatcmpl-{uuid.uuid4().hex[:12]}"
 
             def ev(delta: dict, finish: str | None = None) -> str:
@@ -436,11 +455,11 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
 
             out: list[tuple[int | None, str]] = [(None, ev({"role": "assistant", "content": ""}))]
             out += [(i, ev({"content": p})) for i, p in enumerate(pieces)]
-            out += [(None, ev({}, "stop")), (None, "data: [DONE]\n\n")]
+            out += [(None, ev({}, "length" if truncated else "stop")), (None, "data: [DONE]\n\n")]
             return out
 
         @staticmethod
-        def _ollama_events(model: str, pieces: list[str]) -> list[tuple[int | None, str]]:
+        def _ollama_events(model: str, pieces: list[str], truncated: bool) -> list[tuple[int | None, str]]:
             out: list[tuple[int | None, str]] = [
                 (
                     i,
@@ -459,7 +478,7 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                             "model": model,
                             "message": {"role": "assistant", "content": ""},
                             "done": True,
-                            "done_reason": "stop",
+                            "done_reason": "length" if truncated else "stop",
                         }
                     )
                     + "\n",
@@ -468,7 +487,7 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
             return out
 
         @staticmethod
-        def _anthropic_events(model: str, pieces: list[str]) -> list[tuple[int | None, str]]:
+        def _anthropic_events(model: str, pieces: list[str], truncated: bool) -> list[tuple[int | None, str]]:
             def ev(name: str, data: dict) -> str:
                 return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
@@ -524,7 +543,7 @@ def _make_handler(llm: FakeLLM) -> type[BaseHTTPRequestHandler]:
                         "message_delta",
                         {
                             "type": "message_delta",
-                            "delta": {"stop_reason": "end_turn"},
+                            "delta": {"stop_reason": "max_tokens" if truncated else "end_turn"},
                             "usage": {"output_tokens": len(pieces)},
                         },
                     ),

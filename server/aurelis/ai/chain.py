@@ -33,6 +33,7 @@ class Completion:
     model: str
     cached: bool = False
     attempts: int = 1
+    truncated: bool = False  # the provider stopped at its token limit: the answer is incomplete
 
 
 class ProviderChain:
@@ -96,12 +97,14 @@ class ProviderChain:
             try:
                 text, attempts = await self._with_retries(provider, prompt, ai, on_delta)
             except ProviderError as exc:
-                log.warning("AI %s: provider %s failed: %s", prompt.task, p.name, exc)
+                # info, not warning: the final AllProvidersFailed names every failure, and a
+                # warning here would print each one twice on the CLI's stderr.
+                log.info("AI %s: provider %s failed: %s", prompt.task, p.name, exc)
                 failures.append(exc)
                 continue
-            if caching:
+            if caching and not provider.truncated:  # an incomplete answer is never replayed
                 self.cache.set(cache_key(p, prompt), text, ai.cache_ttl)
-            return Completion(text, p.name, p.model, attempts=attempts)
+            return Completion(text, p.name, p.model, attempts=attempts, truncated=provider.truncated)
         raise AllProvidersFailed(failures)
 
     async def _with_retries(

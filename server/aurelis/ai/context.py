@@ -23,6 +23,7 @@ from pathlib import Path
 import tomllib
 from tree_sitter import Node
 
+from aurelis.ai.targets import enclosing_statement
 from aurelis.analysis.secrets import redact
 from aurelis.workspace.document import Document
 
@@ -101,9 +102,24 @@ def char_offset(doc: Document, byte_offset: int) -> int:
 
 
 # -- the target ------------------------------------------------------------------------
+def _snap(doc: Document, offset: int) -> int:
+    """A cursor in a line's leading whitespace stands for that line's first character: the
+    whitespace of an indented ``def`` belongs to the enclosing block, not to the ``def``."""
+    data = doc.source
+    ls = data.rfind(b"\n", 0, offset) + 1
+    if data[ls:offset].strip(b" \t"):
+        return offset
+    end = data.find(b"\n", ls)
+    line = data[ls : len(data) if end == -1 else end]
+    stripped = line.lstrip(b" \t")
+    return ls + len(line) - len(stripped) if stripped.strip() else offset
+
+
 def enclosing_definition(doc: Document, start_byte: int, end_byte: int) -> Node | None:
     if doc.tree is None:
         return None
+    if end_byte <= start_byte:
+        start_byte = end_byte = _snap(doc, start_byte)
     node = doc.tree.root_node.descendant_for_byte_range(start_byte, max(start_byte, end_byte))
     best = None
     while node is not None:
@@ -138,6 +154,9 @@ def target_span(
     node = enclosing_definition(doc, start_byte, end_byte)
     if node is not None:
         return data.rfind(b"\n", 0, node.start_byte) + 1, node.end_byte
+    stmt = enclosing_statement(doc, start_byte)
+    if stmt is not None:  # a module-level statement: that statement, not the lines around it
+        return data.rfind(b"\n", 0, stmt.start_byte) + 1, stmt.end_byte
     line = data.count(b"\n", 0, start_byte)
     starts = doc.lines.starts
     first = starts[max(0, line - around)]

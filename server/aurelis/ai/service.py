@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aurelis.ai import context as ctxmod
-from aurelis.ai import edits, prompts
+from aurelis.ai import docstrings, edits, guard, prompts, targets, verify
 from aurelis.ai.chain import Completion, ProviderChain
 from aurelis.ai.errors import EditRejected
 from aurelis.ai.providers.base import OnDelta
 from aurelis.ai.redaction import redact, restore
 from aurelis.config.ai import AISettings
+from aurelis.config.analysis import AnalysisSettings
 from aurelis.workspace.document import Document
 
 
@@ -52,6 +53,7 @@ class EditAnswer:
     error: str | None = None
     path: Path | None = None  # for tests: the file the edit is for (None = the target document)
     base_text: str = ""  # the text ``edit`` offsets refer to
+    confirm: str | None = None  # set: the edit needs the user's explicit confirmation, and why
 
 
 @dataclass
@@ -66,11 +68,13 @@ class ReviewAnswer:
     findings: list[Finding]
     completion: Completion
     answer: str
+    error: str | None = None  # the answer could not be read as findings (never reported as clean)
 
 
 _FINDING = re.compile(
     r"^\s*[-*]?\s*(?:line\s*)?(\d+)\s*[:|-]\s*(error|warning|info|hint)\s*[:|-]\s*(.+)$", re.IGNORECASE
 )
+_NO_FINDINGS = re.compile(r"^\W*no findings\W*$", re.IGNORECASE | re.MULTILINE)
 _DEF = re.compile(r"\s*(@|def |async def |class )")
 _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 
@@ -147,7 +151,15 @@ class AIService:
                 n = min(max(int(m.group(1)), first), last)
                 sev = m.group(2).lower().replace("hint", "info")
                 findings.append(Finding(n, sev, m.group(3).strip()))
-        return ReviewAnswer(findings, done, done.text)
+        error = None
+        if done.truncated:
+            error = truncated_message(done, ai)
+        elif not findings and not _NO_FINDINGS.search(done.text):
+            error = (
+                "Aurelis AI: the review answer could not be read as findings "
+                "(expected `LINE: severity: message` lines or NO FINDINGS); the code was not judged clean."
+            )
+        return ReviewAnswer(findings, done, done.text, error)
 
     # -- edits -------------------------------------------------------------------------
     async def generate(
@@ -174,9 +186,12 @@ class AIService:
         offset = ctxmod.char_offset(t.doc, t.start)
         if insert:
             return self._plan(
-                done, text, lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree)
+                done,
+                text,
+                lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree),
+                ai=ai,
             )
-        return self._plan_replace(done, t, text)
+        return self._plan_replace(done, t, text, ai=ai)
 
     async def fix(
         self,
@@ -184,9 +199,12 @@ class AIService:
         ai: AISettings,
         *,
         problem: str = "",
+        code: str | None = None,
+        analysis: AnalysisSettings | None = None,
         on_delta: OnDelta | None = None,
         use_cache: bool = True,
     ) -> EditAnswer:
+        """``code``: the diagnostic's code; an Aurelis rule's finding must be gone after the edit."""
         ctx = await self._context(t, ai, prefer_definition=True)
         extra = f"## Problem\n{redact(problem)}" if problem else ""
         if problem and t.end > t.start:
@@ -201,24 +219,43 @@ class AIService:
         )
         done = await self._ask(prompt, ai, on_delta, use_cache)
         span = (ctx.target_start, ctx.target_end)
-        code = edits.extract_code(done.text, t.doc.language_id) or ""
-        if _DEF.match(ctx.target) and code.strip() and not _DEF.match(code.lstrip("\n")):
+        fixed = edits.extract_code(done.text, t.doc.language_id) or ""
+        if _DEF.match(ctx.target) and fixed.strip() and not _DEF.match(fixed.lstrip("\n")):
             span = None  # the model answered with the fixed lines only: replace just those
-        return self._plan_replace(done, t, t.doc.text, span)
+        answer = self._plan_replace(done, t, t.doc.text, span, ai=ai)
+        if answer.edit is not None:
+            reason = await asyncio.to_thread(
+                verify.check, t.doc, answer.edit.result, code=code, settings=analysis, root=t.root
+            )
+            if reason is not None:
+                answer.edit, answer.confirm = None, None
+                answer.error = f"Aurelis AI: the suggested fix was not applied: {reason}."
+        return answer
 
     async def docstring(
         self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
     ) -> EditAnswer:
-        node = ctxmod.enclosing_definition(t.doc, t.start, t.start)
-        if node is None:
+        definition = targets.docstring_target(t.doc, t.start)
+        if definition is None:
             raise EditRejected(
-                "Aurelis AI: put the cursor inside a function or class to write its docstring.", ""
+                "Aurelis AI: put the cursor on a function or class (its name or header line) "
+                "to write its docstring.",
+                "",
             )
-        t = Target(t.doc, node.start_byte, node.end_byte, t.root, t.retriever)
+        outer = definition.outer
+        t = Target(t.doc, outer.start_byte, outer.end_byte, t.root, t.retriever)
         ctx = await self._context(t, ai)
-        prompt = prompts.build("docstring", ctx.render(), target=ctx.target)
+        prompt = prompts.build(
+            "docstring",
+            ctx.render(),
+            target=ctx.target,
+            instruction=f"Document the {definition.kind} `{definition.name}`.",
+        )
         done = await self._ask(prompt, ai, on_delta, use_cache)
-        return self._plan_replace(done, t, t.doc.text, (ctx.target_start, ctx.target_end))
+        snapshot = t.doc
+        return self._plan(
+            done, snapshot.text, lambda a: docstrings.plan(snapshot, definition, a), ai=ai, guarded=False
+        )
 
     async def tests(
         self,
@@ -240,13 +277,19 @@ class AIService:
         prompt = prompts.build("tests", ctx.render(), target=ctx.target, extra=extra)
         done = await self._ask(prompt, ai, on_delta, use_cache)
         base = existing or ""
-        answer = self._plan(done, base, lambda a: edits.plan_append(base, a, "python"))
+        answer = self._plan(done, base, lambda a: edits.plan_append(base, a, "python"), ai=ai, guarded=False)
         answer.path = test_path
         return answer
 
     # -- helpers -------------------------------------------------------------------------
     def _plan_replace(
-        self, done: Completion, t: Target, text: str, span: tuple[int, int] | None = None
+        self,
+        done: Completion,
+        t: Target,
+        text: str,
+        span: tuple[int, int] | None = None,
+        *,
+        ai: AISettings | None = None,
     ) -> EditAnswer:
         if span is None:
             start, end = ctxmod.char_offset(t.doc, t.start), ctxmod.char_offset(t.doc, t.end)
@@ -259,16 +302,44 @@ class AIService:
             lambda a: edits.plan_replace(
                 text, start, end, restore(a, original), t.doc.language_id, t.doc.tree
             ),
+            ai=ai,
+            target=(start, end),
         )
 
     @staticmethod
-    def _plan(done: Completion, text: str, make) -> EditAnswer:
+    def _plan(
+        done: Completion,
+        text: str,
+        make,
+        *,
+        ai: AISettings | None = None,
+        target: tuple[int, int] | None = None,
+        guarded: bool = True,
+    ) -> EditAnswer:
+        """Plan the edit of ``done``'s answer; ``target`` (character span) bounds what it may touch."""
+        if done.truncated:  # half an answer is never applied
+            return EditAnswer(done.text, done, None, truncated_message(done, ai), base_text=text)
         try:
             planned = make(done.text)
+            if guarded and target is not None:
+                guard.inside(text, planned, target[0], target[1], done.text)
         except EditRejected as exc:
             return EditAnswer(done.text, done, None, str(exc), base_text=text)
         if planned.is_noop():
             return EditAnswer(
                 done.text, done, None, "Aurelis AI: the answer changes nothing.", base_text=text
             )
-        return EditAnswer(done.text, done, planned, base_text=text)
+        confirm = guard.confirmation(text, planned, *target) if guarded and target is not None else None
+        return EditAnswer(done.text, done, planned, base_text=text, confirm=confirm)
+
+
+def truncated_message(done: Completion, ai: AISettings | None) -> str:
+    limit = ""
+    if ai is not None:
+        chosen = next((p for p in ai.providers if p.name == done.provider), None)
+        if chosen is not None:
+            limit = f" (max_tokens {chosen.max_tokens} of provider `{chosen.name}`)"
+    return (
+        f"Aurelis AI: the model's answer was cut off at its token limit{limit}; an incomplete answer "
+        "is not applied. Raise max_tokens or select less code."
+    )

@@ -237,6 +237,10 @@ def run_fix(args: argparse.Namespace) -> int:
             tofile=f"b/{path}",
         )
         sys.stdout.writelines(diff)
+        if answer.confirm:  # --apply is the explicit confirmation a big deletion needs
+            print(f"aurelis fix: {answer.confirm}", file=sys.stderr)
+            if not args.apply:
+                print("aurelis fix: not written: pass --apply to write it", file=sys.stderr)
         if args.apply:
             if path.read_bytes() != doc.source:
                 print(f"aurelis fix: {path} changed while the fix was computed; not written", file=sys.stderr)

@@ -32,6 +32,7 @@ class AnthropicProvider(Provider):
         return join_url(s.base_url, "/v1/messages"), headers, body
 
     def parse_full(self, data: Any) -> str:
+        self.stop_reason = data.get("stop_reason")
         return "".join(b.get("text", "") for b in data["content"] if b.get("type") == "text")
 
     async def parse_stream(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
@@ -48,5 +49,7 @@ class AnthropicProvider(Provider):
                 text = (chunk.get("delta") or {}).get("text")
                 if text:
                     yield text
+            elif kind == "message_delta":
+                self.stop_reason = (chunk.get("delta") or {}).get("stop_reason") or self.stop_reason
             elif kind == "message_stop":
                 return

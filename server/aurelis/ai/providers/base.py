@@ -18,6 +18,7 @@ from aurelis.config.ai import ProviderSettings
 
 OnDelta = Callable[[str], None]  # receives the text so far
 
+TRUNCATED = frozenset({"length", "max_tokens"})
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 
 
@@ -51,6 +52,15 @@ class Provider:
     def __init__(self, settings: ProviderSettings, api_key: str | None) -> None:
         self.settings = settings
         self._api_key = api_key  # never logged, never part of repr or errors
+        # Why the model stopped, as the provider said it ("stop", "length", "max_tokens", ...):
+        # set by ``parse_full`` / ``parse_stream``; None when the answer did not say.
+        self.stop_reason: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """The answer was cut off by the token limit (OpenAI ``length``, Ollama ``length``,
+        Anthropic ``max_tokens``)."""
+        return self.stop_reason in TRUNCATED
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.name!r}, {self.settings.model!r})"

@@ -31,6 +31,7 @@ class OllamaProvider(Provider):
         return join_url(s.base_url, "/api/chat"), headers, body
 
     def parse_full(self, data: Any) -> str:
+        self.stop_reason = data.get("done_reason")
         return data["message"].get("content") or ""
 
     async def parse_stream(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
@@ -44,4 +45,5 @@ class OllamaProvider(Provider):
             if content:
                 yield content
             if chunk.get("done"):
+                self.stop_reason = chunk.get("done_reason")
                 return

@@ -44,7 +44,9 @@ class OpenAIProvider(Provider):
         return chat_url(s.base_url), headers, body
 
     def parse_full(self, data: Any) -> str:
-        return data["choices"][0]["message"].get("content") or ""
+        choice = data["choices"][0]
+        self.stop_reason = choice.get("finish_reason")
+        return choice["message"].get("content") or ""
 
     async def parse_stream(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
         async for _event, data in sse_data(lines):
@@ -54,6 +56,8 @@ class OpenAIProvider(Provider):
             if "error" in chunk:
                 raise ProviderError(self.name, f"stream error: {chunk['error']}", retryable=True)
             for choice in chunk.get("choices") or []:
+                if choice.get("finish_reason"):
+                    self.stop_reason = choice["finish_reason"]
                 delta = (choice.get("delta") or {}).get("content")
                 if delta:
                     yield delta

@@ -147,21 +147,42 @@ def _char_to_byte(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-8", "surrogatepass"))
 
 
-def _text_edit(uri: str, version: int | None, base_text: str, edit, encoding) -> types.TextDocumentEdit:
+CONFIRM = "aurelis.confirm"  # the change annotation of an edit that needs the user's confirmation
+
+
+def _text_edit(
+    uri: str, version: int | None, base_text: str, edit, encoding, annotation: str | None = None
+) -> types.TextDocumentEdit:
     lines = LineIndex(base_text.encode("utf-8", "surrogatepass"))
     start = lines.position(_char_to_byte(base_text, edit.start), encoding)
     end = lines.position(_char_to_byte(base_text, edit.end), encoding)
+    rng = types.Range(start=lsp_pos(start), end=lsp_pos(end))
+    text_edit: types.TextEdit = (
+        types.AnnotatedTextEdit(range=rng, new_text=edit.new_text, annotation_id=annotation)
+        if annotation
+        else types.TextEdit(range=rng, new_text=edit.new_text)
+    )
     return types.TextDocumentEdit(
         text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-        edits=[
-            types.TextEdit(range=types.Range(start=lsp_pos(start), end=lsp_pos(end)), new_text=edit.new_text)
-        ],
+        edits=[text_edit],
     )
 
 
-async def send(server: AurelisServer, changes: list[Any], label: str, out: dict[str, Any]) -> dict[str, Any]:
+def supports_confirmation(server: AurelisServer) -> bool:
+    ws = server.client_capabilities.workspace
+    edit_caps = ws.workspace_edit if ws else None
+    return bool(edit_caps and edit_caps.change_annotation_support)
+
+
+async def send(
+    server: AurelisServer,
+    changes: list[Any],
+    label: str,
+    out: dict[str, Any],
+    annotations: dict[str, types.ChangeAnnotation] | None = None,
+) -> dict[str, Any]:
     """workspace/applyEdit, or (a client that cannot) the edit in the result for the client to apply."""
-    workspace_edit = types.WorkspaceEdit(document_changes=changes)
+    workspace_edit = types.WorkspaceEdit(document_changes=changes, change_annotations=annotations)
     if not server.client_supports("workspace.apply_edit"):
         out.update(
             applied=False,
@@ -186,11 +207,28 @@ async def apply(server: AurelisServer, uri: str, version: int | None, answer: Ed
         "markdown": answer.answer,
         "provider": answer.completion.provider,
         "cached": answer.completion.cached,
+        "truncated": answer.completion.truncated,
     }
     if answer.edit is None:
         out.update(applied=False, message=answer.error or "no edit")
         server.show_message(out["message"])
         return out
+    annotation = None
+    annotations = None
+    if answer.confirm:
+        out["confirm"] = answer.confirm
+        if not supports_confirmation(server):  # never apply a big deletion the user cannot review
+            out.update(
+                applied=False,
+                message=f"Aurelis AI: {answer.confirm} This editor cannot ask for confirmation "
+                "(no change annotation support); the edit was not applied.",
+            )
+            server.show_message(out["message"])
+            return out
+        annotation = CONFIRM
+        annotations = {
+            CONFIRM: types.ChangeAnnotation(label=label, needs_confirmation=True, description=answer.confirm)
+        }
     doc = server.engine.documents.find(uri)
     if doc is None or doc.version != version or doc.text != answer.base_text:
         out.update(
@@ -201,7 +239,11 @@ async def apply(server: AurelisServer, uri: str, version: int | None, answer: Ed
         server.show_message(out["message"])
         return out
     return await send(
-        server, [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding)], label, out
+        server,
+        [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding, annotation)],
+        label,
+        out,
+        annotations,
     )
 
 
@@ -241,11 +283,7 @@ def register(server: AurelisServer) -> None:
             answer = await service.explain(
                 t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
             )
-            return {
-                "markdown": answer.text,
-                "provider": answer.completion.provider,
-                "cached": answer.completion.cached,
-            }
+            return text_result(server, answer)
 
         return await run(server, service, "explain", work)
 
@@ -280,9 +318,20 @@ def register(server: AurelisServer) -> None:
         problem = describe(args.diagnostic)
         t = target(server, doc, start, max(start, end))
 
+        code = str((args.diagnostic or {}).get("code") or "") or None
+        if code and (args.diagnostic or {}).get("source") not in (None, "aurelis"):
+            code = None  # another server's code: only the parse and error checks apply
+        analysis = server.engine.settings_for(args.uri).analysis
+
         async def work(p: CommandProgress) -> dict:
             answer = await service.fix(
-                t, ai_for(args.uri), problem=problem, on_delta=p.partial, use_cache=not args.no_cache
+                t,
+                ai_for(args.uri),
+                problem=problem,
+                code=code,
+                analysis=analysis,
+                on_delta=p.partial,
+                use_cache=not args.no_cache,
             )
             return await apply(server, args.uri, doc.version, answer, "Aurelis: fix")
 
@@ -342,6 +391,7 @@ def register(server: AurelisServer) -> None:
             }
             if answer.edit is None:
                 out.update(applied=False, message=answer.error)
+                server.show_message(out["message"])
                 return out
             changes: list[Any] = []
             if existing is None:
@@ -377,15 +427,20 @@ def register(server: AurelisServer) -> None:
                 t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
             )
             diags = [review_diagnostic(doc, f.line, f.severity, f.message) for f in answer.findings]
-            live = server.engine.documents.find(args.uri)
-            if live is not None and live.version == doc.version:
-                server.diagnostics.set(args.uri, REVIEW_PRODUCER, diags, version=doc.version)
-            return {
+            out: dict[str, Any] = {
                 "markdown": answer.answer,
                 "findings": len(diags),
                 "provider": answer.completion.provider,
                 "cached": answer.completion.cached,
             }
+            if answer.error:  # unreadable or cut off: say so, never publish it as "no findings"
+                out.update(findings=None, message=answer.error)
+                server.show_message(answer.error)
+                return out
+            live = server.engine.documents.find(args.uri)
+            if live is not None and live.version == doc.version:
+                server.diagnostics.set(args.uri, REVIEW_PRODUCER, diags, version=doc.version)
+            return out
 
         return await run(server, service, "review", work)
 
@@ -406,13 +461,7 @@ def register(server: AurelisServer) -> None:
                 use_cache=not args.no_cache,
             )
             cites = [citation(root, path, line) for path, line in answer.citations]
-            return {
-                "markdown": answer.text,
-                "citations": cites,
-                "sources": cites,
-                "provider": answer.completion.provider,
-                "cached": answer.completion.cached,
-            }
+            return {**text_result(server, answer), "citations": cites, "sources": cites}
 
         return await run(server, service, "ask", work)
 
@@ -424,6 +473,21 @@ def register(server: AurelisServer) -> None:
     from aurelis.lsp.handlers.ai_actions import register_actions
 
     register_actions(server)
+
+
+def text_result(server: AurelisServer, answer) -> dict:
+    """explain / ask: the markdown, with a note (and a message) when the model was cut off."""
+    out = {
+        "markdown": answer.text,
+        "provider": answer.completion.provider,
+        "cached": answer.completion.cached,
+        "truncated": answer.completion.truncated,
+    }
+    if answer.completion.truncated:
+        out["message"] = "Aurelis AI: the answer was cut off at the model's token limit (max_tokens)."
+        out["markdown"] += "\n\n_(cut off at the model's token limit)_"
+        server.show_message(out["message"])
+    return out
 
 
 def describe(diagnostic: dict[str, Any] | None) -> str:
