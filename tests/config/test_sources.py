@@ -37,7 +37,7 @@ def test_unknown_keys_and_wrong_types_are_named():
     keys = sorted(w.key for w in warnings)
     assert keys == ["index", "indx", "log_level"]
     assert s.log_level == "info"
-    assert next(w for w in warnings if w.key == "indx").problem == "unknown setting"
+    assert next(w for w in warnings if w.key == "indx").problem == "unknown setting (did you mean 'index'?)"
     assert "'indx'" in str(next(w for w in warnings if w.key == "indx"))
 
 
@@ -76,3 +76,74 @@ def test_store_per_folder_and_warnings_reported_once(tmp_path):
     store.set_client(GLOBAL, {"index": {"model": "m"}})
     assert store.get("b", b).index.model == "m"
     assert store.take_warnings() == []  # the same problem is not shown twice
+
+
+def _warning(warnings, key):
+    return next(w for w in warnings if w.key == key)
+
+
+def test_unknown_key_suggests_the_close_setting_at_its_level():
+    _, warnings = resolve(
+        [
+            Layer(
+                "init",
+                {
+                    "index": {"enabeld": False},
+                    "log_levle": "debug",
+                    "ai": {"providers": [{"name": "a", "base_url": "u", "model": "m", "modle": "x"}]},
+                    "zzz": 1,
+                },
+            )
+        ]
+    )
+    assert _warning(warnings, "index.enabeld").problem == "unknown setting (did you mean 'index.enabled'?)"
+    assert "(did you mean 'log_level'?)" in str(_warning(warnings, "log_levle"))
+    assert _warning(warnings, "ai.providers.0.modle").problem.endswith(
+        "(did you mean 'ai.providers.0.model'?)"
+    )
+    assert _warning(warnings, "zzz").problem == "unknown setting"  # nothing close: no guess
+
+
+def test_a_warning_never_carries_the_bad_value():
+    _, warnings = resolve([Layer("init", {"api_key": "sk-secret-value"})])
+    assert "sk-secret-value" not in str(warnings[0]) and "sk-secret-value" not in repr(warnings[0])
+
+
+def test_a_bad_key_sent_both_ways_by_the_editor_warns_once():
+    store = SettingsStore()
+    store.set_init_options({"index": {"enabeld": False}})
+    store.get()
+    store.set_client(GLOBAL, {"aurelis": {"index": {"enabeld": False}}})
+    store.get()
+    assert [w.key for w in store.take_warnings()] == ["index.enabeld"]
+    store.set_client(GLOBAL, {"index": {"enabeld": False}, "log_level": "debug"})  # another change
+    store.get()
+    assert store.take_warnings() == []  # still the same bad key: not again
+
+
+def test_a_bad_key_warns_again_once_changed_or_fixed_and_broken_again():
+    store = SettingsStore()
+    store.set_client(GLOBAL, {"index": {"max_file_bytes": 0}})
+    store.get()
+    assert len(store.take_warnings()) == 1
+    store.set_client(GLOBAL, {"index": {"max_file_bytes": -1}})  # another bad value
+    store.get()
+    assert [w.key for w in store.take_warnings()] == ["index.max_file_bytes"]
+    store.set_client(GLOBAL, {})  # fixed
+    store.get()
+    store.set_client(GLOBAL, {"index": {"max_file_bytes": -1}})  # broken again
+    store.get()
+    assert [w.key for w in store.take_warnings()] == ["index.max_file_bytes"]
+
+
+def test_the_same_bad_key_in_two_pyprojects_is_two_warnings(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text('[tool.aurelis]\nlog_level = "loud"\n')
+    store = SettingsStore()
+    store.get("a", tmp_path / "a")
+    store.get("b", tmp_path / "b")
+    assert sorted(w.source for w in store.take_warnings()) == [
+        str(tmp_path / "a" / "pyproject.toml"),
+        str(tmp_path / "b" / "pyproject.toml"),
+    ]

@@ -9,9 +9,12 @@ user input.
 from __future__ import annotations
 
 import copy
+import difflib
+import hashlib
 import logging
 import typing
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,9 @@ class SettingsWarning:
     source: str
     key: str
     problem: str
+    # A digest of the offending value (never the value: it may be a secret), so that a bad key
+    # changed to another bad value warns again and an unchanged one does not.
+    value_id: str = dc_field(default="", repr=False)
 
     def __str__(self) -> str:
         return f"Aurelis: setting '{self.key}' from {self.source}: {self.problem}; using the default."
@@ -96,8 +102,11 @@ def clean(layer: Layer) -> tuple[dict[str, Any], list[SettingsWarning]]:
             for err in exc.errors(include_url=False):
                 loc = list(err["loc"])
                 key = ".".join(str(p) for p in loc)
-                problem = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
-                warnings.append(SettingsWarning(layer.source, key, problem))
+                if err["type"] == "extra_forbidden":
+                    problem = "unknown setting" + _did_you_mean(loc)
+                else:
+                    problem = err["msg"]
+                warnings.append(SettingsWarning(layer.source, key, problem, _value_id(err.get("input"))))
                 _delete(data, loc)
     return {}, warnings  # pathological input: fall back to defaults
 
@@ -147,6 +156,30 @@ def _normalize_keys(model: type[BaseModel], data: Any) -> Any:
                 value = [_normalize_keys(sub, v) for v in value]
         out[name] = value
     return out
+
+
+def _did_you_mean(loc: list[Any]) -> str:
+    """`` (did you mean 'index.enabled'?)`` for an unknown key close to a known one at its level."""
+    model: type[BaseModel] | None = Settings
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) and model else None
+        if field is None:
+            if isinstance(part, int):  # a list item (ai.providers[0]) keeps the list's model
+                continue
+            return ""
+        model = _model_of(field.annotation)
+    name = loc[-1]
+    if model is None or not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name.replace("-", "_"), list(model.model_fields), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    prefix = ".".join(str(p) for p in loc[:-1])
+    return f" (did you mean '{prefix + '.' if prefix else ''}{close[0]}'?)"
+
+
+def _value_id(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

@@ -12,6 +12,9 @@ from aurelis.config.sources import Layer, SettingsWarning, read_pyproject, resol
 from aurelis.config.user import read_user_config
 
 GLOBAL = ""  # key of settings not scoped to a folder
+INIT_OPTIONS = "initializationOptions"
+CLIENT_CONFIGURATION = "workspace/configuration"
+EDITOR_SOURCES = frozenset({INIT_OPTIONS, CLIENT_CONFIGURATION})
 
 
 class SettingsStore:
@@ -21,7 +24,10 @@ class SettingsStore:
         self._pyproject: dict[str, Layer | None] = {}
         self._user: Layer | None = read_user_config()
         self._resolved: dict[str, Settings] = {}
-        self._reported: set[SettingsWarning] = set()
+        # Shown once per bad key per change: identities already shown, and those each folder's
+        # last resolution produced (an identity no folder produces any more may be shown again).
+        self._reported: set[tuple[str, ...]] = set()
+        self._current: dict[str, set[tuple[str, ...]]] = {}
         self._pending: list[SettingsWarning] = []
         self._lock = threading.Lock()
 
@@ -58,21 +64,38 @@ class SettingsStore:
                     self._pyproject[folder_key] = read_pyproject(folder_path)
                 if (py := self._pyproject[folder_key]) is not None:
                     layers.append(py)
-            layers.append(Layer("initializationOptions", self._init_options))
+            layers.append(Layer(INIT_OPTIONS, self._init_options))
             # a client that has nothing folder-specific answers null: the global answer applies
             client = self._client.get(folder_key) or self._client.get(GLOBAL)
             if client:
-                layers.append(Layer("workspace/configuration", client))
+                layers.append(Layer(CLIENT_CONFIGURATION, client))
             settings, warnings = resolve(layers)
+            self._current[folder_key] = {_identity(w) for w in warnings}
+            self._reported &= set().union(*self._current.values())
             for w in warnings:
-                if w not in self._reported:
-                    self._reported.add(w)
+                if _identity(w) not in self._reported:
+                    self._reported.add(_identity(w))
                     self._pending.append(w)
             self._resolved[folder_key] = settings
             return settings
+
+    def forget_folder(self, folder_key: str) -> None:
+        with self._lock:
+            self._current.pop(folder_key, None)
+            self._pyproject.pop(folder_key, None)
+            self._resolved.pop(folder_key, None)
 
     def take_warnings(self) -> list[SettingsWarning]:
         """Warnings not shown yet; each distinct one is handed out once."""
         with self._lock:
             out, self._pending = self._pending, []
             return out
+
+
+def _identity(w: SettingsWarning) -> tuple[str, ...]:
+    """What makes two warnings the same for the user: the key, the problem and the value, and for
+    pyproject.toml which file. The editor's two channels for the same settings
+    (initializationOptions and workspace/configuration) are one source: a bad key sent both ways
+    is one warning, not two."""
+    origin = "editor" if w.source in EDITOR_SOURCES else w.source
+    return (origin, w.key, w.problem, w.value_id)

@@ -125,12 +125,20 @@ class IndexManager:
             "state": state,
             "folders": per,
             "files_indexed": sum(s["files_indexed"] for s in per),
+            # the build's progress, as the work-done progress reports it
+            "files_done": sum(s["files_done"] for s in per),
+            "files_total": sum(s["files_total"] for s in per),
             "chunks": sum(s["chunks"] for s in per),
             "skipped": skipped,
             "model": per[0]["model"] if per else self.engine.settings_for(None).index.model,
             "index_path": [s["index_path"] for s in per],
             "last_error": next((s["last_error"] for s in per if s["last_error"]), None),
         }
+
+    def progress(self) -> tuple[int, int]:
+        """Files done and files to do in the running build, over every folder."""
+        per = [i.status() for i in self.indexes()]
+        return sum(s["files_done"] for s in per), sum(s["files_total"] for s in per)
 
     def _file_changed(self, idx: WorkspaceIndex, rel: str) -> None:
         self._notify(self.file_listeners, idx, rel)

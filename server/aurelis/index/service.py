@@ -104,6 +104,10 @@ class WorkspaceIndex:
         self._generation: Counter = Counter()  # per file: bumped by every direct update
         self._loaded = False
         self._dirty = False  # in-memory state differs from the disk
+        # Progress of the running build: the one count that both the work-done progress and
+        # ``status()`` report, so that the editor's progress and status bar agree.
+        self.files_done = 0
+        self.files_total = 0
         self.file_listeners: list[Callable[[WorkspaceIndex, str], None]] = []
 
     # -- options -----------------------------------------------------------------
@@ -189,8 +193,7 @@ class WorkspaceIndex:
             total, done = len(present), 0
             pending: list[tuple[str, FileEntry, list[Chunk], int]] = []
             n_pending = 0
-            if progress:
-                progress(0, total, f"0/{total} files")
+            self._progress(progress, 0, total)
             for rel, path in present.items():
                 self._yield()
                 if cancel is not None and cancel.is_set():
@@ -201,17 +204,18 @@ class WorkspaceIndex:
                     skipped[reason] += 1
                     self._apply(rel, None, [], None, gen)
                     done += 1
+                    self.files_done = done
                     continue
                 if chunks is None:  # unchanged since the last build
                     done += 1
+                    self.files_done = done
                     continue
                 pending.append((rel, entry, chunks, gen))
                 n_pending += len(chunks)
                 if n_pending >= _EMBED_GROUP:
                     done += self._flush(pending, cancel)
                     pending, n_pending = [], 0
-                    if progress:
-                        progress(done, total, f"{done}/{total} files")
+                    self._progress(progress, done, total)
             done += self._flush(pending, cancel)
             self.skipped = skipped
             self._ensure_vectors()
@@ -223,8 +227,7 @@ class WorkspaceIndex:
                 # A server loads the model now, paced, so that the first query does not wait for it;
                 # the CLI loads it only when something must be encoded.
                 self.embedder.load(self.gate)
-            if progress:
-                progress(total, total, f"{total}/{total} files")
+            self._progress(progress, total, total)
         except Cancelled:
             self.state = "cancelled"
             self.save()
@@ -234,6 +237,11 @@ class WorkspaceIndex:
             self.last_error = f"{exc.__class__.__name__}: {exc}"
             log.exception("indexing %s failed", self.root)
             raise
+
+    def _progress(self, progress: Progress | None, done: int, total: int) -> None:
+        self.files_done, self.files_total = done, total
+        if progress:
+            progress(done, total, f"{done}/{total} files")
 
     def _read(self, rel: str, path: Path) -> tuple[FileEntry | None, list[Chunk] | None, str | None]:
         """(entry, chunks, None); chunks None when the file is unchanged; or a skip reason."""
@@ -491,6 +499,8 @@ class WorkspaceIndex:
                 "state": self.state,
                 "folder": str(self.root),
                 "files_indexed": len(self._files),
+                "files_done": self.files_done,
+                "files_total": self.files_total,
                 "chunks": len(self._chunks),
                 "skipped": dict(self.skipped),
                 "model": self.embedder.model_name,

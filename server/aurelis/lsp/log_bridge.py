@@ -42,6 +42,28 @@ class ClientLogHandler(logging.Handler):
             self._local.busy = False
 
 
+class FinishedCancelFilter(logging.Filter):
+    """pygls warns "Cancel notification for unknown message id" when ``$/cancelRequest`` names a
+    request it no longer tracks, i.e. one that has already been answered. Editors do that all
+    the time (VS Code cancels hover, code-action and command requests when the user moves on),
+    and the LSP spec says so: a cancel may arrive after the response. The record is kept at
+    DEBUG level instead of being a warning in every editor's log."""
+
+    MESSAGE = 'Cancel notification for unknown message id "%s"'
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == self.MESSAGE and record.levelno == logging.WARNING:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+def quiet_finished_cancels() -> None:
+    logger = logging.getLogger("pygls.protocol.json_rpc")
+    if not any(isinstance(f, FinishedCancelFilter) for f in logger.filters):
+        logger.addFilter(FinishedCancelFilter())
+
+
 def attach(server: AurelisServer) -> ClientLogHandler:
     handler = ClientLogHandler(server)
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
@@ -49,4 +71,5 @@ def attach(server: AurelisServer) -> ClientLogHandler:
 
     handler.addFilter(MaskSecrets())
     logging.getLogger("aurelis").addHandler(handler)
+    quiet_finished_cancels()
     return handler

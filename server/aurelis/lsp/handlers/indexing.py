@@ -75,11 +75,15 @@ class IndexRunner:
         token = await self._create_progress(cancel)
         last = [-1]
 
-        def progress(done: int, total: int, message: str) -> None:
+        def progress(_done: int, _total: int, _message: str) -> None:
+            # the counts `aurelis.status` reports (summed over folders), not the folder's own
+            done, total = self.manager.progress()
             pct = int(100 * done / total) if total else 100
             if token is not None and pct != last[0] and not cancel.is_set():
                 last[0] = pct
-                value = types.WorkDoneProgressReport(message=message, percentage=pct, cancellable=True)
+                value = types.WorkDoneProgressReport(
+                    message=f"{done}/{total} files", percentage=pct, cancellable=True
+                )
                 loop.call_soon_threadsafe(server.work_done_progress.report, token, value)
 
         outcome = "done"
@@ -219,6 +223,16 @@ def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
     }
 
 
+def ai_status(server: AurelisServer) -> dict:
+    """The AI side of ``aurelis.status``: whether it is on and the provider chain, in order
+    (names, kinds and models; not the URLs, which may carry credentials)."""
+    ai = server.engine.settings_for(None).ai
+    return {
+        "enabled": ai.enabled,
+        "providers": [{"name": p.name, "kind": p.kind, "model": p.model} for p in ai.providers],
+    }
+
+
 def register(server: AurelisServer) -> None:
     runner = IndexRunner(server)
     server.index_runner = runner  # type: ignore[attr-defined]  (tests and other handlers reach it here)
@@ -274,4 +288,8 @@ def register(server: AurelisServer) -> None:
     def status(server: AurelisServer, args: ReindexArgs) -> dict:
         """State of the index: folders, files, chunks, skipped files by reason, model, paths; and
         under ``foreground`` how often background work has waited for the per-file diagnostics."""
-        return {**server.engine.indexes.status(), "foreground": server.engine.foreground.status()}
+        return {
+            **server.engine.indexes.status(),
+            "foreground": server.engine.foreground.status(),
+            "ai": ai_status(server),
+        }
