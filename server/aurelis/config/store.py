@@ -4,6 +4,7 @@ and its own scoped ``workspace/configuration`` answer."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ class SettingsStore:
         self._resolved: dict[str, Settings] = {}
         # Shown once per bad key per change: identities already shown, and those each folder's
         # last resolution produced (an identity no folder produces any more may be shown again).
-        self._reported: set[tuple[str, ...]] = set()
-        self._current: dict[str, set[tuple[str, ...]]] = {}
+        self._reported: set[Hashable] = set()
+        self._current: dict[str, set[Hashable]] = {}
         self._pending: list[SettingsWarning] = []
         self._lock = threading.Lock()
 
@@ -92,10 +93,12 @@ class SettingsStore:
             return out
 
 
-def _identity(w: SettingsWarning) -> tuple[str, ...]:
+def _identity(w: SettingsWarning | Hashable) -> Hashable:
     """What makes two warnings the same for the user: the key, the problem and the value, and for
     pyproject.toml which file. The editor's two channels for the same settings
     (initializationOptions and workspace/configuration) are one source: a bad key sent both ways
-    is one warning, not two."""
+    is one warning, not two. Other notices (trust.UntrustedSettings) are their own identity."""
+    if not isinstance(w, SettingsWarning):
+        return w
     origin = "editor" if w.source in EDITOR_SOURCES else w.source
     return (origin, w.key, w.problem, w.value_id)
