@@ -56,6 +56,8 @@ class Lifecycle:
             return Refusal(SERVER_NOT_INITIALIZED, f"{method}: the server is not initialized yet")
         if self.state is State.RUNNING:
             if method == "initialize":
+                if not is_request:
+                    return DROP
                 return Refusal(INVALID_REQUEST, "initialize: the server is already initialized")
             return None
         if not is_request:

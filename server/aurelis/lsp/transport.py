@@ -189,7 +189,12 @@ class Session:
         for obj in objs:
             if self.stopped:
                 return
-            self.dispatch(obj)
+            try:
+                self.dispatch(obj)
+            except (BrokenPipeError, SystemExit, KeyboardInterrupt):
+                raise
+            except Exception:  # a bug of ours must not end the session
+                log.exception("dispatching a message failed")
             if time.perf_counter() - started > YIELD_AFTER:
                 await asyncio.sleep(0)
                 started = time.perf_counter()
@@ -230,6 +235,10 @@ class Session:
                 self.send_error(obj["id"], messages.INVALID_PARAMS, text)
             else:
                 log.warning("%s; notification ignored", text)
+            return
+        if is_request and not hasattr(message, "id"):
+            # A notification's method sent with an id: there is no such request to answer.
+            self.send_error(obj["id"], messages.METHOD_NOT_FOUND, f"{method} is a notification, not a request")
             return
         if method == "initialize":
             self.lifecycle.initialized()
