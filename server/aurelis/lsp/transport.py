@@ -238,7 +238,9 @@ class Session:
             return
         if is_request and not hasattr(message, "id"):
             # A notification's method sent with an id: there is no such request to answer.
-            self.send_error(obj["id"], messages.METHOD_NOT_FOUND, f"{method} is a notification, not a request")
+            self.send_error(
+                obj["id"], messages.METHOD_NOT_FOUND, f"{method} is a notification, not a request"
+            )
             return
         if method == "initialize":
             self.lifecycle.initialized()
