@@ -6,7 +6,9 @@ clean, 2 on usage errors. `--fix` applies the safe fixes in place and never
 touches a file that does not parse. It keeps every module-level name another
 module of the project imports (`crossfile/project_imports.py`), and checks the
 changed files together (each parses, the project's imports still resolve,
-`analysis/fix_set.py`) before it writes them, all or none.
+`analysis/fix_set.py`) before it writes them, all or none. Duplicated functions
+(AUR410) need the semantic index and its model: only with `--duplicates` (the
+server reports them as it indexes).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ignore", default=None, help="comma-separated codes/prefixes/categories to skip (added)")
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml settings")
+    p.add_argument(
+        "--duplicates",
+        action="store_true",
+        help="also report duplicated functions (AUR410) through the semantic index: builds or loads it, "
+        "and loads the embedding model when something must be encoded",
+    )
     p.set_defaults(func=run)
 
 
@@ -163,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
     # Cross-file rules (duplicates through the index, dead code) over the whole project of each root.
     from aurelis.analysis.crossfile.runner import add_crossfile
 
-    add_crossfile(results, used_rules, settings_cache)
+    # Duplicates need the index and the model: seconds, where the rest takes a fraction of one.
+    add_crossfile(results, used_rules, settings_cache, use_index=args.duplicates)
 
     findings = sum(len(r.findings) for _, _, r in results)
     if args.format == "text":

@@ -40,6 +40,7 @@ def _bar(done: int, total: int, message: str) -> None:
 
 def build(path: Path, quiet: bool = False):
     idx = open_index(path)
+    idx.warm_queries = False  # one process, at most one query: nothing to prepare ahead
     idx.build(None if quiet else _bar)
     if not quiet and sys.stderr.isatty():
         sys.stderr.write("\n")

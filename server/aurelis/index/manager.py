@@ -94,6 +94,10 @@ class IndexManager:
         self._ready.clear()
         for idx in self.indexes():
             idx.build(progress, cancel)
+            if idx.chunks():
+                # The server's build loads the model now (paced) even when nothing needed encoding,
+                # so that the first query does not wait for it; the CLI loads it only on demand.
+                idx.embedder.load(idx.gate)
             self._notify(self.ready_listeners, idx)
         self._ready.set()
 

@@ -109,6 +109,9 @@ class WorkspaceIndex:
         self.files_done = 0
         self.files_total = 0
         self.file_listeners: list[Callable[[WorkspaceIndex, str], None]] = []
+        # Writers rebuild the BM25 matrix so that queries do not pay for it (a server). A one-shot
+        # CLI turns this off: `aurelis index` then never imports bm25s, and a search builds it once.
+        self.warm_queries = True
 
     # -- options -----------------------------------------------------------------
     @property
@@ -221,12 +224,9 @@ class WorkspaceIndex:
             self._ensure_vectors()
             if self._dirty or not (self.index_dir / store.MANIFEST).exists():
                 self.save()
-            self._lexical.refresh()
+            if self.warm_queries:
+                self._lexical.refresh()
             self.state = "ready"
-            if self.gate is not None and self._chunks:
-                # A server loads the model now, paced, so that the first query does not wait for it;
-                # the CLI loads it only when something must be encoded.
-                self.embedder.load(self.gate)
             self._progress(progress, total, total)
         except Cancelled:
             self.state = "cancelled"

@@ -2,14 +2,14 @@
 
 Deleted labels are marked (``mark_deleted``) and their slots reused
 (``allow_replace_deleted=True`` / ``replace_deleted=True``); capacity grows with
-``resize_index``. Not thread-safe by itself: the owner holds a lock.
+``resize_index``. Not thread-safe by itself: the owner holds a lock. hnswlib is imported
+when the first index is created or loaded: commands that never touch vectors never load it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import hnswlib
 import numpy as np
 
 _M = 16
@@ -20,6 +20,8 @@ _BRUTE_FORCE_BELOW = 2000  # a filtered search over fewer candidates is exact an
 
 class VectorIndex:
     def __init__(self, dim: int, capacity: int = 1024) -> None:
+        import hnswlib
+
         self.dim = dim
         self.index = hnswlib.Index(space="cosine", dim=dim)
         self.index.init_index(
@@ -30,6 +32,8 @@ class VectorIndex:
 
     @classmethod
     def load(cls, path: str, dim: int, live: Iterable[int]) -> VectorIndex:
+        import hnswlib
+
         self = cls.__new__(cls)
         self.dim = dim
         self.index = hnswlib.Index(space="cosine", dim=dim)

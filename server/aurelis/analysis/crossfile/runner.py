@@ -115,12 +115,16 @@ def run_crossfile(
 
 
 def add_crossfile(
-    results: list[tuple[Path, Any, Any]], used_rules: dict[str, type], settings_by_root: dict[Path, Any]
+    results: list[tuple[Path, Any, Any]],
+    used_rules: dict[str, type],
+    settings_by_root: dict[Path, Any],
+    use_index: bool = True,
 ) -> None:
     """Merge cross-file findings into ``aurelis check``'s per-file reports, in place.
 
     ``results``: (path, document, Report) per checked file; ``settings_by_root``:
-    the whole Settings of each project root the files were checked under.
+    the whole Settings of each project root the files were checked under. ``use_index``: duplicates
+    (AUR410) through the embedding index; without it only the index-free rules run.
     """
     from aurelis.analysis.registry import by_code
 
@@ -134,7 +138,7 @@ def add_crossfile(
         claimed.update(mine)
         if not mine:
             continue
-        for key, findings in run_crossfile(mine, settings_of[root], root=root).items():
+        for key, findings in run_crossfile(mine, settings_of[root], use_index, root=root).items():
             report = reports.get(Path(key).resolve())
             if report is None:
                 continue
