@@ -18,7 +18,7 @@ from tests.analysis.rule_support import doc_of
 
 UNUSED = AnalysisSettings(select=["AUR401"])
 
-COMPAT = (
+URLS = (
     '"""Re-exports for the rest of the package."""\n'
     "import os\n"
     "from collections import OrderedDict\n"
@@ -31,18 +31,18 @@ COMPAT = (
 
 
 def test_fix_all_keeps_protected_names_and_removes_the_rest():
-    doc = doc_of(COMPAT, "/p/pkg/compat.py")
+    doc = doc_of(URLS, "/p/pkg/urls.py")
     result = fix_all(doc, UNUSED, protected=frozenset({"quote", "OrderedDict"}))
     text = result.source.decode()
     assert "import os" not in text and "unquote" not in text and "urlparse" not in text
     assert "from collections import OrderedDict" in text and "    quote,\n" in text
-    compile(text, "compat.py", "exec")
+    compile(text, "urls.py", "exec")
     # without the project's facts, everything goes (the single-file behaviour)
     assert "quote" not in fix_all(doc, UNUSED).source.decode()
 
 
 def test_a_protected_import_is_a_re_export_not_a_finding():
-    doc = doc_of(COMPAT, "/p/pkg/compat.py")
+    doc = doc_of(URLS, "/p/pkg/urls.py")
     from aurelis.analysis.engine import analyze
 
     flagged = [f.message for f in analyze(doc, UNUSED, exports=frozenset({"quote", "urlparse"})).findings]
@@ -54,7 +54,7 @@ def test_a_protected_import_is_a_re_export_not_a_finding():
 
 
 def test_verify_refuses_a_fix_that_unbinds_a_protected_name():
-    doc = doc_of(COMPAT, "/p/pkg/compat.py")
+    doc = doc_of(URLS, "/p/pkg/urls.py")
     from aurelis.analysis.engine import analyze
 
     report = analyze(doc, UNUSED)
@@ -67,11 +67,11 @@ def test_verify_refuses_a_fix_that_unbinds_a_protected_name():
 def _project(tmp_path: Path) -> Path:
     files = {
         "pyproject.toml": "[project]\nname = 'pkg'\nversion = '0'\n",
-        "src/pkg/__init__.py": "from .api import get\nfrom . import compat\n",
-        "src/pkg/compat.py": COMPAT,
+        "src/pkg/__init__.py": "from .api import get\nfrom . import urls\n",
+        "src/pkg/urls.py": URLS,
         "src/pkg/api.py": (
             "import sys\n"
-            "from .compat import quote, urlparse\n"
+            "from .urls import quote, urlparse\n"
             "from .utils import (  # noqa: F401\n"
             "    helper,\n"
             "    legacy,\n"
@@ -80,7 +80,7 @@ def _project(tmp_path: Path) -> Path:
             "    return quote(url), urlparse(url)\n"
         ),
         "src/pkg/utils.py": "import json\nfrom os.path import join\n\ndef helper():\n    return join('a', 'b')\n\nlegacy = 1\n",
-        "tests/test_api.py": "from pkg.compat import unquote\nfrom pkg.utils import join\n\ndef test_it():\n    assert unquote\n",
+        "tests/test_api.py": "from pkg.urls import unquote\nfrom pkg.utils import join\n\ndef test_it():\n    assert unquote\n",
     }
     for rel, text in files.items():
         p = tmp_path / rel
@@ -102,23 +102,23 @@ def _check_fix(root: Path) -> subprocess.CompletedProcess[str]:
 def test_check_fix_keeps_what_other_modules_import(tmp_path: Path):
     root = _project(tmp_path)
     out = _check_fix(root)
-    compat = (root / "src/pkg/compat.py").read_text()
+    urls = (root / "src/pkg/urls.py").read_text()
     utils = (root / "src/pkg/utils.py").read_text()
     api = (root / "src/pkg/api.py").read_text()
     # removed: what nobody uses
-    assert "import os" not in compat and "OrderedDict" not in compat
+    assert "import os" not in urls and "OrderedDict" not in urls
     assert "import json" not in utils and "import sys" not in api
     # kept: imported by siblings and by the tests, and the suppression comment on the first line of the import
     for name in ("quote", "urlparse", "unquote"):
-        assert name in compat
+        assert name in urls
     assert "from os.path import join" in utils and "legacy," in api
     # the test module's own unused `join` goes too (the set is checked after every file's fixes)
     assert "from pkg.utils import join" not in (root / "tests/test_api.py").read_text()
     assert "fixed 5 in 4 files" in out.stderr, out.stderr
     # the package still imports and every `from pkg… import …` of it and its tests resolves
     probe = (
-        "import pkg, pkg.api, pkg.compat, pkg.utils\n"
-        "from pkg.compat import quote, urlparse, unquote\n"
+        "import pkg, pkg.api, pkg.urls, pkg.utils\n"
+        "from pkg.urls import quote, urlparse, unquote\n"
         "from pkg.utils import helper, legacy, join\n"
         "print(pkg.get('a b'))\n"
     )
@@ -137,17 +137,17 @@ def test_check_fix_keeps_what_other_modules_import(tmp_path: Path):
 def test_the_set_is_refused_when_together_it_breaks_an_import(tmp_path: Path):
     root = _project(tmp_path).resolve()
     graph = ProjectImports.from_sources(project_sources(root))
-    compat = (root / "src/pkg/compat.py").as_posix()
+    urls = (root / "src/pkg/urls.py").as_posix()
     utils = (root / "src/pkg/utils.py").as_posix()
-    # each change alone might be fine for its own file; compat's drops `quote`, which api imports
+    # each change alone might be fine for its own file; urls's drops `quote`, which api imports
     changed = {
-        compat: b"from urllib.parse import urlparse, unquote\n",
+        urls: b"from urllib.parse import urlparse, unquote\n",
         utils: b"from os.path import join\n\ndef helper():\n    return join('a', 'b')\n\nlegacy = 1\n",
         (root / "src/pkg/api.py").as_posix(): b"def get(url):\n    return (\n",
     }
     verdict = check_set(graph, changed)
     assert set(verdict.accepted) == {utils}
-    assert "quote" in verdict.refused[compat] and "api.py" in verdict.refused[compat]
+    assert "quote" in verdict.refused[urls] and "api.py" in verdict.refused[urls]
     assert verdict.refused[(root / "src/pkg/api.py").as_posix()] == "the fixed text does not parse"
 
 

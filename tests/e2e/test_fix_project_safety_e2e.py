@@ -9,8 +9,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
 
-COMPAT = "import os\nfrom urllib.parse import quote, urlparse\n"
-API = "from .compat import quote\nfrom pkg import compat\n\ndef get(u):\n    return quote(u), compat.urlparse(u)\n"
+URLS = "import os\nfrom urllib.parse import quote, urlparse\n"
+API = "from .urls import quote\nfrom pkg import urls\n\ndef get(u):\n    return quote(u), urls.urlparse(u)\n"
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
@@ -23,7 +23,7 @@ async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient,
     root = tmp_path / "ws"
     (root / "pkg").mkdir(parents=True)
     (root / "pkg/__init__.py").write_text("")
-    (root / "pkg/compat.py").write_text(COMPAT)
+    (root / "pkg/urls.py").write_text(URLS)
     (root / "pkg/api.py").write_text(API)
     prepare(client)
     await client.initialize_session(
@@ -44,8 +44,8 @@ async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient,
     else:
         raise AssertionError("the cross-file pass never read the folder")
 
-    uri = (root / "pkg/compat.py").as_uri()
-    open_doc(client, uri, COMPAT)
+    uri = (root / "pkg/urls.py").as_uri()
+    open_doc(client, uri, URLS)
     flagged = await wait_until(lambda: [d for d in client.diagnostics.get(uri, []) if d.code == "AUR401"])
     assert [d.message for d in flagged] == ["`os` imported but unused"]  # quote/urlparse are re-exports
 

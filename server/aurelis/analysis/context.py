@@ -32,6 +32,7 @@ class ModuleFacts:
 
     imports: dict[str, str] = field(default_factory=dict)
     facts: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    mentions: dict[bytes, bool] = field(default_factory=dict)  # word -> in the document's text
 
 
 class RuleContext:
@@ -117,6 +118,15 @@ class RuleContext:
             facts = rule.gather(self)
             return [(-1, facts.value)] if facts is not None else []
         return self.module.facts.get(rule.code, [])
+
+    def mentions(self, word: bytes) -> bool:
+        """``word in source``, answered once per document run: the units share it (a scan of a
+        large module per unit costs seconds)."""
+        memo = self.module.mentions if self.module is not None else {}
+        hit = memo.get(word)
+        if hit is None:
+            hit = memo[word] = word in self.source
+        return hit
 
     def nodes(self, *types: str) -> Iterator[Node]:
         for t in types:

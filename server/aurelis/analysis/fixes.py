@@ -53,7 +53,7 @@ def _count(
 def bindings(source: bytes) -> set[str] | None:
     """Module-level names of a Python source (None: it does not parse)."""
     try:
-        return module_bindings(ast.parse(source))[0]
+        return module_bindings(ast.parse(source), source)[0]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

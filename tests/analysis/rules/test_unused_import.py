@@ -88,3 +88,10 @@ def test_syntax_error_yields_nothing():
 
 def test_import_in_class_body_is_an_attribute():
     assert messages("class M:\n    from email.iterators import walk\n") == []
+
+
+def test_a_compat_module_imports_for_others():
+    src = "from collections import OrderedDict\nfrom io import StringIO\n"
+    assert run(UnusedImport, src, "/project/src/requests/compat.py") == []
+    assert run(UnusedImport, src, "/project/src/click/_compat.py") == []
+    assert len(run(UnusedImport, src, "/project/src/requests/models.py")) == 2

@@ -91,7 +91,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         facts.parsed = False
         _identifiers_from_tree_sitter(source, facts)
         return facts
-    facts.imports = import_facts(tree)
+    facts.imports = import_facts(tree, source)
     line_starts = _line_starts(source)
     docstrings: set[int] = set()
     name_t, attr_t, const_t, call_t = ast.Name, ast.Attribute, ast.Constant, ast.Call

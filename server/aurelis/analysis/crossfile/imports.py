@@ -11,6 +11,7 @@ bound by an import in the file (``import a.b``, ``import a.b as m``,
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 ModuleRef = tuple[int, str]  # (relative level, dotted name as written)
@@ -80,9 +81,10 @@ def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     return [b for b in blocks if isinstance(b, list)]
 
 
-def module_bindings(tree: ast.Module) -> tuple[set[str], bool]:
-    """Names bound at module level (through if/try/with/for blocks, `global` in functions,
-    walrus at module level), and whether a star import makes the set open-ended."""
+def module_bindings(tree: ast.Module, source: bytes | None = None) -> tuple[set[str], bool]:
+    """Names bound at module level (through if/try/with/for blocks, and `global` in functions),
+    and whether a star import makes the set open-ended. ``source``: skip the walk for `global`
+    when the text has none (a walk of a large data module costs seconds)."""
     out: set[str] = set()
     star = False
     stack = [tree.body]
@@ -91,10 +93,20 @@ def module_bindings(tree: ast.Module) -> tuple[set[str], bool]:
             star |= _bind_stmt(stmt, out)
             if isinstance(stmt, (*_COMPOUND, ast.Match)) or type(stmt).__name__ == "TryStar":
                 stack.extend(_blocks(stmt))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Global):
-            out.update(node.names)
+    if source is None or b"global" in source:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                out.update(node.names)
     return out, star
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement, nested ones included (imports are statements: no expression is visited)."""
+    stack = [body]
+    while stack:
+        for stmt in stack.pop():
+            yield stmt
+            stack.extend(_blocks(stmt))
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -132,8 +144,9 @@ def _all_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def import_facts(tree: ast.Module) -> ImportFacts:
-    bound, star = module_bindings(tree)
+def import_facts(tree: ast.Module, source: bytes | None = None) -> ImportFacts:
+    """``source`` (the parsed text) lets the expensive walks be skipped when it cannot matter."""
+    bound, star = module_bindings(tree, source)
     dynamic = star or any(
         isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__" for s in tree.body
     )
@@ -142,8 +155,7 @@ def import_facts(tree: ast.Module) -> ImportFacts:
     stars: list[ModuleRef] = []
     aliases: dict[str, list[ModuleRef]] = {}  # a name bound to a module somewhere in the file
     attrs: list[tuple[ModuleRef, str]] = []
-    attribute_nodes: list[ast.Attribute] = []
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.ImportFrom):
             ref = (node.level, node.module or "")
             for a in node.names:
@@ -161,8 +173,12 @@ def import_facts(tree: ast.Module) -> ImportFacts:
                 else:
                     head = a.name.split(".", 1)[0]
                     aliases.setdefault(head, []).append((0, head))
-        elif isinstance(node, ast.Attribute):
-            attribute_nodes.append(node)
+    attribute_nodes: list[ast.Attribute] = []
+    if aliases and (
+        source is None
+        or re.search(rb"\b(?:%s)\s*\." % b"|".join(re.escape(a.encode()) for a in aliases), source)
+    ):
+        attribute_nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
     for node in attribute_nodes:
         base = _dotted(node.value)
         if base is None:
@@ -186,6 +202,6 @@ def import_facts(tree: ast.Module) -> ImportFacts:
 def parse_facts(source: bytes) -> ImportFacts | None:
     """``import_facts`` of a source; None when it does not parse."""
     try:
-        return import_facts(ast.parse(source))
+        return import_facts(ast.parse(source), source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None

@@ -60,7 +60,7 @@ class UnsafeYamlLoad(Rule):
     noqa = ("S506",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if b"yaml" not in ctx.source:
+        if not ctx.mentions(b"yaml"):
             return
         modules, funcs = _yaml_names(ctx)
         if not modules and not funcs:

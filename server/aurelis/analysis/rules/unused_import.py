@@ -13,6 +13,8 @@ from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Facts, Finding, Fix, Rule, Severity, Tag
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
+# modules whose imports are their content: they gather names for others to import from them
+_COMPAT_MODULES = frozenset({"compat", "_compat", "compatibility", "_compatibility", "py3compat", "six"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -140,7 +142,8 @@ class UnusedImport(Rule):
         "`import x as x` re-exports, availability probes in `try/except ImportError` and "
         "`TYPE_CHECKING` imports used in string annotations are not flagged; neither is a name that "
         "another module of the project imports from this one (`from m import name`, `m.name`): a "
-        "re-export (`aurelis check` and the editor know the project's imports)."
+        "re-export (`aurelis check` and the editor know the project's imports), nor anything a "
+        "compatibility module (`compat.py`, `_compat.py`) imports: it exists to be imported from."
     )
     bad = "import os\nimport sys\n\nprint(sys.argv)"
     good = "import sys\n\nprint(sys.argv)"
@@ -174,8 +177,10 @@ class UnusedImport(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         tree = ctx.python_ast
-        if tree is None or b"import" not in ctx.source:
+        if tree is None or not ctx.mentions(b"import"):
             return
+        if ctx.path is not None and ctx.path.stem in _COMPAT_MODULES:
+            return  # requests/compat.py: everything it imports is there to be imported from it
         imports = list(_imports(tree.body, False, False, ctx.is_init_file))
         if not imports:
             return
