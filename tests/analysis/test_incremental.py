@@ -47,7 +47,7 @@ def test_units_find_exactly_what_a_whole_file_run_finds(package):
         units = sorted(key(f) for f in run_units(doc, ALL, rules, cache=UnitCache()))
         assert units == whole, path
         checked += len(whole)
-    assert checked > 20  # real findings were compared, not two empty lists
+    assert checked > 10  # real findings were compared, not two empty lists
 
 
 MODULE = '''\

@@ -92,3 +92,21 @@ def test_fixed_code_still_rejects_bad_input_under_optimisation():
 
 def test_syntax_errors_yield_nothing():
     assert run(AssertForValidation, "def f(x):\n    assert x >\n") == []
+
+
+def test_asserts_through_typeguard_and_typeis_functions_are_narrowing():
+    src = (
+        "from typing import TypeGuard\n"
+        "from typing_extensions import TypeIs\n"
+        "def is_text(v) -> TypeGuard[str]:\n    return isinstance(v, str)\n"
+        "def is_pair(v) -> 'TypeIs[tuple[int, int]]':\n    return len(v) == 2\n"
+        "class Codec:\n"
+        "    def _is_bytes(self, v) -> typing.TypeIs[bytes]:\n        return isinstance(v, bytes)\n"
+        "    def encode(self, data, pair):\n"
+        "        assert self._is_bytes(data)\n"
+        "        assert is_pair(pair) and is_text(pair[0])\n"
+        "def render(value, other):\n"
+        "    assert is_text(value)\n"
+        "    assert is_valid(other)\n"  # not a guard: real validation, still flagged
+    )
+    assert [text for text, _ in _flagged(src)] == ["assert is_valid(other)"]

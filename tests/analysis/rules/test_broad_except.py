@@ -54,3 +54,25 @@ def test_deliberate_broad_handlers_are_not_flagged():
 
 def test_bound_but_unused_exception_is_still_swallowed():
     assert len(run(BroadExcept, "try:\n    a()\nexcept BaseException as exc:\n    pass\n")) == 1
+
+
+def test_raising_a_different_exception_is_not_a_re_raise():
+    src = (
+        "try:\n    a()\nexcept:\n    raise ValueError('bad input')\n"  # Ctrl-C becomes ValueError
+        "try:\n    b()\nexcept:\n    if retry:\n        raise\n    note()\n"  # does not end in raise
+        "try:\n    c()\nexcept BaseException:\n    raise RuntimeError('x') from None\n"
+    )
+    assert [src.encode()[f.start : f.end].decode() for f in run(BroadExcept, src)] == [
+        "except",
+        "except",
+        "except BaseException",
+    ]
+
+
+def test_a_handler_ending_in_a_bare_raise_is_not_flagged():
+    src = (
+        "try:\n    a()\nexcept:\n    cleanup()\n    raise\n"
+        "try:\n    b()\nexcept BaseException as exc:\n    rollback()\n    raise exc\n"
+        "try:\n    c()\nexcept:\n    undo()\n    raise  # the caller decides\n"
+    )
+    assert run(BroadExcept, src) == []

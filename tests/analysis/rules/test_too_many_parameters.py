@@ -10,15 +10,23 @@ def flagged(src: str, settings=None) -> list[tuple[str, str]]:
     ]
 
 
-def test_flags_more_than_five_parameters_counting_positional_only_and_keyword_only():
+def test_flags_more_than_five_positional_parameters():
     src = (
         "def connect(host, port, user, password, timeout, retries):\n    pass\n"
-        "async def fetch(a, /, b, c, *, d, e, f):\n    pass\n"
+        "async def fetch(a, b, /, c, d, e, f):\n    pass\n"
     )
     assert flagged(src) == [
         ("connect", "`connect` takes 6 parameters (limit 5)"),
         ("fetch", "`fetch` takes 6 parameters (limit 5)"),
     ]
+
+
+def test_keyword_only_parameters_count_only_when_asked():
+    # every call names them: `fetch(a, b, c, d=1, e=2, f=3)` is not the problem this rule is about
+    src = "async def fetch(a, /, b, c, *, d, e, f):\n    pass\n"
+    assert flagged(src) == []
+    on = AnalysisSettings(options={"AUR404": {"count_keyword_only": True}})
+    assert flagged(src, on) == [("fetch", "`fetch` takes 6 parameters (limit 5)")]
 
 
 def test_self_cls_and_star_args_are_not_counted():

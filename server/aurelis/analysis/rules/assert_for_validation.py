@@ -6,11 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+from aurelis.analysis.rule import Category, Edit, Facts, Finding, Fix, Rule, Severity
 from aurelis.analysis.syntax import alone_on_lines, indent_of
 
 _IMPLICIT = {"self", "cls", "mcs", "metacls"}
-_NARROWING_CALLS = {"isinstance", "issubclass", "callable", "hasattr"}
+_NARROWING_CALLS = frozenset({"isinstance", "issubclass", "callable", "hasattr"})
+_GUARDS = ("TypeGuard", "TypeIs")
 _INVERT = {
     ast.Eq: "!=",
     ast.NotEq: "==",
@@ -38,7 +39,8 @@ class AssertForValidation(Rule):
         "To stay precise, only asserts at the top level of a public function's body that test one of "
         "its parameters (not reassigned before) are flagged. Test files, private modules (`_impl.py`), private and nested functions, methods of private classes, "
         "`assert False`, and type-narrowing asserts (`isinstance`, `issubclass`, `callable`, `hasattr`, "
-        "`x is None` / `x is not None`) are left alone. The offered fix (`if not ...: raise ValueError`) "
+        "`x is None` / `x is not None`, and calls of the module's own `TypeGuard` / `TypeIs` functions) "
+        "are left alone. The offered fix (`if not ...: raise ValueError`) "
         "changes the exception type, so it is not applied by fix-all."
     )
     bad = "def withdraw(amount):\n    assert amount > 0, 'amount must be positive'\n    ..."
@@ -46,12 +48,27 @@ class AssertForValidation(Rule):
     fixable = True
     noqa = ("S101",)
 
+    def gather(self, ctx: RuleContext) -> Facts | None:
+        """The unit's functions declared `-> TypeGuard[...]` / `-> TypeIs[...]` (an assert that
+        calls one narrows a type, like `isinstance`); a site when it has an assert."""
+        site = bool(ctx.nodes_by_type.get("assert_statement"))
+        if not (ctx.mentions(b"TypeGuard") or ctx.mentions(b"TypeIs")):
+            return Facts(frozenset(), site=site)
+        tree = ctx.python_ast
+        guards = frozenset(
+            n.name
+            for n in (ast.walk(tree) if tree is not None else ())
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.returns and _is_guard(n.returns)
+        )
+        return Facts(guards, site=site)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.is_test_file or _private_module(ctx) or not ctx.nodes_by_type.get("assert_statement"):
             return  # no assert at all: skip building the `ast`
         tree = ctx.python_ast
         if tree is None:
             return
+        guards = _NARROWING_CALLS.union(*(v for _, v in ctx.module_facts(self) if v))
         for func in _public_functions(tree):
             last = max((i for i, s in enumerate(func.body) if isinstance(s, ast.Assert)), default=-1)
             if last < 0:
@@ -61,7 +78,7 @@ class AssertForValidation(Rule):
             for stmt in func.body[: last + 1]:
                 if isinstance(stmt, ast.Assert):
                     used = sorted(_names(stmt.test) & (params - assigned))
-                    if used and not _is_narrowing(stmt.test):
+                    if used and not _is_narrowing(stmt.test, guards):
                         yield self._finding(ctx, stmt, used)
                 assigned |= _stored(stmt)
 
@@ -109,16 +126,28 @@ def _stored(stmt: ast.stmt) -> set[str]:
     return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
 
 
-def _is_narrowing(test: ast.expr) -> bool:
-    """Type-narrowing / unreachable markers that type checkers rely on, not input validation."""
+def _is_guard(annotation: ast.expr) -> bool:
+    """`TypeGuard[X]`, `typing.TypeIs[X]`, or the same as a string annotation."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return any(g in annotation.value for g in _GUARDS)
+    node = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return name in _GUARDS
+
+
+def _is_narrowing(test: ast.expr, calls: frozenset[str] = _NARROWING_CALLS) -> bool:
+    """Type-narrowing / unreachable markers that type checkers rely on, not input validation.
+    ``calls``: functions whose call narrows (builtins, and the module's TypeGuard/TypeIs functions)."""
     if isinstance(test, ast.BoolOp):
-        return all(_is_narrowing(v) for v in test.values)
+        return all(_is_narrowing(v, calls) for v in test.values)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _is_narrowing(test.operand)
+        return _is_narrowing(test.operand, calls)
     if isinstance(test, ast.Constant):
         return not test.value  # `assert False` / `assert 0`: an unreachable marker
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name):
-        return test.func.id in _NARROWING_CALLS
+        return test.func.id in calls
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute):
+        return test.func.attr in calls - _NARROWING_CALLS  # `self._is_text(x)`, `utils.is_x(x)`
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
         return any(isinstance(c, ast.Constant) and c.value is None for c in (test.left, *test.comparators))
     return False

@@ -7,9 +7,6 @@ from collections.abc import Iterator
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, walk
 
-_NESTED_SCOPES = {"function_definition", "class_definition", "lambda"}
-
-
 _INTERRUPTS = {"KeyboardInterrupt", "SystemExit"}
 
 
@@ -40,16 +37,14 @@ def _passes_on(block, name: str | None, ctx: RuleContext) -> bool:
     return False
 
 
-def _reraises(block) -> bool:
-    """A `raise` in the handler itself (not in a nested def) means it does not swallow."""
-    stack = list(block.named_children)
-    while stack:
-        node = stack.pop()
-        if node.type == "raise_statement":
-            return True
-        if node.type not in _NESTED_SCOPES:
-            stack.extend(node.named_children)
-    return False
+def _reraises(block, bound: str | None, ctx: RuleContext) -> bool:
+    """The handler ends in a bare `raise` (or `raise <the caught exception>`): it lets the
+    interrupt through. Raising a *different* exception turns Ctrl-C into that exception."""
+    last = next((c for c in reversed(block.named_children) if c.type != "comment"), None)
+    if last is None or last.type != "raise_statement":
+        return False
+    raised = [c for c in last.named_children if c.type != "comment"]
+    return not raised or (bound is not None and len(raised) == 1 and ctx.text(raised[0]) == bound)
 
 
 class BroadExcept(Rule):
@@ -61,7 +56,8 @@ class BroadExcept(Rule):
     description = (
         "A bare `except:` (and `except BaseException`) also catches `KeyboardInterrupt`, `SystemExit` "
         "and `GeneratorExit`, so Ctrl-C and `sys.exit()` stop working inside the `try`. Catch "
-        "`Exception` (or something narrower). Not flagged: handlers that re-raise, hand the exception "
+        "`Exception` (or something narrower). Not flagged: handlers that end in a bare `raise` (raising "
+        "a different exception still turns Ctrl-C into it, so that is flagged), hand the exception "
         "on (`future.set_exception(exc)`) or log it with its traceback, and broad handlers that follow "
         "an `except (KeyboardInterrupt, SystemExit)` clause."
     )
@@ -79,14 +75,14 @@ class BroadExcept(Rule):
                 continue
             value = clause.child_by_field_name("value")
             block = next((c for c in clause.named_children if c.type == "block"), None)
-            if block is not None and _reraises(block):
-                continue
-            if _interrupts_handled_before(clause, ctx):
-                continue
             bound = None
             if value is not None and value.type == "as_pattern":
                 alias = value.child_by_field_name("alias")
                 bound = ctx.text(alias).strip() if alias is not None else None
+            if block is not None and _reraises(block, bound, ctx):
+                continue
+            if _interrupts_handled_before(clause, ctx):
+                continue
             if block is not None and _passes_on(block, bound, ctx):
                 continue
             if value is None:

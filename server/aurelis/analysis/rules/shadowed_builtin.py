@@ -44,10 +44,12 @@ class ShadowedBuiltin(Rule):
     severity = Severity.WARNING
     summary = "Name shadows a builtin"
     description = (
-        "A variable, parameter, function, class or import named like a builtin (`list`, `id`, `type`, "
+        "A variable, parameter, function or class named like a builtin (`list`, `id`, `type`, "
         "`input`, ...) hides the builtin for the rest of the scope, so a later `list(x)` calls the "
         "wrong thing. Class attributes and methods (`self.id`, `def list(self)`) and keyword "
-        "arguments are not flagged: they live in their own namespace. Neither is rebinding a builtin to "
+        "arguments are not flagged: they live in their own namespace. Names bound by an import "
+        "(`from .compat import str`) are not flagged either: importing a replacement under the "
+        "builtin's name is deliberate. Neither is rebinding a builtin to "
         "itself (`TimeoutError = TimeoutError`, the `len=len` fast-local default idiom). Option "
         '`ignore = ["id", ...]` exempts names.'
     )
@@ -84,15 +86,6 @@ class ShadowedBuiltin(Rule):
                 if _binds_itself(param, "name", "value", ctx):
                     continue  # `len=len`: the builtin bound to a fast local, same object
                 yield from (("Argument", n, None) for n in _param_names(param))
-        for node in ctx.nodes("aliased_import"):
-            if not _from_builtins(node.parent, ctx):
-                yield from (("Import", n, None) for n in _targets(node.child_by_field_name("alias")))
-        for node in ctx.nodes("import_from_statement"):
-            if _from_builtins(node, ctx):
-                continue
-            for name in node.children_by_field_name("name"):
-                if name.type == "dotted_name" and name.named_child_count == 1:
-                    yield "Import", name.named_children[0], None
 
 
 def _targets(node: Node | None) -> Iterator[Node]:
@@ -143,10 +136,3 @@ def _in_class_body(node: Node) -> bool:
     """Class attributes and methods live in the class namespace, not the module's or a function's."""
     scope = enclosing_scope(node)
     return scope is not None and scope.type == "class_definition"
-
-
-def _from_builtins(stmt: Node | None, ctx: RuleContext) -> bool:
-    if stmt is None or stmt.type != "import_from_statement":
-        return False
-    module = stmt.child_by_field_name("module_name")
-    return module is not None and ctx.text(module) == "builtins"

@@ -18,15 +18,17 @@ def _is_overload(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def count_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool) -> int:
-    """Positional-only, regular and keyword-only parameters; not `*args`/`**kwargs`, and not
-    the `self`/`cls` of a method."""
+def count_parameters(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool, keyword_only: bool = False
+) -> int:
+    """Positional-only and regular parameters (and keyword-only ones when ``keyword_only``);
+    not `*args`/`**kwargs`, and not the `self`/`cls` of a method."""
     a = fn.args
     names = [p.arg for p in a.posonlyargs + a.args]
     static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
     if is_method and not static and names:
         names = names[1:]
-    return len(names) + len(a.kwonlyargs)
+    return len(names) + (len(a.kwonlyargs) if keyword_only else 0)
 
 
 class TooManyParameters(Rule):
@@ -36,12 +38,14 @@ class TooManyParameters(Rule):
     severity = Severity.INFO
     summary = "Function takes too many parameters"
     description = (
-        "A long parameter list is hard to call correctly and usually means the function does "
-        "several things or that some parameters belong together in an object. Counted: "
-        "positional-only, regular and keyword-only parameters, without the `self`/`cls` of a "
-        "method; `*args` and `**kwargs` are not counted (they are one catch-all each, not "
-        "parameters to remember). Limit: option `max_parameters`, default 5. `@overload` "
-        "signatures are skipped (the implementation is checked)."
+        "A long list of positional parameters is hard to call correctly (which argument is the "
+        "fourth?) and usually means the function does several things or that some parameters "
+        "belong together in an object. Counted: positional-only and regular parameters, without "
+        "the `self`/`cls` of a method. Keyword-only parameters (after `*`) are not counted by "
+        "default: every call names them, which is the cure this rule would suggest (option "
+        "`count_keyword_only = true` counts them too). `*args` and `**kwargs` are not counted. "
+        "Limit: option `max_parameters`, default 5. `@overload` signatures are skipped (the "
+        "implementation is checked)."
     )
     bad = "def connect(host, port, user, password, timeout, retries, tls):\n    ..."
     good = "def connect(target: Target, options: ConnectOptions):\n    ..."
@@ -52,11 +56,12 @@ class TooManyParameters(Rule):
         if index is None:
             return
         limit = int(ctx.option(self.code, "max_parameters", 5))
+        keyword_only = ctx.option(self.code, "count_keyword_only", False) is True
         up = index.parents
         found: list[Finding] = []
         for fn in index.of(*FUNCTIONS):
             if not _is_overload(fn):
-                count = count_parameters(fn, isinstance(up.get(fn), ast.ClassDef))
+                count = count_parameters(fn, isinstance(up.get(fn), ast.ClassDef), keyword_only)
                 if count > limit:
                     start, end = def_name_range(ctx, fn)
                     found.append(
