@@ -41,7 +41,15 @@ def option(settings: Any, code: str, key: str, default: Any) -> Any:
 
 
 def duplicate_options(settings: Any) -> DuplicateOptions:
+    opts = getattr(settings, "options", None) or {}
+    sync_async = (
+        opts.get(DUPLICATE_CODE, {}).get("include_sync_async", False) if isinstance(opts, dict) else False
+    )
     return DuplicateOptions(
+        sync_async=sync_async is True,
+        min_statements=int(
+            option(settings, DUPLICATE_CODE, "min_statements", DuplicateOptions.min_statements)
+        ),
         min_lines=int(option(settings, DUPLICATE_CODE, "min_lines", DuplicateOptions.min_lines)),
         min_tokens=int(option(settings, DUPLICATE_CODE, "min_tokens", DuplicateOptions.min_tokens)),
         threshold=float(option(settings, DUPLICATE_CODE, "threshold", DuplicateOptions.threshold)),

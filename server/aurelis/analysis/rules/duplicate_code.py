@@ -20,8 +20,15 @@ class DuplicateCode(Rule):
         "from the semantic index (nearest neighbours of each function), and a pair is reported only when "
         "their normalised token streams (identifiers and literals abstracted) are at least `threshold` "
         "similar (default 0.85), so a copy with renamed variables is found and a function that merely does "
-        "something similar is not. Options: `min_lines` (6), `min_tokens` (30), `threshold`, `neighbours` (8). "
-        "Needs the index (`index.enabled`)."
+        "something similar is not.\n\n"
+        "One finding per group of copies, on the later copy (the last by path and line), with every "
+        "other copy as related information; its data carries `rank` = size (tokens) times mean similarity, "
+        "to read the biggest groups first. Not candidates: `@overload` and abstract or protocol stubs "
+        "(a body of only `...`, `pass`, a docstring or `raise NotImplementedError`), and bodies under "
+        "`min_statements` (3) statements or `min_tokens` (30) tokens. A `def` and an `async def` twin "
+        "are not reported (libraries keep sync and async APIs side by side on purpose) unless "
+        "`include_sync_async = true`. Options: `min_statements`, `min_tokens`, `threshold`, "
+        "`neighbours` (8), `min_lines` (0: off), `include_sync_async`. Needs the index (`index.enabled`)."
     )
     bad = (
         "# billing.py\ndef total(items, rate):\n    s = 0\n    for it in items:\n        s += it.price\n"
@@ -46,6 +53,8 @@ class DuplicateCode(Rule):
             best = twins[0]
             where = f"{_short_path(best.unit.path, unit.path)}:{best.unit.start_line + 1}"
             more = f" and {len(twins) - 1} more" if len(twins) > 1 else ""
+            tokens = ws.tokens.get(unit) if hasattr(ws, "tokens") else []
+            rank = round(len(tokens) * sum(t.score for t in twins) / len(twins), 1)
             message = (
                 f"`{unit.display_name}` duplicates `{best.unit.display_name}` ({where}, "
                 f"{best.score:.0%} similar){more}"
@@ -62,7 +71,11 @@ class DuplicateCode(Rule):
                 for t in twins
             ]
             yield self.finding(
-                start, end, message=message, related=related, data={"twins": [t.unit.name for t in twins]}
+                start,
+                end,
+                message=message,
+                related=related,
+                data={"twins": [t.unit.name for t in twins], "rank": rank},
             )
 
 
