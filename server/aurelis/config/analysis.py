@@ -43,6 +43,12 @@ class AnalysisSettings(BaseModel):
         description="Open documents larger than this (bytes) are tracked as text only: no syntax tree, "
         "no diagnostics.",
     )
+    library_mode: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Dead code (AUR411) in a library: documented public functions and classes of public "
+        "modules without `__all__` are API, used by the package's users. `auto`: on when the folder "
+        "builds a distributable package (pyproject.toml `[project]` name, setup.py or setup.cfg).",
+    )
     cross_file: bool = Field(
         True, description="Run workspace-wide rules (duplicates, dead code) in the background."
     )

@@ -95,3 +95,55 @@ def test_run_crossfile_reports_only_the_checked_paths_but_reads_the_project(tmp_
 def test_without_a_workspace_the_rule_is_silent():
     assert run(DeadCode, "def dead():\n    pass\n") == []
     assert run(DeadCode, "def broken(:\n") == []
+
+
+LIBRARY = {
+    "pkg/api.py": '''
+        def fetch(url):
+            """Fetch a URL: public and documented, so API of the library."""
+            return url
+
+
+        def undocumented(url):
+            return url
+
+
+        def _private(url):
+            """Private, documented or not."""
+            return url
+    ''',
+    "pkg/listed.py": '''
+        __all__ = ["listed"]
+
+
+        def listed():
+            """In __all__."""
+
+
+        def documented_but_not_listed():
+            """The module says its API is __all__."""
+    ''',
+    "pkg/_impl.py": '''
+        def impl_helper():
+            """Documented, but in a private module."""
+    ''',
+}
+
+
+def test_library_mode_keeps_the_documented_public_api(tmp_path: Path):
+    root = write_tree(tmp_path, {**FILES, **LIBRARY})  # pyproject.toml with a [project] name
+    names = lambda rel, s=None: {f.data["name"] for f in _findings(root, rel, s)[1]}  # noqa: E731
+    assert names("pkg/api.py") == {"undocumented", "_private"}
+    assert names("pkg/listed.py") == {"documented_but_not_listed"}
+    assert names("pkg/_impl.py") == {"impl_helper"}
+    off = Settings(analysis={"library_mode": "off"})
+    assert names("pkg/api.py", off) == {"fetch", "undocumented", "_private"}
+
+
+def test_library_mode_is_off_for_an_application_folder(tmp_path: Path):
+    files = {**FILES, **LIBRARY, "pyproject.toml": "[tool.ruff]\nline-length = 100\n"}
+    root = write_tree(tmp_path, files)
+    every = {"fetch", "undocumented", "_private"}
+    assert {f.data["name"] for f in _findings(root, "pkg/api.py")[1]} == every
+    on = Settings(analysis={"library_mode": "on"})
+    assert {f.data["name"] for f in _findings(root, "pkg/api.py", on)[1]} == every - {"fetch"}

@@ -65,6 +65,7 @@ class Definition:
     decorators: tuple[str, ...] = ()  # last dotted part of each decorator
     bases: tuple[str, ...] = ()  # classes: last dotted part of each base
     defines_init_subclass: bool = False
+    documented: bool = False  # has a docstring
 
 
 @dataclass
@@ -75,6 +76,7 @@ class FileFacts:
     definitions: list[Definition] = field(default_factory=list)
     refs: dict[str, list[int]] = field(default_factory=dict)  # name -> 1-based lines of uses
     exported: set[str] = field(default_factory=set)  # module-level __all__
+    has_all: bool = False  # the module declares __all__ (maybe empty): its public API is that list
     discovered_bases: set[str] = field(default_factory=set)  # issubclass(x, B) / B.__subclasses__()
     imports: ImportFacts | None = None  # the file's row of the import graph (None: did not parse)
 
@@ -127,6 +129,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             facts.definitions.append(_definition(stmt, source, line_starts))
         elif _assigns_all(stmt):
+            facts.has_all = True
             facts.exported.update(_all_names(stmt))
     facts.discovered_bases.discard("")
     return facts
@@ -193,6 +196,7 @@ def _definition(
         decorators=tuple(_last_name(d.func if isinstance(d, ast.Call) else d) for d in stmt.decorator_list),
         bases=bases,
         defines_init_subclass=init_subclass,
+        documented=ast.get_docstring(stmt, clean=False) is not None,
     )
 
 

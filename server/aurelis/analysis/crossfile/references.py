@@ -39,6 +39,9 @@ class ReferenceTable:
         self.entry_points: set[str] = set()
         self._plugin_bases: set[str] | None = None  # cache, dropped on every update
         self._graph: ProjectImports | None = None  # cache, dropped on every update
+        # library mode (a distributable package): documented public names of public modules
+        # without `__all__` are API, used by whoever installs the package
+        self.library = False
 
     # -- rows ------------------------------------------------------------------
     def update(self, path: str, source: bytes) -> bool:
@@ -108,6 +111,8 @@ class ReferenceTable:
             return True
         if (name.startswith("__") and name.endswith("__")) or name.startswith(_ROOT_PREFIXES):
             return True
+        if self.library and is_api(d, facts):
+            return True
         if any(dec not in PURE_DECORATORS for dec in d.decorators):
             return True  # @app.route, @pytest.fixture, @register…: used by whoever collects it
         if d.kind == "class" and set(d.bases) & self.plugin_bases():
@@ -136,6 +141,36 @@ class ReferenceTable:
                         changed = True
             self._plugin_bases = found
         return self._plugin_bases
+
+
+def is_api(d: Definition, facts: FileFacts) -> bool:
+    """Public API of a library: a public, documented name of a public module that does not
+    declare ``__all__`` (a module that does has said what its API is: the list)."""
+    if facts.has_all or d.name.startswith("_") or not d.documented:
+        return False
+    parts = facts.path.split("/")
+    return not any(p.startswith("_") and p not in ("__init__.py", "__main__.py") for p in parts[-3:])
+
+
+def distributable(root: Path) -> bool:
+    """``root`` builds a package others install: pyproject.toml with a [project] name (or
+    Poetry's), setup.py, or setup.cfg with a [metadata] name."""
+    if (root / "setup.py").is_file():
+        return True
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if isinstance(data, dict) and (
+        data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get("name")
+    ):
+        return True
+    cfg = configparser.ConfigParser(interpolation=None)
+    try:
+        cfg.read(root / "setup.cfg", encoding="utf-8")
+        return cfg.has_option("metadata", "name")
+    except (configparser.Error, UnicodeDecodeError):
+        return False
 
 
 def entry_point_names(root: Path) -> set[str]:

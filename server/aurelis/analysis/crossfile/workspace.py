@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from aurelis.analysis.crossfile.duplicates import DuplicateOptions, TokenCache, Twin, Unit, find_duplicates
-from aurelis.analysis.crossfile.references import ReferenceTable
+from aurelis.analysis.crossfile.references import ReferenceTable, distributable
 from aurelis.analysis.rule import Finding, Rule
 from aurelis.workspace.document import Document
 from aurelis.workspace.positions import Encoding
@@ -66,6 +66,8 @@ class CrossFileWorkspace:
         self.sources: dict[str, bytes] = {}  # absolute posix path -> UTF-8 source
         self.references = ReferenceTable()
         self.references.read_entry_points(root)
+        mode = getattr(self.settings, "library_mode", "auto") if self.settings is not None else "auto"
+        self.references.library = mode == "on" or (mode == "auto" and distributable(root))
         self.tokens = TokenCache()
         self.units_available = False  # False until the index has given us its functions
         self._twins: dict[str, list[tuple[Unit, list[Twin]]]] = {}

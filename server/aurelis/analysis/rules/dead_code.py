@@ -21,7 +21,11 @@ class DeadCode(Rule):
         "names in the module's `__all__`, dunders, definitions with a registering decorator (anything but pure "
         "wrappers such as `functools.wraps`, `lru_cache`, `property`), entry points declared in pyproject.toml / "
         "setup.cfg, `main`, `test_*`/`pytest_*`, everything in test files, and subclasses of classes the code "
-        "discovers by type (`issubclass(x, Base)`, `Base.__subclasses__()`, `__init_subclass__`)."
+        "discovers by type (`issubclass(x, Base)`, `Base.__subclasses__()`, `__init_subclass__`).\n\n"
+        "In a library (`analysis.library_mode`, on by default when the folder builds a distributable "
+        "package) a documented public function or class of a public module is API too: its users are "
+        "not in the workspace. A module that declares `__all__` has said what its API is, so there only "
+        "the names in `__all__` count."
     )
     bad = "# utils.py\ndef legacy_helper(x):\n    return x * 2\n\n# nothing anywhere calls legacy_helper"
     good = "# remove it, or list it in __all__ when it is public API"
