@@ -12,7 +12,6 @@ nothing here may carry a secret to a provider.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -326,11 +325,16 @@ _FILE_CACHE: dict[str, tuple[float, list[str]]] = {}
 
 
 def _read_lines(path: str) -> list[str]:
+    from aurelis.workspace.containment import read_regular
+
     try:
         mtime = Path(path).stat().st_mtime
         cached = _FILE_CACHE.get(path)
         if cached is None or cached[0] != mtime:
-            cached = (mtime, Path(path).read_text(encoding="utf-8", errors="replace").split("\n"))
+            data, _reason = read_regular(Path(path), 4 << 20)  # never blocks on a FIFO
+            if data is None:
+                return []
+            cached = (mtime, data.decode("utf-8", errors="replace").split("\n"))
             if len(_FILE_CACHE) > 256:
                 _FILE_CACHE.clear()
             _FILE_CACHE[path] = cached
@@ -399,9 +403,9 @@ def _doc_path(doc: Document) -> Path | None:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
+    from aurelis.workspace.containment import resolve_inside
+
+    if resolve_inside(path, [root])[0] is None:  # links out, loops, missing: not context
         return False
     parts = path.parts
     return not any(p in ("site-packages", ".venv", "venv", "node_modules") for p in parts)
@@ -420,21 +424,25 @@ def _rel(path: Path, root: Path | None) -> str:
 def workspace_summary(root: Path | None, max_chars: int = 2000) -> str:
     if root is None:
         return ""
+    from aurelis.workspace.containment import read_inside
+
     parts: list[str] = []
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    # read_inside: a README that is a link out of the folder (or a FIFO) is not read
+    data, _ = read_inside(root / "pyproject.toml", [root], 1 << 20)
+    if data is not None:
         try:
-            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+            project = tomllib.loads(data.decode("utf-8")).get("project", {})
             keys = ("name", "version", "description", "requires-python", "dependencies")
             parts.append("\n".join(f"{k}: {project[k]}" for k in keys if k in project))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
             pass
     for name in ("README.md", "README.rst", "README.txt", "README"):
-        readme = root / name
-        if readme.is_file():
-            with contextlib.suppress(OSError):
-                parts.append(readme.read_text(encoding="utf-8", errors="replace")[:max_chars])
-            break
+        if not (root / name).exists():
+            continue
+        data, _ = read_inside(root / name, [root], 1 << 20)
+        if data is not None:
+            parts.append(data.decode("utf-8", errors="replace")[:max_chars])
+        break
     return "\n\n".join(p for p in parts if p)
 
 

@@ -104,10 +104,14 @@ def _stream(quiet: bool):
 
 
 def _load(path: Path, start: int, end: int):
+    from aurelis.workspace.containment import read_regular
     from aurelis.workspace.document import Document, decode_lenient
     from aurelis.workspace.uris import from_path
 
-    text, _ = decode_lenient(path.read_bytes())
+    data, reason = read_regular(path)
+    if data is None:
+        raise ValueError(f"cannot read {path}: {reason}")
+    text, _ = decode_lenient(data)
     doc = Document(from_path(path.resolve()), text)
     if start > doc.line_count:
         raise ValueError(f"{path} has only {doc.line_count} lines")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from aurelis.cli.summary import _walk
@@ -72,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     from aurelis.cli import check_formats as fmt
     from aurelis.config.settings import Settings
     from aurelis.config.sources import read_pyproject, resolve
-    from aurelis.workspace import languages
-    from aurelis.workspace.document import Document
+    from aurelis.workspace import containment, languages
+    from aurelis.workspace.document import Document, decode_declared
     from aurelis.workspace.uris import from_path
 
     select, extend, ignore = _split(args.select), _split(args.extend_select), _split(args.ignore)
@@ -115,28 +116,43 @@ def run(args: argparse.Namespace) -> int:
     used_rules: dict[str, type] = {}
     fixed_total = fixed_files = 0
     seen: set[Path] = set()
+    skipped: Counter = Counter()
     # --fix: per root, path key -> (index in results, path, fixed text, fixes applied)
     pending: dict[Path, dict[str, tuple[int, Path, bytes, int]]] = {}
     for root_arg in args.paths:
         root = _project_root(root_arg)
         settings = settings_for(root)
         graph = graph_for(root)
-        for path in _walk(root_arg):
-            if languages.language_for_path(path) != "python" or path.resolve() in seen:
+        for path in _walk(root_arg, skipped):
+            if languages.language_for_path(path) != "python":
                 continue
-            seen.add(path.resolve())
+            data, reason = containment.read_regular(path)
+            if data is None:
+                print(f"{fmt.display_path(path)}: skipped: {reason}", file=sys.stderr)
+                skipped[reason] += 1
+                continue
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
             try:
-                data = path.read_bytes()
                 text = data.decode("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                print(f"{fmt.display_path(path)}: skipped: {exc}", file=sys.stderr)
-                continue
+                utf8 = True
+            except UnicodeDecodeError:
+                text, utf8 = decode_declared(data), False  # PEP 263: analysed, never rewritten
+                if text is None:
+                    print(f"{fmt.display_path(path)}: skipped: not UTF-8 and no coding line", file=sys.stderr)
+                    skipped["invalid_encoding"] += 1
+                    continue
             doc = Document(from_path(path), text, language_id="python")
             key = path.resolve().as_posix()
             exports = graph.protected(key) if key in graph.facts else frozenset()
             for r in rules_for(settings, path.resolve(), root):
                 used_rules[r.code] = r
-            if args.fix:
+            if args.fix and not utf8:
+                print(f"{fmt.display_path(path)}: not fixed: not a UTF-8 file", file=sys.stderr)
+                report = analyze(doc, settings, root, exports=exports)
+            elif args.fix:
                 if not parses(doc):
                     print(f"{fmt.display_path(path)}: not fixed: the file does not parse", file=sys.stderr)
                     report = analyze(doc, settings, root, exports=exports)
@@ -180,17 +196,24 @@ def run(args: argparse.Namespace) -> int:
             for f in report.findings:
                 print(fmt.text_line(path, doc, f))
         summary = f"Found {findings} problem{'s' if findings != 1 else ''} in {len(results)} files"
+        if skipped:
+            summary += "; skipped " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
         if args.fix:
             summary += f"; fixed {fixed_total} in {fixed_files} files"
         print(summary, file=sys.stderr)
-    elif args.format == "json":
+    elif skipped:
+        print(
+            "aurelis check: skipped " + ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())),
+            file=sys.stderr,
+        )
+    if args.format == "json":
         out = [
             {"uri": doc.uri, "diagnostics": [fmt.lsp_diagnostic(doc, report, f) for f in report.findings]}
             for _, doc, report in results
             if report.findings
         ]
         print(json.dumps(out, indent=2))
-    else:
+    elif args.format == "sarif":
         rules = sorted(used_rules.values(), key=lambda r: r.code)
         print(json.dumps(fmt.sarif(results, rules), indent=2))
     return 1 if findings else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -17,23 +16,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aurelis.workspace import languages
+    from aurelis.workspace import containment, languages
     from aurelis.workspace.document import Document, decode_lenient
     from aurelis.workspace.outline import outline
     from aurelis.workspace.uris import from_path
 
     files = Counter()
     kinds = Counter()
+    skipped: Counter = Counter()
     errors = 0
     for root in args.paths:
         if not root.exists():
             print(f"aurelis summary: no such path: {root}")
             return 2
-        for path in _walk(root):
+        for path in _walk(root, skipped):
             lang = languages.language_for_path(path)
             if lang is None:
                 continue
-            text, _ = decode_lenient(path.read_bytes())
+            data, reason = containment.read_regular(path)
+            if data is None:
+                skipped[reason] += 1
+                continue
+            text, _ = decode_lenient(data)
             doc = Document(from_path(path), text, language_id=lang)
             files[lang] += 1
             errors += doc.has_syntax_errors()
@@ -48,14 +52,21 @@ def run(args: argparse.Namespace) -> int:
     found = ", ".join(f"{n} {plural.get(k, k + 's')}" for k, n in sorted(kinds.items()))
     print(f"definitions: {found or 'none'}")
     print(f"files with syntax errors: {errors}")
+    if skipped:
+        print("skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())))
     return 0
 
 
-def _walk(root: Path):
-    if root.is_file():
+def _walk(root: Path, skipped: Counter | None = None):
+    """Files under ``root`` that stay inside it (``workspace/containment.py``): links out of it,
+    FIFOs, devices, loops and undecodable names are counted in ``skipped``, never followed.
+    A file named on the command line is the user's choice and is yielded as it is."""
+    from aurelis.workspace import containment
+
+    skipped = skipped if skipped is not None else Counter()
+    if not root.is_dir():
         yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
+    prune = lambda rel, name: name in SKIP_DIRS  # noqa: E731
+    for _rel, path in containment.walk(root, skipped, prune_dir=prune):
+        yield path

@@ -80,10 +80,18 @@ class _Chunker:
         return None
 
     def _walk(self, node: Node, prefix: str, in_class: bool, top: bool) -> None:
-        for child in node.named_children:
+        # Depth-first in source order with an explicit stack: deeply nested code (thousands of
+        # levels) must not hit Python's recursion limit and fail the whole index.
+        stack = [(iter(node.named_children), prefix, in_class, top)]
+        while stack:
+            children, prefix, in_class, top = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
             found = self._definition(child)
             if found is None:
-                self._walk(child, prefix, in_class, top)
+                stack.append((iter(child.named_children), prefix, in_class, top))
                 continue
             kind, inner = found
             name = self._name(inner)
@@ -91,10 +99,10 @@ class _Chunker:
             if top:
                 self.covered.append((child.start_point.row, child.end_point.row))
             if kind == "namespace":
-                self._walk(inner, qual, in_class=inner.type == "impl_item", top=False)
+                stack.append((iter(inner.named_children), qual, inner.type == "impl_item", False))
             elif kind in ("class", "interface"):
                 self._class(child, inner, qual, kind)
-                self._walk(inner, qual, in_class=True, top=False)
+                stack.append((iter(inner.named_children), qual, True, False))
             else:
                 self._function(child, inner, qual, "method" if in_class or kind == "method" else "function")
 

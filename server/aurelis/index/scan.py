@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
-from aurelis.workspace import languages
+from aurelis.workspace import containment, languages
+from aurelis.workspace.document import decode_declared
 
 ALWAYS_SKIP_DIRS = {
     ".git",
@@ -55,7 +55,19 @@ class ScanOptions:
 
 
 def _spec(lines: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    """The spec of the lines pathspec accepts: one bad pattern (e.g. a lone ``!``) is dropped,
+    not the whole file and never the scan."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:
+        good = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except Exception:
+                continue
+            good.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(good)
 
 
 class Ignorer:
@@ -70,12 +82,13 @@ class Ignorer:
     def load_dir(self, rel_dir: str, abs_dir: Path) -> None:
         for name in IGNORE_FILES:
             f = abs_dir / name
-            if f.is_file():
-                try:
-                    lines = f.read_text("utf-8", errors="replace").splitlines()
-                except OSError:
-                    continue
-                self.specs.append((rel_dir, _spec(lines)))
+            if not os.path.lexists(f):
+                continue
+            data, _reason = containment.read_inside(f, [self.root], max_bytes=1 << 20)
+            if data is None:
+                continue  # a FIFO, a link out of the folder, unreadable: no rules from it
+            lines = data.decode("utf-8", errors="replace").splitlines()
+            self.specs.append((rel_dir, _spec(lines)))
 
     def ignored(self, rel: str, is_dir: bool = False) -> bool:
         for base, spec in self.specs:
@@ -88,64 +101,28 @@ class Ignorer:
 
 
 def walk(root: Path, options: ScanOptions) -> ScanResult:
-    """Candidate files of ``root`` (supported languages, not ignored), with skip counts."""
+    """Candidate files of ``root`` (supported languages, not ignored, inside the folder, regular),
+    with skip counts by reason (``workspace/containment.py`` decides what is inside)."""
     root = root.resolve()
     result = ScanResult()
     ign = Ignorer(root, options.exclude)
-    for rel_dir, abs_dir, names, _is_dir in _walk_dirs(root, ign, result):
-        for name in names:
-            path = abs_dir / name
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if languages.language_for_path(name) is None:
-                continue
-            if ign.ignored(rel):
-                result.skipped[Skip.IGNORED] += 1
-                continue
-            if path.is_symlink() and not _inside(path, root):
-                result.skipped[Skip.OUTSIDE_LINK] += 1
-                continue
-            result.files.append(path)
-    return result
 
+    def prune_dir(rel: str, name: str) -> bool:
+        return name in ALWAYS_SKIP_DIRS or ign.ignored(rel, is_dir=True)
 
-def _walk_dirs(root: Path, ign: Ignorer, result: ScanResult) -> Iterator[tuple[str, Path, list[str], bool]]:
-    stack = [("", root)]
-    while stack:
-        rel_dir, abs_dir = stack.pop()
-        ign.load_dir(rel_dir, abs_dir)
-        try:
-            entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-        except OSError:
-            result.skipped[Skip.UNREADABLE] += 1
-            continue
-        files: list[str] = []
-        subdirs: list[tuple[str, Path]] = []
-        for e in entries:
-            rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
-            try:
-                is_dir = e.is_dir()
-            except OSError:
-                continue
-            if is_dir:
-                if e.name in ALWAYS_SKIP_DIRS or ign.ignored(rel, is_dir=True):
-                    continue
-                p = Path(e.path)
-                if e.is_symlink() and not _inside(p, root):
-                    result.skipped[Skip.OUTSIDE_LINK] += 1
-                    continue
-                subdirs.append((rel, p))
-            else:
-                files.append(e.name)
-        yield rel_dir, abs_dir, files, False
-        stack.extend(reversed(subdirs))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
+    def want_file(rel: str, name: str) -> bool:
+        if languages.language_for_path(name) is None:
+            return False
+        if ign.ignored(rel):
+            result.skipped[Skip.IGNORED] += 1
+            return False
         return True
-    except (ValueError, OSError):
-        return False
+
+    for _rel, path in containment.walk(
+        root, result.skipped, enter_dir=ign.load_dir, prune_dir=prune_dir, want_file=want_file
+    ):
+        result.files.append(path)
+    return result
 
 
 def is_ignored(root: Path, rel: str, options: ScanOptions) -> bool:
@@ -164,20 +141,36 @@ def is_ignored(root: Path, rel: str, options: ScanOptions) -> bool:
     return ign.ignored(rel)
 
 
-def read_source(path: Path, options: ScanOptions) -> tuple[bytes | None, str | None]:
-    """(UTF-8 bytes, None) for an indexable file, else (None, skip reason)."""
-    try:
-        if path.stat().st_size > options.max_file_bytes:
-            return None, Skip.TOO_LARGE
-        data = path.read_bytes()
-    except OSError:
-        return None, Skip.UNREADABLE
+def read_source(
+    path: Path, options: ScanOptions, root: Path | None = None
+) -> tuple[bytes | None, str | None]:
+    """(UTF-8 bytes, None) for an indexable file, else (None, skip reason).
+
+    With ``root``, the file must resolve inside it. Only regular files are read (never
+    blocking on a FIFO). A file in another encoding declared by a PEP 263 coding line is
+    transcoded to UTF-8."""
+    if root is not None:
+        data, reason = containment.read_inside(path, [root], options.max_file_bytes)
+    else:
+        data, reason = containment.read_regular(path, options.max_file_bytes)
+    if data is None:
+        return None, Skip.TOO_LARGE if reason == "too_large" else reason
     if b"\x00" in data[:8192]:
         return None, Skip.BINARY
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return None, Skip.INVALID_UTF8
+        data = _declared_encoding(path, data)
+        if data is None:
+            return None, Skip.INVALID_UTF8
     if any(len(line) > options.max_line_chars for line in data.split(b"\n")):
         return None, Skip.GENERATED
     return data, None
+
+
+def _declared_encoding(path: Path, data: bytes) -> bytes | None:
+    """``data`` as UTF-8 when it is Python source whose PEP 263 coding line names its encoding."""
+    if languages.language_for_path(str(path)) != "python":
+        return None
+    text = decode_declared(data)
+    return None if text is None else text.encode("utf-8", "surrogatepass")

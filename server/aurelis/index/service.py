@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -32,7 +33,7 @@ from aurelis.index.symbols import match as match_symbols
 from aurelis.index.texts import chunk_tokens, dense_text, tokens
 from aurelis.index.vectors import VectorIndex
 from aurelis.priority import ForegroundGate
-from aurelis.workspace import languages
+from aurelis.workspace import containment, languages
 from aurelis.workspace.uris import from_path
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class WorkspaceIndex:
             old = self._files.get(rel)
         if old is not None and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size:
             return old, None, None
-        data, reason = read_source(path, self.scan_options)
+        data, reason = read_source(path, self.scan_options, self.root)
         if data is None:
             return None, None, reason
         sha = hashlib.sha256(data).hexdigest()
@@ -340,6 +341,13 @@ class WorkspaceIndex:
         self.ensure_loaded()
         if is_ignored(self.root, rel, self.scan_options):
             text, path = None, None  # an ignored file is never indexed (and dropped if it was)
+        elif os.path.lexists(self.root / rel):
+            # Open buffer or not: a path that leads out of the folder (a symlink), or to a FIFO,
+            # is never indexed, whichever way it came in (didOpen, didSave, watched files).
+            _real, reason = containment.check_file(self.root / rel, [self.root])
+            if reason is not None:
+                self.skipped[reason] += 1
+                text, path = None, None
         with self._lock:
             self._generation[rel] += 1
             gen = self._generation[rel]
@@ -351,11 +359,14 @@ class WorkspaceIndex:
                 data = text.encode("utf-8", "surrogatepass")
                 mtime, size = -1, len(data)  # a buffer: the next build re-reads the disk
             else:
-                data, reason = read_source(p, self.scan_options)
+                data, reason = read_source(p, self.scan_options, self.root)
                 if data is None:
                     self.skipped[reason] += 1
                     return self._apply(rel, None, [], None, gen)
-                st = p.stat()
+                try:
+                    st = p.stat()
+                except OSError:
+                    return False
                 mtime, size = st.st_mtime_ns, st.st_size
             sha = hashlib.sha256(data).hexdigest()
             with self._lock:

@@ -33,6 +33,18 @@ def decode_lenient(data: bytes) -> tuple[str, bool]:
         return data.decode("utf-8", errors="replace"), False
 
 
+def decode_declared(data: bytes) -> str | None:
+    """Python source in the encoding its PEP 263 coding line declares (None: undeclared or wrong)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
 class Document:
     """An open (or scanned) source file; plain Python so rules and tests use it directly."""
 

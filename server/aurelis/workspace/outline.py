@@ -48,9 +48,12 @@ class Symbol:
     children: list[Symbol] = field(default_factory=list)
 
     def walk(self) -> Iterator[Symbol]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This symbol and every descendant, depth first (iterative: nesting has no limit here)."""
+        stack: list[Symbol] = [self]
+        while stack:
+            sym = stack.pop()
+            yield sym
+            stack.extend(reversed(sym.children))
 
 
 def outline(doc: Document) -> list[Symbol]:
@@ -61,11 +64,19 @@ def outline(doc: Document) -> list[Symbol]:
 
 
 def _collect(node: Node, kinds: dict[str, str], in_class: bool) -> list[Symbol]:
-    out: list[Symbol] = []
-    for child in node.named_children:
+    # An explicit stack, not recursion: code nested thousands of levels deep (generated or
+    # hostile) must not raise RecursionError. Each frame: (children left, their output list, in_class).
+    top: list[Symbol] = []
+    stack = [(iter(node.named_children), top, in_class)]
+    while stack:
+        children, out, in_cls = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
         kind = kinds.get(child.type)
         if kind is None:
-            out.extend(_collect(child, kinds, in_class))
+            stack.append((iter(child.named_children), out, in_cls))
             continue
         name_node = child.child_by_field_name("name") or child.child_by_field_name("type")
         name = (
@@ -73,9 +84,9 @@ def _collect(node: Node, kinds: dict[str, str], in_class: bool) -> list[Symbol]:
             if name_node is not None and name_node.text
             else "<anonymous>"
         )
-        if kind == "function" and in_class:
+        if kind == "function" and in_cls:
             kind = "method"
         sym = Symbol(name, kind, child, name_node)
-        sym.children = _collect(child, kinds, in_class=kind in ("class", "namespace", "interface"))
         out.append(sym)
-    return out
+        stack.append((iter(child.named_children), sym.children, kind in ("class", "namespace", "interface")))
+    return top

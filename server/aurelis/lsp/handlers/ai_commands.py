@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,7 @@ from aurelis.ai.errors import AIError, EditRejected
 from aurelis.ai.service import AIService, EditAnswer, Target
 from aurelis.lsp.convert import lsp_pos
 from aurelis.lsp.handlers.ai_progress import CommandProgress
+from aurelis.workspace import containment
 from aurelis.workspace.document import Document
 from aurelis.workspace.positions import LineIndex, Pos
 from aurelis.workspace.uris import from_path, to_path
@@ -365,12 +367,24 @@ def register(server: AurelisServer) -> None:
         if path is None:
             raise failed("aurelis.tests needs a file: URI")
         test_path, module = test_file_for(path, t.root)
+        existing_bytes = None
+        if t.root is not None:
+            # The test file is read into the prompt and written: both only inside the folder.
+            probe = test_path if os.path.lexists(test_path) else test_path.parent
+            if os.path.lexists(probe) and containment.resolve_inside(probe, [t.root])[0] is None:
+                raise failed(
+                    f"Aurelis AI: {probe} leads outside the workspace folder; no tests written there."
+                )
+            if os.path.lexists(test_path):
+                existing_bytes, reason = containment.read_inside(test_path, [t.root], 4 << 20)
+                if existing_bytes is None:
+                    raise failed(f"Aurelis AI: cannot use {test_path}: {reason}.")
         test_uri = from_path(test_path)
         open_doc = server.engine.documents.find(test_uri)
         existing = (
             open_doc.text
             if open_doc
-            else (test_path.read_text(encoding="utf-8") if test_path.is_file() else None)
+            else (existing_bytes.decode("utf-8", "replace") if existing_bytes is not None else None)
         )
         version = open_doc.version if open_doc else None
 

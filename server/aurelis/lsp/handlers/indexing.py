@@ -189,10 +189,10 @@ def line_index_for(
     lines: LineIndex | None = doc.lines if doc is not None else None
     if lines is None:
         path = to_path(uri)
-        try:
-            lines = LineIndex(path.read_bytes()) if path is not None else None
-        except OSError:
-            lines = None
+        from aurelis.workspace.containment import read_regular
+
+        data = read_regular(path)[0] if path is not None else None  # never blocks on a FIFO
+        lines = LineIndex(data) if data is not None else None
     if cache is not None:
         cache[uri] = lines
     return lines
