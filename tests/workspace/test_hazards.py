@@ -64,6 +64,8 @@ def hostile(tmp_path_factory):
     check = _run("check", str(ws), "--format", "json", env=env)
     summary = _run("summary", str(ws), env=env)
     search = _run("search", "do not index me", "--path", str(ws), "--k", "50", "--json", env=env)
+    for done in (index, check, summary, search):
+        assert "Traceback" not in done.stderr, done.stderr
     assert index.returncode == 0, index.stderr
     assert check.returncode in (0, 1), check.stderr
     assert summary.returncode == 0, summary.stderr

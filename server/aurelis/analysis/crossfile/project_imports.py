@@ -149,23 +149,23 @@ _SKIP_DIRS = {"node_modules", "__pycache__", "venv", "site-packages"}
 def project_sources(root: Path, max_bytes: int = 4 * 1024 * 1024) -> dict[str, bytes]:
     """Every Python file under ``root`` (resolved posix path -> bytes), hidden and
     virtualenv directories left out: what may import what is checked against these."""
+    from collections import Counter
+
+    from aurelis.workspace import containment
+
     out: dict[str, bytes] = {}
     root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [
-            d
-            for d in dirnames
-            if not d.startswith(".")
-            and d not in _SKIP_DIRS
-            and not (Path(dirpath, d) / "pyvenv.cfg").exists()
-        ]
-        for name in filenames:
-            if not name.endswith((".py", ".pyi")):
-                continue
-            path = Path(dirpath, name)
-            try:
-                if path.stat().st_size <= max_bytes:
-                    out[path.as_posix()] = path.read_bytes()
-            except OSError:
-                continue
+
+    def prune(rel: str, name: str) -> bool:
+        # os.path.exists: False (not an exception) inside a directory we may not read
+        return name.startswith(".") or name in _SKIP_DIRS or os.path.exists(root / rel / "pyvenv.cfg")
+
+    def want(rel: str, name: str) -> bool:
+        return name.endswith((".py", ".pyi"))
+
+    # containment.walk: links out of the project, FIFOs (a read would block) and loops are left out
+    for _rel, path in containment.walk(root, Counter(), prune_dir=prune, want_file=want):
+        data, _reason = containment.read_regular(path, max_bytes)
+        if data is not None:
+            out[path.as_posix()] = data
     return out
