@@ -1,18 +1,24 @@
-"""didChange -> publishDiagnostics latency: Aurelis vs `ruff server` vs pylsp.
+"""didChange -> publishDiagnostics latency: Aurelis vs `ruff server` vs pylsp, on four real files.
 
-    .venv/bin/python bench/diagnostics_bench.py [--edits 50] [--servers aurelis,ruff,pylsp]
+    .venv/bin/python bench/diagnostics_bench.py [--edits 50] [--rounds 3]
+        [--servers aurelis,ruff,pylsp] [--files click,flask,requests,asyncio]
 
-The same pygls LSP client drives every server in one run over stdio. The
-document is the interpreter's own `asyncio/base_events.py` (~2,000 lines of
-real code) opened from a copy of the `asyncio` package used as the workspace
-folder. Each edit alternately inserts a small method with an unused local
-(`unused = value == None`) in the middle of the file and removes it again (a problem appears, then disappears); the latency
-is the time from sending didChange to the first publishDiagnostics for that
-document version. Aurelis runs twice: with indexing and the cross-file pass
-switched off, and with them on (the pass runs in the background while the edits
-are made), to show whether the background work delays per-file diagnostics.
-Every server runs ``--rounds`` times, interleaved; p50/p95 are over all rounds' samples and the
-ratio to ruff server is the median of the per-round ratios. Prints p50/p95 per server; writes
+The same pygls LSP client drives every server in one run over stdio. The documents:
+
+- click 8.1.8 `src/click/core.py`, flask 3.1.0 `src/flask/app.py`, requests 2.32.3
+  `src/requests/models.py`: each from its pinned sdist (downloaded once into
+  ``$AURELIS_BENCH_CACHE``, default the temp dir, with pip's own client; never vendored),
+  the package's source folder copied out as the workspace folder;
+- the interpreter's own `asyncio/base_events.py`, from a copy of the `asyncio` package.
+
+Each edit alternately inserts a small method with an unused local (`unused = value == None`)
+in the middle of the file and removes it again (a problem appears, then disappears); the
+latency is the time from sending didChange to the first publishDiagnostics for that document
+version. ruff must be 0.17.x (the pin in the dev extra): the peer the issue names.
+Aurelis runs with indexing and the cross-file pass off, and (``--background``) with them on.
+Rounds interleave files and servers, so a burst of load on this shared machine hits all of
+them; p50/p95 are over all rounds' samples and the ratio to ruff server is the median of the
+per-round ratios of p50s. Prints a table per file with the load average; writes
 bench/results/diagnostics_bench.json.
 """
 
@@ -25,7 +31,9 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -58,7 +66,11 @@ def insertion_line(text: str) -> int:
     raise SystemExit("no method definition after the middle of the file")
 
 
-AURELIS = [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
+AURELIS = (
+    [sys.executable, os.environ["AURELIS_SERVE_SCRIPT"]]
+    if os.environ.get("AURELIS_SERVE_SCRIPT")
+    else [sys.executable, "-m", "aurelis", "serve", "--log-level", "warning"]
+)
 
 
 def probe_change(uri: str, line: int, i: int) -> types.DidChangeTextDocumentParams:
@@ -94,12 +106,20 @@ class Session:
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _published(params: types.PublishDiagnosticsParams) -> None:
-            now = time.perf_counter()
-            self.arrivals.setdefault(params.uri, []).append((now, params.version, len(params.diagnostics)))
-            if self.waiter is not None and not self.waiter.done() and self.want is not None:
-                uri, version = self.want
-                if params.uri == uri and (params.version is None or params.version >= version):
-                    self.waiter.set_result((now, len(params.diagnostics)))
+            return None  # timed on arrival, below
+
+        # The clock stops when the notification's JSON has been read, before the client turns
+        # it into lsprotocol objects: that conversion (cattrs, ~0.2 ms per diagnostic) is the
+        # bench client's cost, not the server's, and would charge the server that sends more
+        # diagnostics (ruff 0.17's default rules report ~200 on click's core.py).
+        structure = self.client.protocol.structure_message
+
+        def arrived(data: dict):
+            if data.get("method") == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS and "jsonrpc" in data:
+                self._arrived(data.get("params") or {})
+            return structure(data)
+
+        self.client.protocol.structure_message = arrived  # type: ignore[method-assign]
 
         @self.client.feature(types.WORKSPACE_CONFIGURATION)
         def _configuration(params: types.ConfigurationParams) -> list:
@@ -121,6 +141,15 @@ class Session:
         @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
         def _register(params) -> None:
             return None
+
+    def _arrived(self, params: dict) -> None:
+        now = time.perf_counter()
+        uri, version, count = params.get("uri"), params.get("version"), len(params.get("diagnostics") or [])
+        self.arrivals.setdefault(uri, []).append((now, version, count))
+        if self.waiter is not None and not self.waiter.done() and self.want is not None:
+            want_uri, want_version = self.want
+            if uri == want_uri and (version is None or version >= want_version):
+                self.waiter.set_result((now, count))
 
     async def start(self, root: Path) -> None:
         # lsprotocol cannot structure the notebook selector ruff advertises; the bench needs none of it.
@@ -169,9 +198,14 @@ class Session:
 
 
 async def measure(
-    name: str, command: list[str], root: Path, edits: int, init_options: dict | None = None
+    name: str,
+    command: list[str],
+    root: Path,
+    edits: int,
+    init_options: dict | None = None,
+    file: str = FILE,
 ) -> dict:
-    path = root / FILE
+    path = root / file
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     line = insertion_line(text)
@@ -208,43 +242,114 @@ async def measure(
         await s.stop()
 
 
-async def main_async(args: argparse.Namespace) -> list[dict]:
-    work, root = asyncio_workspace("aurelis-diag-bench-")
-    lines = len((root / FILE).read_text().splitlines())
-    print(
-        f"file: asyncio/{FILE} ({lines} lines), {args.edits} edits x {args.rounds} rounds, workspace: {root}"
-    )
+# name -> (sdist, version, source folder in the sdist, file in it); None: the interpreter's asyncio
+SOURCES: dict[str, tuple[str, str, str, str] | None] = {
+    "click": ("click", "8.1.8", "src/click", "core.py"),
+    "flask": ("flask", "3.1.0", "src/flask", "app.py"),
+    "requests": ("requests", "2.32.3", "src/requests", "models.py"),
+    "asyncio": None,
+}
+RUFF_SERIES = "0.17."
+
+
+def sdist_workspace(work: Path, name: str) -> tuple[Path, str]:
+    """(workspace folder, file) for one of SOURCES, extracted from its pinned sdist."""
+    spec = SOURCES[name]
+    if spec is None:
+        root = work / "asyncio"
+        if not root.exists():
+            shutil.copytree(
+                Path(_asyncio_pkg.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        return root, FILE
+    dist, version, folder, file = spec
+    cache = Path(os.environ.get("AURELIS_BENCH_CACHE", Path(tempfile.gettempdir()) / "aurelis-bench-sdists"))
+    cache.mkdir(parents=True, exist_ok=True)
+    archive = cache / f"{dist}-{version}.tar.gz"
+    if not archive.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                f"{dist}=={version}",
+                "-d",
+                str(cache),
+            ],
+            check=True,
+        )
+    root = work / dist
+    if not root.exists():
+        prefix = f"{dist}-{version}/{folder}/"
+        with tarfile.open(archive) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith(prefix) and m.isfile()]
+            for m in members:
+                target = root / m.name[len(prefix) :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                extracted = tar.extractfile(m)
+                assert extracted is not None
+                target.write_bytes(extracted.read())
+    return root, file
+
+
+def ruff_version() -> str:
+    out = subprocess.run([str(BIN / "ruff"), "--version"], capture_output=True, text=True, check=True)
+    version = out.stdout.split()[-1]
+    if not version.startswith(RUFF_SERIES):
+        raise SystemExit(
+            f"ruff {version}: the bench compares against ruff {RUFF_SERIES}x (the dev extra pins it)"
+        )
+    return version
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, list[dict]]:
+    work = Path(tempfile.mkdtemp(prefix="aurelis-diag-bench-"))
+    files = [f.strip() for f in args.files.split(",")]
+    wanted = [s.strip() for s in args.servers.split(",")]
+    print(f"ruff {ruff_version()}, {args.edits} edits x {args.rounds} rounds, load average {load()}")
     runs = {
         "aurelis": (AURELIS, {"index": {"enabled": False}, "analysis": {"cross_file": False}}),
         "aurelis+index+cross-file": (AURELIS, {"index": {"enabled": True}, "analysis": {"cross_file": True}}),
         "ruff server": ([str(BIN / "ruff"), "server"], None),
         "pylsp": ([str(BIN / "pylsp")], None),
     }
-    wanted = [s.strip() for s in args.servers.split(",")]
-    rounds: list[dict[str, dict]] = []
+    if not args.background:
+        del runs["aurelis+index+cross-file"]
+    rounds: dict[str, list[dict[str, dict]]] = {f: [] for f in files}
     try:
-        # Rounds interleave the servers, so a burst of load on this machine hits all of them.
+        workspaces = {f: sdist_workspace(work, f) for f in files}
+        for f, (root, file) in workspaces.items():
+            lines = len((root / file).read_text(encoding="utf-8").splitlines())
+            print(f"  {f}: {file} ({lines} lines), workspace {root}")
         for n in range(args.rounds):
-            this: dict[str, dict] = {}
-            for name, (command, options) in runs.items():
-                if name.split("+")[0].split()[0] not in wanted:
-                    continue
-                os.environ["AURELIS_CACHE_DIR"] = str(
-                    work / f"cache-{n}"
-                )  # a cold index for the background pass
-                try:
-                    r = await measure(name, command, root, args.edits, options)
-                except Exception as exc:  # a server that cannot run here is reported, not fatal
-                    r = {"server": name, "error": repr(exc)}
-                this[name] = r
-                print(
-                    json.dumps({k: v for k, v in r.items() if k != "latencies_ms"} | {"round": n + 1}),
-                    flush=True,
-                )
-            rounds.append(this)
+            for f in files:
+                root, file = workspaces[f]
+                this: dict[str, dict] = {}
+                for name, (command, options) in runs.items():
+                    if name.split("+")[0].split()[0] not in wanted:
+                        continue
+                    os.environ["AURELIS_CACHE_DIR"] = str(work / f"cache-{f}-{n}")  # a cold index
+                    try:
+                        r = await measure(name, command, root, args.edits, options, file)
+                    except Exception as exc:  # a server that cannot run here is reported, not fatal
+                        r = {"server": name, "error": repr(exc)}
+                    r["load"] = load()
+                    this[name] = r
+                    shown = {k: v for k, v in r.items() if k != "latencies_ms"}
+                    print(json.dumps(shown | {"file": f, "round": n + 1}), flush=True)
+                rounds[f].append(this)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return summarize(rounds)
+    return {f: summarize(r) for f, r in rounds.items()}
 
 
 def summarize(rounds: list[dict[str, dict]]) -> list[dict]:
@@ -283,22 +388,26 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--edits", type=int, default=50)
     ap.add_argument("--servers", default="aurelis,ruff,pylsp")
+    ap.add_argument("--files", default=",".join(SOURCES))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--background", action="store_true", help="also Aurelis with index + cross-file on")
     args = ap.parse_args()
     results = asyncio.run(main_async(args))
-    print()
-    print(f"{'server':<28}{'p50 ms':>10}{'p95 ms':>10}{'open ms':>10}")
-    for r in results:
-        if "error" in r:
-            print(f"{r['server']:<28} error: {r['error']}")
-        else:
-            print(f"{r['server']:<28}{r['p50_ms']:>10}{r['p95_ms']:>10}{r['open_ms']:>10}")
-    for r in results:
-        if "ratio_to_ruff" in r:
-            print(
-                f"{r['server']}: p50 = {r['ratio_to_ruff']:.2f}x ruff server's (median of the rounds' "
-                f"ratios {r['round_ratio_to_ruff']})"
-            )
+    print(f"\nload average at the end: {load()}")
+    print(f"{'file':<10}{'server':<28}{'p50 ms':>9}{'p95 ms':>9}{'open ms':>9}{'x ruff':>8}")
+    for f, rows in results.items():
+        for r in rows:
+            if "error" in r:
+                print(f"{f:<10}{r['server']:<28} error: {r['error']}")
+                continue
+            ratio = f"{r['ratio_to_ruff']:.2f}" if "ratio_to_ruff" in r else ""
+            print(f"{f:<10}{r['server']:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['open_ms']:>9}{ratio:>8}")
+    for f, rows in results.items():
+        for r in rows:
+            if "ratio_to_ruff" in r:
+                print(
+                    f"{f}: {r['server']} p50 = {r['ratio_to_ruff']:.2f}x ruff server's (rounds: {r['round_ratio_to_ruff']})"
+                )
     out = Path(__file__).parent / "results" / "diagnostics_bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -76,6 +76,7 @@ class CrossFileService:
         self._index_dirty = False
         self._index_fresh = False  # a build finished: every function's neighbours are asked again
         self._last_input = 0.0
+        self._idle = False  # the worker waits for work (not coalescing): only then is it woken
         self._stop = False
         self._busy = False
         self._abortable = True  # the running pass may stop for newer input (False: forced by MAX_WAIT)
@@ -138,7 +139,10 @@ class CrossFileService:
             if texts:
                 self._texts.update(texts)
             self._last_input = time.monotonic()
-            self._cond.notify_all()
+            # While coalescing, the worker wakes on its own when the quiet time is up: waking
+            # it on every keystroke would only make it contend for the interpreter lock.
+            if self._idle:
+                self._cond.notify_all()
 
     def exports(self, uri: str) -> frozenset[str]:
         """Module-level names other modules of the folder import from ``uri``'s file: what a
@@ -163,8 +167,10 @@ class CrossFileService:
     def _main(self) -> None:
         while True:
             with self._cond:
+                self._idle = True
                 while not (self._stop or self._reload or self._texts or self._index_dirty):
                     self._cond.wait()
+                self._idle = False
                 if self._stop:
                     return
                 began = time.monotonic()
