@@ -7,6 +7,9 @@ the docstrings stripped from the corpus and each docstring's first sentence as
 the query (MRR@10, recall@10 for lexical, dense, hybrid).
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/index_bench.py [--lines 100000] [--queries 400]
+        [--backend onnx|sentence-transformers] [--max-tokens 128] [--out NAME.json]
+
+`bench/backend_bench.py` runs it once per backend and prints the two side by side.
 """
 
 from __future__ import annotations
@@ -108,7 +111,10 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--raw-sample", type=int, default=1000)
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: the index.threads default)")
+    ap.add_argument("--threads", type=int, default=0, help="model threads (0: the index.threads default)")
+    ap.add_argument("--backend", default="auto", choices=["auto", "onnx", "sentence-transformers"])
+    ap.add_argument("--max-tokens", type=int, default=128)
+    ap.add_argument("--out", default=None, help="results file name under bench/results/")
     ap.add_argument(
         "--reuse",
         type=Path,
@@ -149,13 +155,21 @@ def main() -> int:
     print(f"work dir: {work}{' (reused: cold figures not measured)' if args.reuse else ''}")
     print(f"corpus: {len(files)} stdlib files, {lines} lines (docstrings stripped); {len(queries)} queries")
 
-    settings = IndexSettings(threads=args.threads)
+    settings = IndexSettings(threads=args.threads, backend=args.backend, max_tokens=args.max_tokens)
     emb = Embedder(
-        settings.model, settings.max_tokens, settings.batch_size, settings.threads, embeddings_cache_dir()
+        settings.model,
+        settings.max_tokens,
+        settings.batch_size,
+        settings.threads,
+        embeddings_cache_dir(),
+        backend=settings.backend,
     )
     t = time.perf_counter()
     emb.load()
-    print(f"model load: {time.perf_counter() - t:.2f} s (threads {emb.threads}, max_tokens {emb.max_tokens})")
+    print(
+        f"model load: {time.perf_counter() - t:.2f} s ({emb.model_id}, threads {emb.threads}, "
+        f"max_tokens {emb.max_tokens}); RSS {rss_mb():.0f} MB"
+    )
 
     idx = WorkspaceIndex(corpus, settings, emb)
     if args.reuse is not None:
@@ -211,6 +225,7 @@ def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, res
 
     latency: dict[str, list[float]] = {}
     quality: dict[str, tuple[float, float]] = {}
+    ranks: dict[str, list[float]] = {}  # per query, for paired confidence intervals across runs
     for mode in ("lexical", "dense", "hybrid"):
         emb._queries.clear()
         times, rr, found = [], [], 0
@@ -222,6 +237,7 @@ def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, res
             rr.append(0.0 if rank is None else 1.0 / (rank + 1))
             found += rank is not None
         latency[mode] = times
+        ranks[mode] = rr
         quality[mode] = (sum(rr) / len(rr), found / len(queries))
     for mode in ("dense", "hybrid", "lexical"):
         ts = latency[mode]
@@ -241,9 +257,13 @@ def measure_warm(args, work, corpus, settings, emb, queries, n_files, lines, res
             "rss_mb_end": rss_mb(),
             "latency_ms": {m: {"p50": statistics.median(v), "p95": pct(v, 0.95)} for m, v in latency.items()},
             "quality": {m: {"mrr10": a, "recall10": b} for m, (a, b) in quality.items()},
+            "reciprocal_ranks": ranks,
+            "queries": [q for q, _, _ in queries],
+            "model_id": emb.model_id,
+            "load_average_end": os.getloadavg()[0],
         }
     )
-    name = "index_bench_reuse.json" if args.reuse else "index_bench.json"
+    name = args.out or ("index_bench_reuse.json" if args.reuse else "index_bench.json")
     (out / name).write_text(json.dumps(results, indent=2))
     return 0
 

@@ -146,6 +146,7 @@ def test_the_shipped_tokenizer_is_the_models_own():
 
 
 @requires_torch
+@pytest.mark.timeout(1800)  # ~2 min on an idle 2-core machine; a shared one is many times slower
 def test_onnx_vectors_match_sentence_transformers_on_real_code():
     """≥ 500 standard-library chunks through both backends: the int8 export keeps the model."""
     texts = stdlib_chunks(512)

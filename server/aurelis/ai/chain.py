@@ -12,8 +12,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from aurelis.ai import providers
 from aurelis.ai.cache import ResponseCache, cache_key
@@ -22,6 +21,9 @@ from aurelis.ai.prompts import Prompt
 from aurelis.ai.providers.base import OnDelta
 from aurelis.ai.ratelimit import RateLimiter
 from aurelis.config.ai import AISettings, ProviderSettings
+
+if TYPE_CHECKING:  # httpx (and the CLI libraries it pulls in) loads with the first request
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class ProviderChain:
     def client(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
             # trust_env=False: no proxy or netrc credentials picked up behind the user's back.
+            import httpx
+
             self._client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
         return self._client
 

@@ -1,6 +1,7 @@
 """The workspace semantic index: scan -> tree-sitter chunks -> embeddings -> HNSW + BM25.
 
-Importing this package does not import torch (the model loads on first encode).
+Importing this package imports nothing heavy: numpy and hnswlib load with the first index,
+the model runtime (onnxruntime, or torch) with the first encode.
 
 Public API (stable; other features build on it):
 
@@ -15,16 +16,37 @@ Public API (stable; other features build on it):
   ``chunks_of(relpath)`` -> ``Chunk`` (id, path, language, kind, name, byte and line range, text,
   signature, docstring, part), ``vector(chunk_id)``, ``neighbours(chunk_id | vector, k)`` ->
   ``[(Chunk, cosine)]``, ``symbols(query)``, ``status()``.
-- ``embedder.Embedder`` / ``shared_embedder(model, max_tokens, batch_size, threads)``:
+- ``embedder.Embedder`` / ``shared_embedder(model, max_tokens, batch_size, threads, backend)``:
   ``encode(texts) -> (n, dim) float32`` normalised, disk-cached by (model id, sha256(text));
-  ``encode_query(text)``; ``stats`` (encoded, cache_hits).
+  ``encode_query(text)``; ``count_tokens(text)``; ``model_id`` (backend, model, truncation, weights
+  hash); ``stats`` (encoded, cache_hits); ``backend`` -> ``backends.EmbeddingBackend``.
+- ``backends.EmbeddingBackend``: the model runtime behind the embedder (``onnx`` default,
+  ``sentence-transformers`` with the torch extra); a new backend is a class and a line in ``make_backend``.
 - ``chunker.chunk_source(relpath, bytes, language)`` and ``scan.walk(root, ScanOptions)`` alone.
 
 Storage: ``$AURELIS_CACHE_DIR`` (else the platformdirs user cache dir) holds ``index/<folder>-<hash>/``
 (manifest.json + vectors-*.bin, written atomically) and ``embeddings/`` (diskcache).
 """
 
-from aurelis.index.chunk import Chunk
-from aurelis.index.service import SearchHit, WorkspaceIndex
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aurelis.index.chunk import Chunk
+    from aurelis.index.service import SearchHit, WorkspaceIndex
 
 __all__ = ["Chunk", "SearchHit", "WorkspaceIndex"]
+
+
+def __getattr__(name: str):
+    # Lazy: importing a submodule (the manager at server start) must not pull numpy and the index in.
+    if name == "Chunk":
+        from aurelis.index.chunk import Chunk
+
+        return Chunk
+    if name in ("SearchHit", "WorkspaceIndex"):
+        from aurelis.index import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module 'aurelis.index' has no attribute {name!r}")

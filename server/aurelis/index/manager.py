@@ -13,11 +13,10 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aurelis.index.embedder import Embedder, shared_embedder
-from aurelis.index.service import MODES, SearchHit, WorkspaceIndex
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy, the index and the embedder load with the first index, not with the server
     from aurelis.engine import Engine
+    from aurelis.index.embedder import Embedder
+    from aurelis.index.service import SearchHit, WorkspaceIndex
     from aurelis.workspace.folders import Folder
 
 log = logging.getLogger(__name__)
@@ -53,6 +52,8 @@ class IndexManager:
 
     # -- folders -----------------------------------------------------------------
     def embedder_for(self, folder: Folder) -> Embedder:
+        from aurelis.index.embedder import shared_embedder
+
         s = self.engine.folder_settings(folder).index
         return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend)
 
@@ -61,6 +62,8 @@ class IndexManager:
             idx = self._indexes.get(folder.uri)
             settings = self.engine.folder_settings(folder).index
             if idx is None or idx.settings != settings:
+                from aurelis.index.service import WorkspaceIndex
+
                 idx = WorkspaceIndex(
                     folder.path, settings, self.embedder_for(folder), gate=self.engine.foreground
                 )
@@ -105,6 +108,8 @@ class IndexManager:
         self, query: str, k: int = 10, mode: str = "hybrid", paths: list[str] | None = None
     ) -> list[SearchHit]:
         """Hybrid (or dense/lexical) search over every folder, best first."""
+        from aurelis.index.service import MODES
+
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         hits: list[SearchHit] = []

@@ -20,6 +20,7 @@ import numpy as np
 
 from aurelis.config.index import IndexSettings
 from aurelis.index import store
+from aurelis.index.cancelled import Cancelled
 from aurelis.index.chunk import Chunk
 from aurelis.index.chunker import ChunkOptions, chunk_source
 from aurelis.index.embedder import Embedder
@@ -40,11 +41,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, message)
 MODES = ("hybrid", "dense", "lexical")
+__all__ = ["MODES", "Cancelled", "SearchHit", "WorkspaceIndex"]
 _EMBED_GROUP = 256  # chunks encoded per step of a build: progress and cancellation granularity
-
-
-class Cancelled(Exception):
-    pass
 
 
 @dataclass

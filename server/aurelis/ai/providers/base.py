@@ -7,14 +7,15 @@ import email.utils
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from aurelis.ai.errors import ProviderError
 from aurelis.ai.prompts import Prompt
 from aurelis.ai.redaction import scrub
 from aurelis.config.ai import ProviderSettings
+
+if TYPE_CHECKING:  # httpx loads with the first request (the server starts without it)
+    import httpx
 
 OnDelta = Callable[[str], None]  # receives the text so far
 
@@ -83,6 +84,8 @@ class Provider:
     async def complete(
         self, client: httpx.AsyncClient, prompt: Prompt, on_delta: OnDelta | None = None
     ) -> str:
+        import httpx
+
         stream = self.settings.stream
         url, headers, body = self.request(prompt, stream)
         timeout = httpx.Timeout(self.settings.timeout)

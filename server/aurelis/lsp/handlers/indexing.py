@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Literal
 from lsprotocol import types
 from pydantic import BaseModel, Field
 
-from aurelis.index.service import Cancelled, SearchHit
+from aurelis.index.cancelled import Cancelled
 from aurelis.workspace import languages
 from aurelis.workspace.positions import LineIndex
 from aurelis.workspace.uris import to_path
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the index (and numpy) loads with the first folder's index, not at start-up
+    from aurelis.index.service import SearchHit
     from aurelis.lsp.server import AurelisServer
     from aurelis.workspace.document import Document
 
