@@ -35,7 +35,7 @@ def restore(code: str, original: str) -> str:
     if "<redacted:" not in code:
         return code
     by_kind: dict[str, list[str]] = {}
-    for s in find_secrets(original):
+    for s in find_secrets(original, thorough=True):
         by_kind.setdefault(s.kind, []).append(original[s.start : s.end])
     used: dict[str, int] = {}
 
