@@ -13,6 +13,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("index", help="index a folder for semantic search (embedded model, offline)")
     p.add_argument("path", type=Path)
     p.add_argument("--json", action="store_true", help="print the index status as JSON")
+    p.add_argument(
+        "--push",
+        action="store_true",
+        help="publish this folder's vectors to the shared collection (index.store.kind = qdrant): "
+        "what CI runs for a commit",
+    )
     p.set_defaults(func=run)
 
 
@@ -51,11 +57,19 @@ def run(args: argparse.Namespace) -> int:
     if not args.path.is_dir():
         print(f"aurelis index: not a directory: {args.path}", file=sys.stderr)
         return 2
+    from aurelis.index.embedder import EmbedderError
+    from aurelis.index.shared import SharedIndexError
+
     start = time.perf_counter()
-    idx = build(args.path)
+    try:
+        idx = build(args.path)
+        pushed = idx.push() if args.push else None
+    except (SharedIndexError, EmbedderError, ValueError) as exc:
+        print(f"aurelis index: {exc}", file=sys.stderr)
+        return 2
     status = idx.status()
     if args.json:
-        print(json.dumps(status, indent=2))
+        print(json.dumps({**status, **({"pushed": pushed} if pushed is not None else {})}, indent=2))
         return 0
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(status["skipped"].items())) or "none"
     print(
@@ -66,4 +80,11 @@ def run(args: argparse.Namespace) -> int:
         f"model: {status['model']} (encoded {idx.embedder.stats.encoded}, cached {idx.embedder.stats.cache_hits})"
     )
     print(f"index: {status['index_path']}")
+    if "store" in status:
+        print(
+            f"store: {status['store']}: {status['shared_files']} files from shared vectors, "
+            f"{status['overlay_files']} local, {status['shared_chunks_reused']} chunks reused"
+        )
+    if pushed is not None:
+        print(f"pushed {pushed} files")
     return 0

@@ -57,6 +57,11 @@ GATED: tuple[Gate, ...] = (
     Gate("ai.providers[].base_url", "sends your code to this URL"),
     Gate("ai.providers[].api_key_env", "sends the value of this environment variable"),
     Gate("index.model", "loads a model from a path outside the workspace", when=_is_path),
+    Gate("index.embeddings.base_url", "sends your code to this embeddings server"),
+    Gate("index.embeddings.api_key_env", "sends the value of this environment variable"),
+    Gate("index.store.url", "sends your code's vectors and paths to this Qdrant server"),
+    Gate("index.store.api_key_env", "sends the value of this environment variable"),
+    Gate("index.store.path", "writes the index to a folder outside the workspace"),
 )
 
 

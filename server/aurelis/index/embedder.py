@@ -52,12 +52,13 @@ class Embedder:
         threads: int = 0,
         cache_dir: Path | None = None,
         backend: str | EmbeddingBackend = "auto",
+        server: object = None,
     ) -> None:
         self.model_name = model
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         self.backend: EmbeddingBackend = (
-            make_backend(backend, model, max_tokens, threads, cache_dir)
+            make_backend(backend, model, max_tokens, threads, cache_dir, server)
             if isinstance(backend, str)
             else backend
         )
@@ -239,15 +240,17 @@ def shared_embedder(
     batch_size: int = 8,
     threads: int = 0,
     backend: str = "auto",
+    server: object = None,
 ) -> Embedder:
-    """One embedder per configuration per process (the model is loaded once)."""
+    """One embedder per configuration per process (the model is loaded once).
+    ``server``: the ``index.embeddings`` settings (a pydantic model, so it compares by value)."""
     from aurelis.index.paths import embeddings_cache_dir
 
-    key = (backend, model, max_tokens, batch_size, threads, str(embeddings_cache_dir()))
+    key = (backend, model, max_tokens, batch_size, threads, str(embeddings_cache_dir()), repr(server))
     with _shared_lock:
         emb = _shared.get(key)
         if emb is None:
             emb = _shared[key] = Embedder(
-                model, max_tokens, batch_size, threads, embeddings_cache_dir(), backend=backend
+                model, max_tokens, batch_size, threads, embeddings_cache_dir(), backend=backend, server=server
             )
         return emb

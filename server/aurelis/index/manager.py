@@ -55,7 +55,8 @@ class IndexManager:
         from aurelis.index.embedder import shared_embedder
 
         s = self.engine.folder_settings(folder).index
-        return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend)
+        server = s.embeddings if s.backend == "openai-compatible" else None
+        return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend, server)
 
     def for_folder(self, folder: Folder) -> WorkspaceIndex:
         with self._lock:

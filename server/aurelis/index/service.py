@@ -23,12 +23,14 @@ from aurelis.index import store
 from aurelis.index.cancelled import Cancelled
 from aurelis.index.chunk import Chunk
 from aurelis.index.chunker import ChunkOptions, chunk_source
-from aurelis.index.embedder import Embedder
+from aurelis.index.embedder import Embedder, EmbedderError
 from aurelis.index.fusion import rrf
 from aurelis.index.lexical import LexicalIndex
 from aurelis.index.memory import release_freed_memory
 from aurelis.index.paths import folder_index_dir
 from aurelis.index.scan import ScanOptions, is_ignored, read_source, walk
+from aurelis.index.shared import SharedIndex, SharedIndexError
+from aurelis.index.shared_side import SharedSide, content_sha, merge
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
 from aurelis.index.texts import chunk_tokens, dense_text, tokens
@@ -72,7 +74,7 @@ def preview(chunk: Chunk, lines: int = 3, chars: int = 240) -> str:
     return "\n".join(shown)[:chars]
 
 
-class WorkspaceIndex:
+class WorkspaceIndex(SharedSide):
     def __init__(
         self,
         root: Path,
@@ -111,6 +113,13 @@ class WorkspaceIndex:
         # Writers rebuild the BM25 matrix so that queries do not pay for it (a server). A one-shot
         # CLI turns this off: `aurelis index` then never imports bm25s, and a search builds it once.
         self.warm_queries = True
+        # index.store.kind = qdrant: vectors of published files live in a shared collection; the
+        # local hnswlib index holds only the overlay (files that differ from what was published).
+        self.shared: SharedIndex | None = None
+        self._shared_files: dict[str, str] = {}  # path -> published content hash
+        self.shared_reused = 0  # chunks whose vectors came from the collection instead of the model
+        if settings.store.kind == "qdrant":
+            self.shared = SharedIndex(settings.store, self.root, self._shared_identity())
 
     # -- options -----------------------------------------------------------------
     @property
@@ -188,10 +197,14 @@ class WorkspaceIndex:
             scan = walk(self.root, self.scan_options)
             skipped = Counter(scan.skipped)
             present = {p.relative_to(self.root).as_posix(): p for p in scan.files if _under(p, self.root)}
+            if self.shared is not None:
+                self._shared_files = self.shared.files()  # a wrong model raises: refused, never mixed
             with self._lock:
                 gone = [rel for rel in self._files if rel not in present]
             for rel in gone:
                 self._apply(rel, None, [], None, self._generation[rel])
+            if self.shared is not None and self.shared.publishes:
+                self._publish([], [rel for rel in self._shared_files if rel not in present])
             total, done = len(present), 0
             pending: list[tuple[str, FileEntry, list[Chunk], int]] = []
             n_pending = 0
@@ -201,7 +214,7 @@ class WorkspaceIndex:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 gen = self._generation[rel]
-                entry, chunks, reason = self._read(rel, path)
+                entry, chunks, reason = self._read(rel, path, force=self._stale_shared(rel))
                 if reason:
                     skipped[reason] += 1
                     self._apply(rel, None, [], None, gen)
@@ -231,6 +244,11 @@ class WorkspaceIndex:
             self.state = "cancelled"
             self.save()
             raise
+        except (EmbedderError, SharedIndexError) as exc:  # configuration or service: the message says it
+            self.state = "error"
+            self.last_error = f"{exc.__class__.__name__}: {exc}"
+            log.info("indexing %s failed: %s", self.root, exc)  # the caller shows last_error once
+            raise
         except Exception as exc:
             self.state = "error"
             self.last_error = f"{exc.__class__.__name__}: {exc}"
@@ -242,14 +260,17 @@ class WorkspaceIndex:
         if progress:
             progress(done, total, f"{done}/{total} files")
 
-    def _read(self, rel: str, path: Path) -> tuple[FileEntry | None, list[Chunk] | None, str | None]:
-        """(entry, chunks, None); chunks None when the file is unchanged; or a skip reason."""
+    def _read(
+        self, rel: str, path: Path, force: bool = False
+    ) -> tuple[FileEntry | None, list[Chunk] | None, str | None]:
+        """(entry, chunks, None); chunks None when the file is unchanged; or a skip reason.
+        ``force``: chunk it even when unchanged (its shared vectors are gone or of another version)."""
         try:
             st = path.stat()
         except OSError:
             return None, None, "unreadable"
         with self._lock:
-            old = self._files.get(rel)
+            old = None if force else self._files.get(rel)
         if old is not None and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size:
             return old, None, None
         data, reason = read_source(path, self.scan_options, self.root)
@@ -269,20 +290,45 @@ class WorkspaceIndex:
     def _flush(self, pending: list[tuple[str, FileEntry, list[Chunk], int]], cancel) -> int:
         if not pending:
             return 0
+        if self.shared is not None:  # files published as they are here: their vectors are shared
+            for rel, entry, chunks, gen in pending:
+                if self._shared_files.get(rel) == entry.sha:
+                    entry.shared = True
+                    self._apply(rel, entry, chunks, None, gen)
+            pending = [p for p in pending if not p[1].shared]
         all_chunks = [c for _, _, chunks, _ in pending for c in chunks]
-        if all_chunks:
-            self.embedder.load(self.gate)  # paced in a server; seconds, so cancellation is checked after it
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-        vecs = self.embedder.encode([dense_text(c) for c in all_chunks], self._yield)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
+        vecs = self._vectors_for(all_chunks, cancel)
         pos = 0
         for rel, entry, chunks, gen in pending:
             self._apply(rel, entry, chunks, vecs[pos : pos + len(chunks)], gen)
             pos += len(chunks)
+        if self.shared is not None and self.shared.publishes:  # this client owns the collection: publish
+            self._publish(pending, [])
         release_freed_memory()
         return len(pending)
+
+    def _vectors_for(self, chunks: list[Chunk], cancel: threading.Event | None = None) -> np.ndarray:
+        """Vectors of ``chunks``: from the shared collection when anyone published the same text,
+        else encoded here (the model loads only when something is left to encode)."""
+        texts = [dense_text(c) for c in chunks]
+        known: dict[str, np.ndarray] = {}
+        if self.shared is not None and texts:
+            known = self.shared.vectors_by_content(content_sha(t) for t in texts)
+        todo = [t for t in texts if content_sha(t) not in known]
+        if todo:
+            self.embedder.load(self.gate)  # paced in a server; seconds, so cancellation is checked after it
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+        fresh = self.embedder.encode(todo, self._yield) if todo else None
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if not known:
+            return fresh if fresh is not None else np.zeros((0, 0), dtype=np.float32)
+        self.shared_reused += len(texts) - len(todo)
+        it = iter(fresh if fresh is not None else [])
+        return np.vstack(
+            [known[content_sha(t)] if content_sha(t) in known else next(it) for t in texts]
+        ).astype(np.float32)
 
     def _yield(self) -> None:
         if self.gate is not None:
@@ -291,7 +337,9 @@ class WorkspaceIndex:
     def _ensure_vectors(self) -> None:
         with self._lock:
             if self._vectors is None:
-                self._vectors = VectorIndex(self.embedder.dim)
+                # Shared mode: the collection knows the dimension, so no model loads for nothing.
+                dim = self.shared.dimension() if self.shared is not None else None
+                self._vectors = VectorIndex(dim or self.embedder.dim)
 
     def _apply(
         self, rel: str, entry: FileEntry | None, chunks: list[Chunk], vecs: np.ndarray | None, gen: int
@@ -314,17 +362,19 @@ class WorkspaceIndex:
                     self._by_label.pop(label, None)
             if entry is None:
                 return old is not None
-            if chunks and self._vectors is None:
+            if chunks and vecs is not None and self._vectors is None:
                 self._vectors = VectorIndex(int(vecs.shape[1]), capacity=max(1024, 2 * len(chunks)))
-            labels = list(range(self._next_label, self._next_label + len(chunks)))
-            self._next_label += len(chunks)
-            if chunks:
-                self._vectors.add(labels, vecs, threads=1)
-            for chunk, label in zip(chunks, labels, strict=False):
+            for chunk in chunks:
                 self._chunks[chunk.id] = chunk
-                self._labels[chunk.id] = label
-                self._by_label[label] = chunk.id
                 self._lexical.set(chunk.id, chunk_tokens(chunk))
+            if chunks and vecs is not None:  # None: the vectors live in the shared collection (no label)
+                assert self._vectors is not None
+                labels = list(range(self._next_label, self._next_label + len(chunks)))
+                self._next_label += len(chunks)
+                self._vectors.add(labels, vecs, threads=1)
+                for chunk, label in zip(chunks, labels, strict=True):
+                    self._labels[chunk.id] = label
+                    self._by_label[label] = chunk.id
             entry.chunk_ids = [c.id for c in chunks]
             self._files[rel] = entry
             return True
@@ -352,6 +402,8 @@ class WorkspaceIndex:
         p = self.root / rel
         if path is None or (text is None and not p.exists()):
             changed = self._apply(rel, None, [], None, gen)
+            if changed and self.shared is not None and self.shared.publishes:
+                self._publish([], [rel])
         else:
             if text is not None:
                 data = text.encode("utf-8", "surrogatepass")
@@ -373,10 +425,21 @@ class WorkspaceIndex:
                 return False
             self._yield()
             chunks = chunk_source(rel, data, languages.language_for_path(rel), self.chunk_options)
-            if chunks:
-                self.embedder.load(self.gate)  # an update before the first build loads the model paced too
-            vecs = self.embedder.encode([dense_text(c) for c in chunks], self._yield)
-            changed = self._apply(rel, FileEntry(mtime, size, sha), chunks, vecs, gen)
+            entry = FileEntry(mtime, size, sha)
+            vecs: np.ndarray | None = None
+            if self.shared is not None and self._shared_files.get(rel) == sha:
+                entry.shared = True  # back to the published text: the shared vectors serve again
+            else:  # an update before the first build loads the model paced too
+                vecs = self._vectors_for(chunks)
+            changed = self._apply(rel, entry, chunks, vecs, gen)
+            if (
+                changed
+                and text is None
+                and not entry.shared
+                and self.shared is not None
+                and self.shared.publishes
+            ):
+                self._publish([(rel, entry, chunks, gen)], [])  # saved to disk: this client publishes it
         if changed:
             self._lexical.refresh()
             if persist:
@@ -404,7 +467,11 @@ class WorkspaceIndex:
     def vector(self, chunk_id: str) -> np.ndarray | None:
         with self._lock:
             label = self._labels.get(chunk_id)
-            if label is None or self._vectors is None:
+            chunk = self._chunks.get(chunk_id)
+            entry = self._files.get(chunk.path) if chunk is not None else None
+            if entry is not None and entry.shared and self.shared is not None:
+                return self.shared.vector(chunk_id)
+            if label is None or self._vectors is None or label not in self._vectors.live:
                 return None
             return self._vectors.vectors([label])[0]
 
@@ -417,7 +484,9 @@ class WorkspaceIndex:
             if self._vectors is None:
                 return []
             found = self._vectors.query(vec, k + 1)
-            out = [(self._chunks[self._by_label[lab]], s) for lab, s in found if lab in self._by_label]
+            local = [(self._by_label[lab], s) for lab, s in found if lab in self._by_label]
+        ranked = merge(local, self._shared_dense(vec, k + 1, None), k + 1) if self.shared else local
+        out = [(self._chunks[cid], s) for cid, s in ranked if cid in self._chunks]
         return [(c, s) for c, s in out if not (isinstance(target, str) and c.id == target)][:k]
 
     def symbols(self, query: str, limit: int = 100) -> list[Chunk]:
@@ -447,6 +516,8 @@ class WorkspaceIndex:
                         qvec, pool, flt, len(allowed) if allowed is not None else None
                     )
                     dense = [(by_label[lab], s) for lab, s in found if lab in by_label]
+            if self.shared is not None:
+                dense = merge(dense, self._shared_dense(qvec, pool, allowed), pool)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical.search(tokens(query), pool, allowed)
         if mode == "dense":
@@ -516,6 +587,7 @@ class WorkspaceIndex:
                 "backend": self.embedder.backend.name,
                 "index_path": str(self.index_dir),
                 "last_error": self.last_error,
+                **(self._shared_status() if self.shared is not None else {}),
             }
 
 

@@ -33,6 +33,7 @@ class FileEntry:
     size: int
     sha: str
     chunk_ids: list[str] = field(default_factory=list)
+    shared: bool = False  # its vectors live in the shared collection (index.store.kind = qdrant)
 
 
 @dataclass

