@@ -82,6 +82,11 @@ _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 class AIService:
     def __init__(self, chain: ProviderChain | None = None) -> None:
         self.chain = chain or ProviderChain()
+        self.inflight: set[asyncio.Task] = set()  # commands running now: cancelled at shutdown
+
+    def cancel_all(self) -> None:
+        for task in list(self.inflight):
+            task.cancel()
 
     async def _context(self, target: Target, ai: AISettings, **kw) -> ctxmod.Context:
         return await asyncio.to_thread(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
 # A thread waiting for the interpreter lock gets it after 1 ms instead of the default 5 ms:
@@ -38,5 +40,13 @@ def run(args: argparse.Namespace) -> int:
     # LSP: exit after shutdown is a clean stop (0); exit (or EOF) without shutdown is 1.
     if args.tcp:
         host, port = _host_port(args.tcp)
-        return serve_tcp(server, host, port)
-    return serve_stdio(server)
+        code = serve_tcp(server, host, port)
+    else:
+        code = serve_stdio(server)
+    # Leave now: a worker thread may still be loading the embedding model or reading an HTTP
+    # answer, and a normal interpreter exit joins every worker thread (seconds, and their
+    # late log lines). Persisted state is written atomically, so nothing is half-written.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)

@@ -28,7 +28,11 @@ class ClientLogHandler(logging.Handler):
         self._local = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if getattr(self._local, "busy", False) or self.server.protocol.writer is None:
+        if (
+            getattr(self._local, "busy", False)
+            or self.server.protocol.writer is None
+            or getattr(self.server, "exited", False)  # a worker thread logging after `exit`
+        ):
             return
         self._local.busy = True
         try:

@@ -32,6 +32,20 @@ class AurelisServer(LanguageServer):
             max_workers=4,
         )
         self.diagnostics = DiagnosticsHub(self)
+        self.exited = False  # set when the session ends: nothing may be sent after `exit`
+
+    def shutdown(self) -> None:
+        """Stop without waiting for worker threads: one may be loading a model or calling a
+        provider for seconds, and the editor is waiting for the process to end. (pygls'
+        shutdown joins its thread pool.) The threads die with the process."""
+        self.exited = True
+        log.info("stopping the server")
+        if self._stop_event is not None:
+            self._stop_event.set()
+        if self._thread_pool:
+            self._thread_pool.shutdown(wait=False, cancel_futures=True)
+        if self._server:
+            self._server.close()
 
     def report_server_error(self, error: Exception, source) -> None:
         """Failed notifications are logged (the editor sees them via window/logMessage)

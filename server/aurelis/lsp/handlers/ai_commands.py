@@ -128,6 +128,9 @@ async def run(
     server: AurelisServer, service: AIService, title: str, work: Callable[[CommandProgress], Awaitable[T]]
 ) -> T:
     progress = CommandProgress(server, title)
+    task = asyncio.current_task()
+    if task is not None:
+        service.inflight.add(task)
     await progress.begin()
     try:
         result = await work(progress)
@@ -141,6 +144,8 @@ async def run(
     except Exception:
         progress.end("failed")
         raise
+    finally:
+        service.inflight.discard(task)
     progress.end("done")
     return result
 
@@ -268,6 +273,7 @@ def register(server: AurelisServer) -> None:
 
     @server.events.shutdown.subscribe
     async def _close() -> None:
+        service.cancel_all()  # in-flight provider calls: their HTTP requests are closed now
         await service.chain.aclose()
         service.chain.cache.close()
 

@@ -53,6 +53,7 @@ class IndexRunner:
         self.task: asyncio.Task | None = None
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.settings_seen: dict[str, object] = {}
+        self.started = False  # the first build starts at `initialized`; settings pulled before it
 
     def enabled(self) -> bool:
         return any(self.server.engine.folder_settings(f).index.enabled for f in self.server.engine.folders)
@@ -61,6 +62,7 @@ class IndexRunner:
         """(Re)start a background build of every folder; a running one is cancelled first."""
         if self.cancel is not None:
             self.cancel.set()
+        self.started = True
         self.settings_seen = self._index_settings()
         if not self.enabled():
             return
@@ -165,6 +167,8 @@ class IndexRunner:
             self.update(uri)
 
     def settings_changed(self) -> None:
+        if not self.started:  # the settings pulled during `initialized`: its build will use them
+            return
         if self._index_settings() != self.settings_seen:
             self.manager.invalidate()
             self.start()
