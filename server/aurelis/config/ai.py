@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-TASKS = ("explain", "generate", "fix", "docstring", "tests", "review", "ask")
+TASKS = ("explain", "generate", "fix", "docstring", "tests", "review", "ask", "plan", "implement")
 
 
 class ProviderSettings(BaseModel):
@@ -55,7 +55,7 @@ class AISettings(BaseModel):
     )
     routing: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Per task (explain, generate, fix, docstring, tests, review, ask) the provider names to "
+        description="Per task (explain, generate, fix, docstring, tests, review, ask, plan, implement) the provider names to "
         'use, in order, e.g. `{explain = ["small"]}`; tasks not listed use all providers in order.',
     )
     retries: int = Field(2, ge=0, le=10, description="Retries per provider before falling back to the next.")
@@ -75,6 +75,18 @@ class AISettings(BaseModel):
         description="Token budget of the code context sent with a request (most relevant first).",
     )
     related_chunks: int = Field(5, ge=0, le=50, description="Index search hits added to the context.")
+    implement_test_command: list[str] = Field(
+        default_factory=list,
+        description="Command (argv) that must pass, run in a temporary copy of the workspace, before "
+        '`aurelis.implement` offers its edit, e.g. `["python", "-m", "pytest", "-q"]`. User-level only: '
+        "it runs something.",
+    )
+    implement_test_timeout: float = Field(
+        120.0,
+        gt=0,
+        le=3600,
+        description="Seconds `implement_test_command` may run before it counts as failed.",
+    )
 
     @field_validator("routing")
     @classmethod

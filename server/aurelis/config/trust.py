@@ -56,6 +56,7 @@ class Gate:
 GATED: tuple[Gate, ...] = (
     Gate("ai.providers[].base_url", "sends your code to this URL"),
     Gate("ai.providers[].api_key_env", "sends the value of this environment variable"),
+    Gate("ai.implement_test_command", "runs this command on your machine"),
     Gate("index.model", "loads a model from a path outside the workspace", when=_is_path),
     Gate("index.embeddings.base_url", "sends your code to this embeddings server"),
     Gate("index.embeddings.api_key_env", "sends the value of this environment variable"),

@@ -25,6 +25,7 @@ MODULES = [
     "indexing",
     "workspace_symbols",
     "ai_commands",
+    "opportunities",
     "crossfile",
 ]
 

@@ -270,6 +270,7 @@ def test_file_for(path: Path, root: Path | None) -> tuple[Path, str]:
 
 def register(server: AurelisServer) -> None:
     service = AIService()
+    server.ai_service = service  # type: ignore[attr-defined]  (plan/implement share its chain and shutdown)
 
     @server.events.shutdown.subscribe
     async def _close() -> None:
