@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import atexit
 import os
 import sys
 
@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     # Leave now: a worker thread may still be loading the embedding model or reading an HTTP
     # answer, and a normal interpreter exit joins every worker thread (seconds, and their
     # late log lines). Persisted state is written atomically, so nothing is half-written.
+    # atexit handlers still run (logging's flush among them); only the thread joins are skipped.
+    atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    logging.shutdown()
     os._exit(code)
