@@ -20,7 +20,10 @@ REDACTED = {
     "aws-key-assignment": ('aws_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ81kLm"\n', "wJalrXUtnFEMI/K7MDENG"),
     "password-in-url": ('DB = "postgresql://app:Tr0ub4dor-3@db.internal:5432/shop"\n', "Tr0ub4dor-3"),
     "bearer-jwt": (f'headers = {{"Authorization": "Bearer {JWT}"}}\n', JWT[:40]),
-    "environ-get-secret-default": ('token = os.environ.get("API_TOKEN", "tk_9f8e7d6c5b4a3f2e1d0c")\n', "tk_9f8e7d6c5b4a"),
+    "environ-get-secret-default": (
+        'token = os.environ.get("API_TOKEN", "tk_9f8e7d6c5b4a3f2e1d0c")\n',
+        "tk_9f8e7d6c5b4a",
+    ),
     "concatenated-secret": ('password = "hunter" + "2-extra-Secret"\n', "2-extra-Secret"),
     "triple-quoted-secret": ('db_password = """\n  s3cr3t-Multi-Line\n"""\n', "s3cr3t-Multi-Line"),
     "secret-in-comment": ("# password: Sup3r-S3cret!\nconnect()\n", "Sup3r-S3cret!"),
@@ -31,7 +34,10 @@ REDACTED = {
     "openai-key": ('client = OpenAI(api="sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2")\n', "sk-proj-A1b2C3d4E5f6"),
     "github-token": ('GH = "ghp_' + "a1B2" * 9 + '"\n', "ghp_a1B2a1B2"),
     "aws-access-key-id": ('ID = "AKIAIOSFODNN7EXAMPLF"\n', "AKIAIOSFODNN7EXAMPLF"),
-    "pem-private-key": ('K = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"""\n', "MIIEow"),
+    "pem-private-key": (
+        'K = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"""\n',
+        "MIIEow",
+    ),
     "secret-named-assignment": ('api_secret = "plain-but-secret-1"\n', "plain-but-secret-1"),
 }
 

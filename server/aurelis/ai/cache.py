@@ -50,15 +50,21 @@ class ResponseCache:
 
     def _open(self):
         if self._cache is None and not self._broken:
-            try:
-                import diskcache
+            from aurelis.index.caches import open_cache
 
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self._cache = diskcache.Cache(str(self.directory), size_limit=256 * 2**20)
-            except Exception as exc:  # unwritable dir, corrupt db: run without a cache
-                log.warning("AI response cache unavailable at %s: %s", self.directory, exc)
-                self._broken = True
+            # a corrupt cache.db is set aside and recreated; an unwritable dir: no cache
+            self._cache = open_cache(self.directory, 256 * 2**20, "AI response")
+            self._broken = self._cache is None
         return self._cache
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        from aurelis.index.caches import is_corrupt, set_aside
+
+        log.warning("AI response cache %s failed: %s", what, exc)
+        if is_corrupt(exc) and self._cache is not None:
+            self._cache.close()
+            self._cache = None
+            self._broken = not set_aside(self.directory, "AI response", exc)
 
     def get(self, key: str) -> str | None:
         cache = self._open()
@@ -67,7 +73,7 @@ class ResponseCache:
         try:
             value = cache.get(key)
         except Exception as exc:
-            log.warning("AI response cache read failed: %s", exc)
+            self._failed("read", exc)
             return None
         return value if isinstance(value, str) else None
 
@@ -78,7 +84,7 @@ class ResponseCache:
         try:
             cache.set(key, text, expire=ttl)
         except Exception as exc:
-            log.warning("AI response cache write failed: %s", exc)
+            self._failed("write", exc)
 
     def close(self) -> None:
         if self._cache is not None:

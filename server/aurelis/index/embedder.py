@@ -147,14 +147,23 @@ class Embedder:
     # -- cache -----------------------------------------------------------------
     def _disk(self):
         if self._cache is None and self._cache_dir is not None:
-            import diskcache
+            from aurelis.index.caches import open_cache
 
-            try:
-                self._cache = diskcache.Cache(str(self._cache_dir), size_limit=2**30)
-            except Exception as exc:  # a broken cache costs speed, never correctness
-                log.warning("embeddings cache unavailable at %s: %s", self._cache_dir, exc)
+            self._cache = open_cache(self._cache_dir, 2**30, "embeddings")
+            if self._cache is None:  # a broken cache costs speed, never correctness
                 self._cache_dir = None
         return self._cache
+
+    def _cache_failed(self, exc: Exception) -> None:
+        """A read or write failed on an open cache: a corrupt database is recreated for next time."""
+        from aurelis.index.caches import is_corrupt, set_aside
+
+        log.warning("embeddings cache failed: %s", exc)
+        if is_corrupt(exc) and self._cache is not None and self._cache_dir is not None:
+            self._cache.close()
+            self._cache = None
+            if not set_aside(Path(self._cache_dir), "embeddings", exc):
+                self._cache_dir = None
 
     def _key(self, text: str) -> str:
         return self.model_id + ":" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -168,10 +177,14 @@ class Embedder:
         keys = [self._key(t) for t in texts]
         out: list[np.ndarray | None] = [None] * len(texts)
         if cache is not None:
-            for i, k in enumerate(keys):
-                blob = cache.get(k)
-                if isinstance(blob, bytes) and blob and len(blob) % 4 == 0:
-                    out[i] = np.frombuffer(blob, dtype=np.float32)
+            try:
+                for i, k in enumerate(keys):
+                    blob = cache.get(k)
+                    if isinstance(blob, bytes) and blob and len(blob) % 4 == 0:
+                        out[i] = np.frombuffer(blob, dtype=np.float32)
+            except Exception as exc:  # a corrupt database: everything is a miss this time
+                self._cache_failed(exc)
+                cache, out = None, [None] * len(texts)
             # Before the model is loaded its dimension is unknown: the hits must at least agree.
             dims = {v.shape[0] for v in out if v is not None}
             want = self.backend.dim if self.backend.loaded else (dims.pop() if len(dims) == 1 else -1)
@@ -195,7 +208,7 @@ class Embedder:
                         for i in missing:
                             cache.set(keys[i], out[i].tobytes())  # type: ignore[union-attr]
                 except Exception as exc:
-                    log.warning("embeddings cache write failed: %s", exc)
+                    self._cache_failed(exc)
         return np.vstack(out).astype(np.float32, copy=False)
 
     def encode_query(self, text: str) -> np.ndarray:

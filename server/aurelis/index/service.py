@@ -105,6 +105,7 @@ class WorkspaceIndex(SharedSide):
         self._generation: Counter = Counter()  # per file: bumped by every direct update
         self._loaded = False
         self._dirty = False  # in-memory state differs from the disk
+        self._stale = False  # emptied during a build (dimension mismatch): the build runs again
         # Progress of the running build: the one count that both the work-done progress and
         # ``status()`` report, so that the editor's progress and status bar agree.
         self.files_done = 0
@@ -155,7 +156,11 @@ class WorkspaceIndex(SharedSide):
         with self._lock:
             self._loaded = True
             try:
-                snap = store.load(self.index_dir, self.embedder.model_id)
+                if removed := store.remove_orphans(self.index_dir):
+                    log.info("index of %s: removed %d files of interrupted saves", self.root, removed)
+                backend = self.embedder.backend
+                dim = backend.dim if backend.loaded else None  # else checked against the file only
+                snap = store.load(self.index_dir, self.embedder.model_id, dim)
             except StoreProblem as exc:
                 self.rebuild_reason = str(exc)
                 if str(exc) != "no index on disk":
@@ -232,6 +237,9 @@ class WorkspaceIndex(SharedSide):
                     pending, n_pending = [], 0
                     self._progress(progress, done, total)
             done += self._flush(pending, cancel)
+            if self._stale:  # emptied mid-build: files judged unchanged before it must be read again
+                self._stale = False
+                return self.build(progress, cancel)
             self.skipped = skipped
             self._ensure_vectors()
             if self._dirty or not (self.index_dir / store.MANIFEST).exists():
@@ -317,6 +325,7 @@ class WorkspaceIndex(SharedSide):
         todo = [t for t in texts if content_sha(t) not in known]
         if todo:
             self.embedder.load(self.gate)  # paced in a server; seconds, so cancellation is checked after it
+            self._fits(self.embedder.dim)
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
         fresh = self.embedder.encode(todo, self._yield) if todo else None
@@ -333,6 +342,20 @@ class WorkspaceIndex(SharedSide):
     def _yield(self) -> None:
         if self.gate is not None:
             self.gate.wait_idle()
+
+    def _fits(self, dim: int) -> bool:
+        """False (and the index emptied, to be rebuilt) when the loaded vectors are not of the
+        model's dimension: hnswlib must never be handed vectors of another size."""
+        with self._lock:
+            if self._vectors is None or self._vectors.dim == dim:
+                return True
+            self.rebuild_reason = f"dimension {self._vectors.dim} on disk, the model gives {dim}"
+            log.warning("index of %s rebuilt: %s", self.root, self.rebuild_reason)
+            for cid in list(self._chunks):
+                self._lexical.remove(cid)
+            self._chunks, self._labels, self._by_label, self._files = {}, {}, {}, {}
+            self._vectors, self._next_label, self._dirty, self._stale = None, 0, True, True
+            return False
 
     def _ensure_vectors(self) -> None:
         with self._lock:
@@ -505,6 +528,7 @@ class WorkspaceIndex(SharedSide):
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             qvec = self.embedder.encode_query(query)
+            self._fits(int(qvec.shape[-1]))
             with self._lock:
                 if self._vectors is not None:
                     by_label = self._by_label

@@ -15,15 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import tempfile
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from aurelis.index.chunk import Chunk
 from aurelis.index.vectors import VectorIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest carries its own checksum
 MANIFEST = "manifest.json"
 
 
@@ -60,7 +65,9 @@ def _sha_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def load(directory: Path, model_id: str) -> Snapshot:
+def load(directory: Path, model_id: str, dim: int | None = None) -> Snapshot:
+    """The index in ``directory`` if it is sound and built by ``model_id`` (and, when the model
+    is loaded, of its dimension ``dim``); else StoreProblem saying why."""
     mpath = directory / MANIFEST
     if not mpath.exists():
         raise StoreProblem("no index on disk")
@@ -73,6 +80,10 @@ def load(directory: Path, model_id: str) -> Snapshot:
         raise StoreProblem(f"format version {version} (expected {FORMAT_VERSION})")
     if m.get("model_id") != model_id:
         raise StoreProblem(f"built with model {m.get('model_id')!r}, configured {model_id!r}")
+    if m.get("manifest_sha256") != manifest_checksum(m):
+        raise StoreProblem("manifest altered (checksum mismatch)")
+    if dim is not None and m.get("dimension") != dim:
+        raise StoreProblem(f"dimension {m.get('dimension')} in the manifest, the model gives {dim}")
     try:
         vpath = directory / m["vectors_file"]
         if not vpath.exists() or _sha_file(vpath) != m["vectors_sha256"]:
@@ -81,6 +92,11 @@ def load(directory: Path, model_id: str) -> Snapshot:
         labels = {cid: int(label) for label, cid in m["labels"].items()}
         files = {p: FileEntry(**e) for p, e in m["files"].items()}
         dim = int(m["dimension"])
+        if any(label < 0 or label >= int(m["next_label"]) for label in labels.values()):
+            raise StoreProblem("labels beyond next_label")
+        if len(set(labels.values())) != len(labels):
+            raise StoreProblem("two chunks share a label")
+        check_vectors_file(vpath, dim, labels.values())  # before hnswlib reads it
         vectors = VectorIndex.load(str(vpath), dim, labels.values())
         return Snapshot(
             m["model_id"], m.get("embedding") or {}, dim, chunks, labels, files, int(m["next_label"]), vectors
@@ -110,6 +126,7 @@ def save(directory: Path, snap: Snapshot) -> None:
         "files": {p: vars(e) for p, e in snap.files.items()},
         "chunks": [c.to_json() for c in snap.chunks.values()],
     }
+    manifest["manifest_sha256"] = manifest_checksum(manifest)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".manifest-", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(manifest, f, separators=(",", ":"))
@@ -123,3 +140,66 @@ def _current_vectors_file(directory: Path) -> str | None:
         return json.loads((directory / MANIFEST).read_text("utf-8")).get("vectors_file")
     except Exception:
         return None
+
+
+# -- validation before hnswlib sees a file (a wrong dimension there aborts the process) -----------
+
+_HNSW_HEADER = struct.Struct("<QQQQQQiIQQQdQ")  # hnswlib's saveIndex header, little-endian size_t
+
+
+def check_vectors_file(path: Path, dim: int, labels: Iterable[int]) -> None:
+    """Raise StoreProblem unless ``path`` is an hnswlib file of ``dim``-d vectors holding every
+    label in ``labels``: the header's dimension, element count and size must agree with the
+    manifest, and each manifest label must be one stored in the file (shifted labels would
+    silently answer with other chunks)."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(_HNSW_HEADER.size)
+        if len(head) < _HNSW_HEADER.size:
+            raise StoreProblem("vectors file truncated")
+        _off0, max_el, count, per_el, label_off, data_off = _HNSW_HEADER.unpack(head)[:6]
+        if per_el <= 0 or not (data_off < label_off <= per_el - 8) or count > max_el:
+            raise StoreProblem("vectors file header is inconsistent")
+        if (label_off - data_off) != 4 * dim:
+            raise StoreProblem(f"dimension {(label_off - data_off) // 4} on disk, {dim} in the manifest")
+        if _HNSW_HEADER.size + count * per_el > size:
+            raise StoreProblem("vectors file shorter than its element count")
+        fh.seek(_HNSW_HEADER.size)
+        block = np.frombuffer(fh.read(count * per_el), dtype=np.uint8).reshape(count, per_el)
+    stored = set(block[:, label_off : label_off + 8].copy().view("<u8").ravel().tolist())
+    wanted = set(labels)
+    if len(wanted) > count:
+        raise StoreProblem(f"{len(wanted)} labels in the manifest, {count} vectors on disk")
+    if not wanted <= stored:
+        raise StoreProblem(f"{len(wanted - stored)} manifest labels not in the vectors file")
+
+
+def manifest_checksum(manifest: dict) -> str:
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+ORPHAN_AGE_S = 300  # a temp file this old is no write in progress: its writer was killed
+
+
+def remove_orphans(directory: Path, now: float | None = None) -> int:
+    """Remove what interrupted saves left behind (``*.tmp``, vectors files the manifest does not
+    name) once older than ``ORPHAN_AGE_S``; returns how many were removed."""
+    if not directory.is_dir():
+        return 0
+    current = _current_vectors_file(directory)
+    now = time.time() if now is None else now
+    removed = 0
+    for entry in os.scandir(directory):
+        name = entry.name
+        orphan = name.endswith(".tmp") or (name.startswith("vectors-") and name != current)
+        if not orphan:
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < ORPHAN_AGE_S:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
