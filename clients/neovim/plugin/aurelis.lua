@@ -11,4 +11,5 @@ if vim.fn.has("nvim-0.10") == 0 then
 end
 
 require("aurelis.commands").create()
+require("aurelis.aomaas").create()
 require("aurelis.progress").attach()
