@@ -161,6 +161,11 @@ export class AurelisClient implements vscode.Disposable {
     return this.client?.code2ProtocolConverter;
   }
 
+  /** Protocol -> VS Code objects (the WorkspaceEdit aurelis.implement returns). */
+  get toCode() {
+    return this.client?.protocol2CodeConverter;
+  }
+
   async start(): Promise<boolean> {
     const candidate = await findServer(this.log, this.readme);
     if (!candidate) {

@@ -18,6 +18,7 @@ import {
   testsRequest,
 } from "./protocol";
 import { ExtensionCommand } from "./ids";
+import { implementPlan, planOpportunity, showReport } from "./aomaas";
 import { resultMarkdown, searchItems } from "./views";
 
 export { ExtensionCommand };
@@ -193,6 +194,9 @@ const HANDLERS: Record<(typeof ExtensionCommand)[keyof typeof ExtensionCommand],
   [ExtensionCommand.reindexWorkspace]: reindex,
   [ExtensionCommand.showStatus]: status,
   [ExtensionCommand.restartServer]: restart,
+  [ExtensionCommand.planOpportunity]: planOpportunity,
+  [ExtensionCommand.implementPlan]: implementPlan,
+  [ExtensionCommand.showReport]: showReport,
 };
 
 export function registerCommands(ctx: Context): vscode.Disposable[] {

@@ -13,4 +13,7 @@ export const ExtensionCommand = {
   reindexWorkspace: "aurelis.reindexWorkspace",
   showStatus: "aurelis.showStatus",
   restartServer: "aurelis.restartServer",
+  planOpportunity: "aurelis.planOpportunity",
+  implementPlan: "aurelis.implementPlan",
+  showReport: "aurelis.showReport",
 } as const;

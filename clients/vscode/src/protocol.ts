@@ -33,6 +33,9 @@ export const ServerCommand = {
   tests: "aurelis.tests",
   review: "aurelis.review",
   ask: "aurelis.ask",
+  plan: "aurelis.plan",
+  implement: "aurelis.implement",
+  report: "aurelis.report",
 } as const;
 
 export type ServerCommandName = (typeof ServerCommand)[keyof typeof ServerCommand];
@@ -96,6 +99,20 @@ export function reviewRequest(uri: string, range?: Range) {
 
 export function askRequest(question: string) {
   return request(ServerCommand.ask, { question });
+}
+
+/** A plan for a diagnostic's opportunity (`{uri, diagnostic}`) or a report's (`{opportunity}`). */
+export function planRequest(target: { uri: string; diagnostic: Diagnostic } | { opportunity: object }) {
+  return request(ServerCommand.plan, target);
+}
+
+/** Implement a plan (the `plan` object aurelis.plan returned); nothing is applied by the server. */
+export function implementRequest(plan: object) {
+  return request(ServerCommand.implement, { plan });
+}
+
+export function reportRequest(uri?: string, format: "markdown" | "json" | "html" = "markdown") {
+  return request(ServerCommand.report, { uri, format });
 }
 
 /** Every server command the extension can send. */

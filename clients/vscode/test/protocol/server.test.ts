@@ -17,8 +17,11 @@ import {
   explainRequest,
   fixRequest,
   generateRequest,
+  implementRequest,
   missingCommands,
+  planRequest,
   reindexRequest,
+  reportRequest,
   reviewRequest,
   searchRequest,
   ServerCommand,
@@ -288,7 +291,9 @@ describe("the extension against a real `aurelis serve`", () => {
       request: () => reviewRequest(calcUri, range),
       check: (a) => {
         markdownOf("Review", a);
-        assert.equal(typeof a.findings, "number");
+        // the fake model answers prose, not `LINE: severity: message` lines: unreadable, never "clean"
+        assert.equal(a.findings, null);
+        assert.ok(String(a.message).includes("could not be read as findings"), String(a.message));
       },
     },
     [ServerCommand.ask]: {
@@ -301,6 +306,36 @@ describe("the extension against a real `aurelis serve`", () => {
         // the cited location becomes a link that opens the file at the line
         const link = `[calc.py:1](${calcUri}#L1)`;
         assert.ok(resultMarkdown("Answer", a).includes(`- ${link}`), resultMarkdown("Answer", a));
+      },
+    },
+    [ServerCommand.plan]: {
+      request: async () => {
+        const report = (await send(reportRequest(calcUri, "json"))) as { opportunities: object[] };
+        return planRequest({ opportunity: report.opportunities[0] });
+      },
+      check: (a) => {
+        assert.ok(String(a.markdown).startsWith("# Plan: "), String(a.markdown));
+        assert.equal(typeof a.plan, "object");
+      },
+    },
+    [ServerCommand.implement]: {
+      request: async () => {
+        const report = (await send(reportRequest(calcUri, "json"))) as { opportunities: object[] };
+        const planned = (await send(planRequest({ opportunity: report.opportunities[0] }))) as { plan: object };
+        return implementRequest(planned.plan);
+      },
+      check: (a) => {
+        // the fake model answers prose, not files: refused with the reason, nothing offered
+        assert.equal(a.verified, false);
+        assert.ok(String(a.message).includes("no file blocks"), String(a.message));
+        assert.equal(a.edit, undefined);
+      },
+    },
+    [ServerCommand.report]: {
+      request: () => reportRequest(calcUri),
+      check: (a) => {
+        assert.ok(String(a.text).startsWith("# Aurelis opportunities"), String(a.text));
+        assert.equal(typeof a.total, "number");
       },
     },
   };
