@@ -76,7 +76,22 @@ def test_other_model_or_format_is_rebuilt(built, embedder):
     path.write_text(json.dumps({**manifest, "format_version": 999}))
     assert _reopen(built, embedder).load() is False
     again.build()
-    assert json.loads(path.read_text())["model_id"] == embedder.model_id
+    assert json.loads(path.read_text())["model_id"] == again.vectors_id
+
+
+def test_index_built_with_another_embedded_text_is_rebuilt(built, embedder, monkeypatch):
+    """Vectors of the old text would be mixed with the new one's: the index is re-embedded."""
+    from aurelis.index import texts
+
+    other = texts.DenseOptions(natural=not texts.DENSE.natural)
+    monkeypatch.setattr(texts, "DENSE", other)
+    again = _reopen(built, embedder)
+    assert again.load() is False and "built with model" in again.rebuild_reason
+    hits = embedder.stats.cache_hits
+    again.build()
+    assert embedder.stats.cache_hits == hits  # nothing of the old text was reused
+    assert json.loads((built.index_dir / MANIFEST).read_text())["model_id"] == again.vectors_id
+    assert again.search("send a parcel", 1)[0].name == "shop.shipping.shipping_cost"
 
 
 def test_the_manifest_records_backend_model_and_weights_hash(built, embedder):

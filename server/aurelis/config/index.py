@@ -112,7 +112,7 @@ class IndexSettings(BaseModel):
     window_lines: int = Field(30, ge=3, description="Lines per window of module-level code.")
     search_mode: Literal["hybrid", "dense", "lexical"] = Field(
         "hybrid",
-        description="Default ranking of `aurelis.search`: dense + BM25 fused by reciprocal rank, or one side.",
+        description="Default ranking of `aurelis.search`: dense + BM25 scores fused, or one side.",
     )
     debounce_ms: int = Field(
         750, ge=0, description="Quiet time after the last didChange before an open file is re-indexed."

@@ -24,7 +24,7 @@ from aurelis.index.cancelled import Cancelled
 from aurelis.index.chunk import Chunk
 from aurelis.index.chunker import ChunkOptions, chunk_source
 from aurelis.index.embedder import Embedder, EmbedderError
-from aurelis.index.fusion import rrf
+from aurelis.index.fusion import fuse
 from aurelis.index.lexical import LexicalIndex
 from aurelis.index.memory import release_freed_memory
 from aurelis.index.paths import folder_index_dir
@@ -33,7 +33,7 @@ from aurelis.index.shared import SharedIndex, SharedIndexError
 from aurelis.index.shared_side import SharedSide, content_sha, merge
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
-from aurelis.index.texts import chunk_tokens, dense_text, tokens
+from aurelis.index.texts import chunk_tokens, clean_query, dense_text, dense_version, query_tokens
 from aurelis.index.vectors import VectorIndex
 from aurelis.priority import ForegroundGate
 from aurelis.workspace import containment, languages
@@ -132,6 +132,11 @@ class WorkspaceIndex(SharedSide):
     def chunk_options(self) -> ChunkOptions:
         return ChunkOptions(self.settings.chunk_lines, self.settings.window_lines)
 
+    @property
+    def vectors_id(self) -> str:
+        """What the stored vectors were made with: the model's identity and the embedded text's."""
+        return self.embedder.model_id + dense_version()
+
     def uri_of(self, relpath: str) -> str:
         return from_path(self.root / relpath)
 
@@ -160,7 +165,7 @@ class WorkspaceIndex(SharedSide):
                     log.info("index of %s: removed %d files of interrupted saves", self.root, removed)
                 backend = self.embedder.backend
                 dim = backend.dim if backend.loaded else None  # else checked against the file only
-                snap = store.load(self.index_dir, self.embedder.model_id, dim)
+                snap = store.load(self.index_dir, self.vectors_id, dim)
             except StoreProblem as exc:
                 self.rebuild_reason = str(exc)
                 if str(exc) != "no index on disk":
@@ -180,7 +185,7 @@ class WorkspaceIndex(SharedSide):
                 return
             self._dirty = False
             snap = Snapshot(
-                self.embedder.model_id,
+                self.vectors_id,
                 self.embedder.describe(),
                 self._vectors.dim,
                 dict(self._chunks),
@@ -527,7 +532,7 @@ class WorkspaceIndex(SharedSide):
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            qvec = self.embedder.encode_query(query)
+            qvec = self.embedder.encode_query(clean_query(query))
             self._fits(int(qvec.shape[-1]))
             with self._lock:
                 if self._vectors is not None:
@@ -543,13 +548,13 @@ class WorkspaceIndex(SharedSide):
             if self.shared is not None:
                 dense = merge(dense, self._shared_dense(qvec, pool, allowed), pool)
         if mode in ("hybrid", "lexical"):
-            lexical = self._lexical.search(tokens(query), pool, allowed)
+            lexical = self._lexical.search(query_tokens(query), pool, allowed)
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
         else:
-            ranked = rrf([c for c, _ in dense], [c for c, _ in lexical])
+            ranked = fuse(dense, lexical)
         return self._hits(ranked, k)
 
     def _allowed(self, paths: Iterable[str] | None) -> set[str] | None:

@@ -55,13 +55,14 @@ class SharedSide:
         _vectors: VectorIndex | None
         _generation: Counter[str]
         _dirty: bool
+        vectors_id: str
 
         def save(self) -> None: ...
 
     def _shared_identity(self) -> dict[str, str]:
         s = self.settings
         return {
-            "model_id": self.embedder.model_id,
+            "model_id": self.vectors_id,  # the model's identity and the embedded text's
             "backend": self.embedder.backend.name,
             "model": self.embedder.model_name,
             "chunking": f"{s.chunk_lines}/{s.window_lines}",
