@@ -1,6 +1,6 @@
-"""Related code for the AI context from the workspace index (issue 3's
-``engine.indexes``), when the folder has an enabled, built index; otherwise no
-retrieval and the AI features still work.
+"""Related code for the AI context from a workspace index. The engine picks the
+folder's index (``Engine.retriever_for``) when it is enabled and built; otherwise
+there is no retrieval and the AI features still work.
 
 Hybrid, and cheap on the request path: the dense side starts from the target's
 own chunk vector already in the index (an HNSW lookup, no model inference); only
@@ -60,20 +60,3 @@ def index_retriever(index: Any) -> Retriever:
             return []
 
     return retrieve
-
-
-def retriever_for(engine: Any, uri: str | None) -> Retriever | None:
-    manager = getattr(engine, "indexes", None)
-    if manager is None or uri is None:
-        return None
-    folder = engine.folder_for(uri)
-    if folder is None or not engine.folder_settings(folder).index.enabled:
-        return None
-    try:
-        index = manager.for_uri(uri)
-    except Exception as exc:
-        log.warning("no index for %s: %s", uri, exc)
-        return None
-    if index is None or not index.chunks():  # not built yet: nothing to relate to
-        return None
-    return index_retriever(index)

@@ -8,16 +8,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aurelis.analysis.rule import walk
+from aurelis.analysis.syntax import walk
 from aurelis.analysis.units import virtual_source, walk_unit
 from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from aurelis.analysis.rule import Rule
     from aurelis.analysis.units import Unit
     from aurelis.config.analysis import AnalysisSettings
     from aurelis.workspace.document import Document
@@ -33,6 +32,16 @@ class ModuleFacts:
     imports: dict[str, str] = field(default_factory=dict)
     facts: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     mentions: dict[bytes, bool] = field(default_factory=dict)  # word -> in the document's text
+
+
+class Gatherer(Protocol):
+    """What ``module_facts`` needs of a rule (every ``analysis/rule.py::Rule`` is one); a
+    protocol, so that the rule API and its context do not import each other."""
+
+    @property
+    def code(self) -> str: ...
+
+    def gather(self, ctx: RuleContext) -> Any: ...  # Facts | None
 
 
 class RuleContext:
@@ -112,7 +121,7 @@ class RuleContext:
                 out.setdefault(node.type, []).append(node)
         return out
 
-    def module_facts(self, rule: Rule) -> list[tuple[int, Any]]:
+    def module_facts(self, rule: Gatherer) -> list[tuple[int, Any]]:
         """(group, facts) that ``rule.gather`` found in every unit of the document."""
         if self.module is None:
             facts = rule.gather(self)

@@ -8,10 +8,12 @@ triggers the rule before offering it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from aurelis.analysis.syntax import walk as walk  # its home is syntax.py; kept here for rule modules
 
 if TYPE_CHECKING:
     from aurelis.analysis.context import RuleContext
@@ -170,24 +172,3 @@ def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
         pos = e.end
     out.append(source[pos:])
     return b"".join(out)
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Pre-order walk of a tree-sitter subtree using a cursor (fast, no recursion)."""
-    cursor = node.walk()
-    reached_root = False
-    while not reached_root:
-        yield cursor.node
-        if cursor.goto_first_child():
-            continue
-        if cursor.goto_next_sibling():
-            continue
-        while True:
-            if not cursor.goto_parent():
-                reached_root = True
-                break
-            if cursor.node == node:
-                reached_root = True
-                break
-            if cursor.goto_next_sibling():
-                break

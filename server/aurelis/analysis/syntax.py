@@ -5,6 +5,7 @@ Everything speaks UTF-8 byte offsets, like findings and edits.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -115,3 +116,24 @@ def bool_option(value: Any, default: bool) -> bool:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return default
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Pre-order walk of a tree-sitter subtree using a cursor (fast, no recursion)."""
+    cursor = node.walk()
+    reached_root = False
+    while not reached_root:
+        yield cursor.node
+        if cursor.goto_first_child():
+            continue
+        if cursor.goto_next_sibling():
+            continue
+        while True:
+            if not cursor.goto_parent():
+                reached_root = True
+                break
+            if cursor.node == node:
+                reached_root = True
+                break
+            if cursor.goto_next_sibling():
+                break

@@ -18,9 +18,9 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
-import tomllib
 from pydantic import BaseModel, ValidationError
 
+from aurelis.config.pyproject import read_tool_section
 from aurelis.config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,20 +51,11 @@ def read_pyproject(folder: Path, *, gated: bool = True) -> Layer | None:
     ``gated``: settings only a user may set (``trust.GATED``) are dropped unless the user
     trusted the folder; the layer then carries the one warning saying so.
     """
-    path = folder / "pyproject.toml"
-    if not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("cannot read %s: %s", path, exc)
-        return Layer(f"{path}", {"__unreadable__": str(exc)})
-    section = data.get("tool", {}).get("aurelis")
+    path, section, problem = read_tool_section(folder)
+    if problem is not None:
+        return Layer(f"{path}", {"__unreadable__": problem})
     if section is None:
         return None
-    if not isinstance(section, dict):
-        return Layer(f"{path}", {"__unreadable__": "[tool.aurelis] is not a table"})
     if gated:
         from aurelis.config.trust import gate
 

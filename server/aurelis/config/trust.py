@@ -264,11 +264,10 @@ class TrustStore:
 
 def pending(folder: Path) -> tuple[str, dict[str, Any]]:
     """(digest, gated values) of ``folder``'s workspace settings as they are now."""
-    from aurelis.config.sources import read_pyproject
+    from aurelis.config.pyproject import read_tool_section
 
-    layer = read_pyproject(Path(folder), gated=False)
-    data = layer.data if layer is not None and "__unreadable__" not in layer.data else {}
-    values = gated_values(data)
+    _path, section, _problem = read_tool_section(Path(folder))
+    values = gated_values(section or {})
     return digest(values), values
 
 

@@ -1,5 +1,8 @@
 """Folders -> indexes, for the engine (``engine.indexes``). Plain Python.
 
+It is given what it needs (the folders, each folder's settings, the foreground
+gate) instead of the engine: the engine sits above the index and wires it.
+
 Listeners are called from worker threads: ``on_ready(fn(index))`` after a
 folder's build finishes, ``on_file_reindexed(fn(index, relpath))`` after one
 file's chunks changed. An asyncio consumer hops back with
@@ -14,17 +17,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy, the index and the embedder load with the first index, not with the server
-    from aurelis.engine import Engine
+    from aurelis.config.settings import Settings
     from aurelis.index.embedder import Embedder
     from aurelis.index.service import SearchHit, WorkspaceIndex
-    from aurelis.workspace.folders import Folder
+    from aurelis.priority import ForegroundGate
+    from aurelis.workspace.folders import Folder, Folders
 
+SettingsOf = Callable[["Folder | None"], "Settings"]  # a folder's settings; None: the global ones
 log = logging.getLogger(__name__)
 
 
 class IndexManager:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, folders: Folders, settings_of: SettingsOf, gate: ForegroundGate) -> None:
+        self.folders = folders
+        self.settings_of = settings_of
+        self.gate = gate
         self._indexes: dict[str, WorkspaceIndex] = {}
         self._lock = threading.Lock()
         self._ready = threading.Event()
@@ -54,33 +61,29 @@ class IndexManager:
     def embedder_for(self, folder: Folder) -> Embedder:
         from aurelis.index.embedder import shared_embedder
 
-        s = self.engine.folder_settings(folder).index
+        s = self.settings_of(folder).index
         server = s.embeddings if s.backend == "openai-compatible" else None
         return shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, s.backend, server)
 
     def for_folder(self, folder: Folder) -> WorkspaceIndex:
         with self._lock:
             idx = self._indexes.get(folder.uri)
-            settings = self.engine.folder_settings(folder).index
+            settings = self.settings_of(folder).index
             if idx is None or idx.settings != settings:
                 from aurelis.index.service import WorkspaceIndex
 
-                idx = WorkspaceIndex(
-                    folder.path, settings, self.embedder_for(folder), gate=self.engine.foreground
-                )
+                idx = WorkspaceIndex(folder.path, settings, self.embedder_for(folder), gate=self.gate)
                 idx.file_listeners.append(self._file_changed)
                 self._indexes[folder.uri] = idx
             return idx
 
     def for_uri(self, uri: str) -> WorkspaceIndex | None:
-        folder = self.engine.folder_for(uri)
+        folder = self.folders.owner(uri)
         return self.for_folder(folder) if folder is not None else None
 
     def indexes(self) -> list[WorkspaceIndex]:
         """Indexes of the current folders whose index is enabled."""
-        return [
-            self.for_folder(f) for f in self.engine.folders if self.engine.folder_settings(f).index.enabled
-        ]
+        return [self.for_folder(f) for f in self.folders if self.settings_of(f).index.enabled]
 
     def forget(self, folder: Folder) -> None:
         with self._lock:
@@ -140,7 +143,7 @@ class IndexManager:
             "files_total": sum(s["files_total"] for s in per),
             "chunks": sum(s["chunks"] for s in per),
             "skipped": skipped,
-            "model": per[0]["model"] if per else self.engine.settings_for(None).index.model,
+            "model": per[0]["model"] if per else self.settings_of(None).index.model,
             "index_path": [s["index_path"] for s in per],
             "last_error": next((s["last_error"] for s in per if s["last_error"]), None),
         }

@@ -1,7 +1,8 @@
 """Code-action providers. pygls has one handler per method, so features add a
 provider here instead of their own ``textDocument/codeAction`` handler.
 
-A provider returns actions for a document and range; an action it wants to
+A provider returns actions for a document and range (it closes over the handler
+context it needs); an action it wants to
 compute lazily carries ``data={"provider": name, ...}`` and no edit, and the
 provider's ``resolve`` fills it in on ``codeAction/resolve``.
 """
@@ -16,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
     from aurelis.workspace.document import Document
 
 log = logging.getLogger(__name__)
 
-Provide = Callable[["AurelisServer", "Document", types.CodeActionParams], list[types.CodeAction]]
-Resolve = Callable[["AurelisServer", types.CodeAction], types.CodeAction]
+Provide = Callable[["Document", types.CodeActionParams], list[types.CodeAction]]
+Resolve = Callable[[types.CodeAction], types.CodeAction]
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,14 @@ class CodeActionProviders:
                 seen[k] = None
         return list(seen)
 
-    def provide(
-        self, server: AurelisServer, doc: Document, params: types.CodeActionParams
-    ) -> list[types.CodeAction]:
+    def provide(self, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
         wanted = params.context.only
         out: list[types.CodeAction] = []
         for p in self._providers.values():
             if wanted and not any(k == w or k.startswith(f"{w}.") for k in p.kinds for w in wanted):
                 continue
             try:
-                out.extend(p.provide(server, doc, params))
+                out.extend(p.provide(doc, params))
             except Exception:  # one broken provider must not hide the others' actions
                 log.exception("code action provider %s failed", p.name)
         if wanted:
@@ -67,10 +65,10 @@ class CodeActionProviders:
             ]
         return out
 
-    def resolve(self, server: AurelisServer, action: types.CodeAction) -> types.CodeAction:
+    def resolve(self, action: types.CodeAction) -> types.CodeAction:
         data: Any = action.data
         name = data.get("provider") if isinstance(data, dict) else None
         provider = self._providers.get(name) if name else None
         if provider is None or provider.resolve is None:
             return action
-        return provider.resolve(server, action)
+        return provider.resolve(action)

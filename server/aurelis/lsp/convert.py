@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from lsprotocol import types
+from typing import Any
+
+from lsprotocol import converters, types
 
 from aurelis.workspace.document import Change, Document
 from aurelis.workspace.positions import Pos
+
+_CONVERTER = converters.get_converter()
+
+
+def lsp_json(value: Any) -> Any:
+    """An lsprotocol object as the plain JSON the client would receive (lsprotocol's converter)."""
+    return _CONVERTER.unstructure(value)
 
 
 def pos(p: types.Position) -> Pos:

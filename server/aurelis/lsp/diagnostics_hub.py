@@ -8,17 +8,16 @@ hand their own list to the hub and the hub publishes the union.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 
-if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+from aurelis.lsp.client import client_supports
 
 
 class DiagnosticsHub:
-    def __init__(self, server: AurelisServer) -> None:
-        self.server = server
+    def __init__(self, ls: LanguageServer) -> None:
+        self.ls = ls
         self._by_uri: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self._lock = threading.Lock()
         # Set when the client pulls (textDocument/diagnostic): pushing as well would show
@@ -61,9 +60,9 @@ class DiagnosticsHub:
 
     def publish(self, uri: str, version: int | None = None) -> None:
         if self.pull:
-            if self.server.client_supports("workspace.diagnostics.refresh_support"):
-                self.server.workspace_diagnostic_refresh(None)
+            if client_supports(self.ls, "workspace.diagnostics.refresh_support"):
+                self.ls.workspace_diagnostic_refresh(None)
             return
-        self.server.text_document_publish_diagnostics(
+        self.ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=self.get(uri), version=version)
         )

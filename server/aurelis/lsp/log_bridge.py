@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
-
-if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+from pygls.lsp.server import LanguageServer
 
 _LEVELS = {
     logging.ERROR: types.MessageType.Error,
@@ -22,7 +19,7 @@ class ClientLogHandler(logging.Handler):
     """Forwards records to the editor. Re-entrant sends (pygls logging while we
     send) are dropped rather than looping."""
 
-    def __init__(self, server: AurelisServer, level: int = logging.WARNING) -> None:
+    def __init__(self, server: LanguageServer, level: int = logging.WARNING) -> None:
         super().__init__(level)
         self.server = server
         self._local = threading.local()
@@ -68,7 +65,7 @@ def quiet_finished_cancels() -> None:
         logger.addFilter(FinishedCancelFilter())
 
 
-def attach(server: AurelisServer) -> ClientLogHandler:
+def attach(server: LanguageServer) -> ClientLogHandler:
     handler = ClientLogHandler(server)
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     from aurelis.ai.redaction import MaskSecrets

@@ -2,54 +2,61 @@
 
 - position encoding: prefer UTF-8 when the client offers it (no conversion), else UTF-16;
 - text sync goes to Aurelis' own document model only (pygls' copy would double the work);
-- executeCommand is a coroutine over our registry, so ``$/cancelRequest`` cancels it.
+- executeCommand is a coroutine over pygls' registered commands (``lsp/commands.py``
+  registers them with ``LanguageServer.command``): pygls' own executeCommand runs the
+  command as a separate task, which ``$/cancelRequest`` would not reach.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator
+from typing import Any
 
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
+from aurelis.lsp.context import ServerContext
 from aurelis.workspace.positions import choose_encoding
-
-if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
 
 
 class AurelisProtocol(LanguageServerProtocol):
-    _server: AurelisServer
+    ctx: ServerContext  # set by the server right after pygls creates the protocol
 
     @lsp_method(types.INITIALIZE)
-    def lsp_initialize(self, params: types.InitializeParams):
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         general = params.capabilities.general
         encoding = choose_encoding([str(e) for e in (general.position_encodings or [])] if general else None)
-        self._server.engine.encoding = encoding
-        result = yield from super().lsp_initialize(params)
+        self.ctx.engine.encoding = encoding
+        result: types.InitializeResult = yield from super().lsp_initialize(params)
         result.capabilities.position_encoding = encoding.value
-        result.capabilities.execute_command_provider = types.ExecuteCommandOptions(
-            commands=self._server.commands.names()
-        )
         return result
 
-    def _user(self, method: str, params: Any):
+    def _feature(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
-        yield from self._user(types.TEXT_DOCUMENT_DID_OPEN, params)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        yield from self._feature(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
-        yield from self._user(types.TEXT_DOCUMENT_DID_CHANGE, params)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        yield from self._feature(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
-        yield from self._user(types.TEXT_DOCUMENT_DID_CLOSE, params)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        yield from self._feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
-    async def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:
-        return await self._server.commands.execute(self._server, params.command, params.arguments)
+    async def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:  # type: ignore[override]
+        handler = self.fm.commands.get(params.command)
+        if handler is None:
+            raise self.ctx.commands.unknown(params.command)
+        return await handler(*(params.arguments or []))

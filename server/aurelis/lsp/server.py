@@ -1,29 +1,32 @@
-"""The Aurelis language server: pygls plumbing around the plain-Python engine."""
+"""The Aurelis language server: pygls plumbing around the plain-Python engine.
+
+This is the composition root: it builds the engine, the handler context and the
+feature services. Nothing below it imports it back."""
 
 from __future__ import annotations
 
 import logging
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from aurelis import __version__
 from aurelis.engine import Engine
-from aurelis.lsp.code_actions import CodeActionProviders
-from aurelis.lsp.commands import CommandRegistry
-from aurelis.lsp.diagnostics_hub import DiagnosticsHub
-from aurelis.lsp.events import Events
+from aurelis.lsp.context import ServerContext
+from aurelis.lsp.handlers import Services, register_all
+from aurelis.lsp.lifecycle import Lifecycle
+from aurelis.lsp.log_bridge import attach
 from aurelis.lsp.protocol import AurelisProtocol
 
 log = logging.getLogger(__name__)
 
 
 class AurelisServer(LanguageServer):
-    def __init__(self) -> None:
-        self.engine = Engine()
-        self.commands = CommandRegistry()
-        self.events = Events()
-        self.code_actions = CodeActionProviders()
+    services: Services
+    lifecycle: Lifecycle | None = None  # set by the transport's session (lsp/transport.py)
+
+    def __init__(self, engine: Engine | None = None) -> None:
         super().__init__(
             "aurelis",
             __version__,
@@ -31,7 +34,10 @@ class AurelisServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             max_workers=4,
         )
-        self.diagnostics = DiagnosticsHub(self)
+        self.engine = engine or Engine()
+        self.ctx = ServerContext(self, self.engine)
+        assert isinstance(self.protocol, AurelisProtocol)
+        self.protocol.ctx = self.ctx
         self.exited = False  # set when the session ends: nothing may be sent after `exit`
 
     def shutdown(self) -> None:
@@ -47,32 +53,15 @@ class AurelisServer(LanguageServer):
         if self._server:
             self._server.close()
 
-    def report_server_error(self, error: Exception, source) -> None:
+    def report_server_error(self, error: Exception, source: object) -> None:  # type: ignore[override]
         """Failed notifications are logged (the editor sees them via window/logMessage)
         instead of popping up; failed requests already carry their error response."""
-        from pygls.exceptions import FeatureRequestError
-
         if source is not FeatureRequestError:
             log.error("%s: %s", getattr(source, "__name__", source), error)
 
-    def show_message(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
-        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
-
-    def client_supports(self, dotted: str) -> bool:
-        """True when the client capability at ``dotted`` (snake_case path) is set and truthy."""
-        node = self.client_capabilities
-        for part in dotted.split("."):
-            node = getattr(node, part, None)
-            if node is None:
-                return False
-        return bool(node)
-
 
 def create_server() -> AurelisServer:
-    from aurelis.lsp.handlers import register_all
-    from aurelis.lsp.log_bridge import attach
-
     server = AurelisServer()
-    register_all(server)
+    server.services = register_all(server.ctx)
     attach(server)
     return server

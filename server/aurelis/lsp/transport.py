@@ -105,7 +105,7 @@ class Session:
         self.writer = writer
         self.protocol.set_writer(writer)
         self.lifecycle = Lifecycle()
-        server.lifecycle = self.lifecycle  # type: ignore[attr-defined]
+        server.lifecycle = self.lifecycle
         self.parser = framing.FrameParser(max_bytes or framing.DEFAULT_MAX_MESSAGE_BYTES)
         self.stopped = False
 

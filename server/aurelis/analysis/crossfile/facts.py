@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from aurelis.analysis.crossfile.imports import ImportFacts, import_facts
-from aurelis.analysis.rule import walk
+from aurelis.analysis.syntax import walk
 from aurelis.workspace import languages
 
 _TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")

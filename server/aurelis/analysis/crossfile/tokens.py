@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from difflib import SequenceMatcher
 
-from aurelis.analysis.rule import walk
+from aurelis.analysis.syntax import walk
 from aurelis.workspace import languages
 
 _STRING_TYPES = {

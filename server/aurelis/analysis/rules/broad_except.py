@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aurelis.analysis.context import RuleContext
-from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity, walk
+from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
+from aurelis.analysis.syntax import walk
 
 _INTERRUPTS = {"KeyboardInterrupt", "SystemExit"}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aurelis.index.backends import DEFAULT_ALIASES, DEFAULT_MODEL, BackendError, onnx_folder
+from aurelis.index.backends.base import DEFAULT_ALIASES, DEFAULT_MODEL, BackendError, onnx_folder
 from aurelis.index.backends.weights import file_sha256, files_sha256, physical_cores
 
 log = logging.getLogger(__name__)

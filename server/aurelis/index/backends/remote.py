@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from aurelis.index.backends import BackendError
+from aurelis.index.backends.base import BackendError
 
 log = logging.getLogger(__name__)
 

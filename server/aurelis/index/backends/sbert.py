@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aurelis.index.backends import DEFAULT_ALIASES, BackendError, installed
+from aurelis.index.backends.base import DEFAULT_ALIASES, BackendError, installed
 from aurelis.index.backends.weights import files_sha256, physical_cores
 
 log = logging.getLogger(__name__)

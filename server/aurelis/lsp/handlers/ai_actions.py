@@ -5,16 +5,19 @@ turns the action's data into the command the client then runs."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from aurelis.ai.context import enclosing_definition
+from aurelis.lsp import convert
 from aurelis.lsp.code_actions import Provider
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
+    from aurelis.workspace.positions import Pos
 
 NAME = "aurelis-ai"
 _MAX_FIXES = 5
@@ -27,16 +30,16 @@ def _range_json(r: types.Range) -> dict:
     }
 
 
-def _diag_json(server: AurelisServer, d: types.Diagnostic) -> dict:
-    return server.protocol._converter.unstructure(d)
+def _diag_json(d: types.Diagnostic) -> dict:
+    return convert.lsp_json(d)
 
 
-def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
-    ai = server.engine.settings_for(doc.uri).ai
+def provide(ctx: ServerContext, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    ai = ctx.engine.settings_for(doc.uri).ai
     if not ai.enabled or not ai.providers:
         return []
     uri = doc.uri
-    lazy = server.client_supports("text_document.code_action.resolve_support")
+    lazy = ctx.client_supports("text_document.code_action.resolve_support")
     actions: list[types.CodeAction] = []
 
     def action(
@@ -61,7 +64,7 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
                 label,
                 types.CodeActionKind.QuickFix,
                 "aurelis.fix",
-                {"uri": uri, "range": _range_json(d.range), "diagnostic": _diag_json(server, d)},
+                {"uri": uri, "range": _range_json(d.range), "diagnostic": _diag_json(d)},
                 [d],
             )
         )
@@ -87,13 +90,11 @@ def provide(server: AurelisServer, doc: Document, params: types.CodeActionParams
     return actions
 
 
-def doc_pos(p: types.Position):
-    from aurelis.lsp.convert import pos
-
-    return pos(p)
+def doc_pos(p: types.Position) -> Pos:
+    return convert.pos(p)
 
 
-def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction:
+def resolve(action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     if data.get("command"):
         action.command = types.Command(
@@ -102,11 +103,11 @@ def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction
     return action
 
 
-def register_actions(server: AurelisServer) -> None:
-    server.code_actions.add(
+def register_actions(ctx: ServerContext) -> None:
+    ctx.code_actions.add(
         Provider(
             NAME,
-            provide,
+            functools.partial(provide, ctx),
             resolve,
             kinds=(types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite),
         )

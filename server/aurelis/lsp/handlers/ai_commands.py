@@ -1,44 +1,54 @@
 """AI commands over ``workspace/executeCommand``: explain, generate, fix, docstring,
-tests, review, ask.
+tests, review, ask — rows of one table (``AI_COMMANDS``).
 
-Each command works on a snapshot of the document taken when it starts, reports
-work-done progress (partial output while the provider streams) and is cancelled
-by ``$/cancelRequest`` or the progress' cancel button; cancelling aborts the HTTP
-request. An edit is sent with ``workspace/applyEdit`` as a ``TextDocumentEdit``
-for the version it was computed for, and only if the document still has that
-version and the result parses.
+Each row gives the command, its params model, how the job is prepared (a
+snapshot of the document taken when the command starts, the byte range, the
+target), the ``AIService`` call and the result handling (Markdown, an edit, review
+diagnostics, a test file). ``row`` turns an entry into a ``Command`` of the
+command table with the shared shape: work-done progress (partial output while the
+provider streams), cancellation by ``$/cancelRequest`` or the progress' cancel
+button (cancelling aborts the HTTP request), AI errors as RequestFailed. An edit is
+sent with ``workspace/applyEdit`` as a ``TextDocumentEdit`` for the version it was
+computed for, and only if the document still has that version and the result parses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lsprotocol import types
 from pydantic import BaseModel, Field
-from pygls.exceptions import JsonRpcException
 
-from aurelis.ai import retrieval
 from aurelis.ai.errors import AIError, EditRejected
-from aurelis.ai.service import AIService, EditAnswer, Target
+from aurelis.ai.providers.base import OnDelta
+from aurelis.ai.service import AIService, EditAnswer, ReviewAnswer, Target, TextAnswer
+from aurelis.lsp import convert
+from aurelis.lsp.commands import Command
 from aurelis.lsp.convert import lsp_pos
+from aurelis.lsp.errors import request_failed
 from aurelis.lsp.handlers.ai_progress import CommandProgress
 from aurelis.workspace import containment
 from aurelis.workspace.document import Document
-from aurelis.workspace.positions import LineIndex, Pos
+from aurelis.workspace.positions import Encoding, LineIndex, Pos
 from aurelis.workspace.uris import from_path, to_path
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.ai.context import Retriever
+    from aurelis.ai.edits import PlannedEdit
+    from aurelis.config.ai import AISettings
+    from aurelis.config.analysis import AnalysisSettings
+    from aurelis.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
 REVIEW_PRODUCER = "ai-review"
 
 
@@ -93,15 +103,45 @@ class AskArgs(_Base):
     question: str = Field(..., min_length=1)
 
 
-def failed(message: str) -> JsonRpcException:
-    return JsonRpcException(code=REQUEST_FAILED, message=message)
+A = TypeVar("A", bound=_Base)
 
 
-# -- shared plumbing -------------------------------------------------------------------------
-def snapshot(server: AurelisServer, uri: str) -> Document:
+@dataclass
+class Job:
+    """What one AI command works on, fixed when it starts."""
+
+    uri: str | None  # whose settings apply
+    doc: Document | None = None  # the snapshot (None: ``ask`` works on the workspace)
+    target: Target | None = None
+    root: Path | None = None
+    insert: bool = False  # generate: insert at the position instead of replacing the range
+    problem: str = ""  # fix: what is wrong …
+    code: str | None = None  # … the Aurelis rule that reported it (None: another server's) …
+    analysis: AnalysisSettings | None = None  # … and the rules' settings, to check the fix
+    test_path: Path | None = None  # tests: the file the tests go to …
+    module: str = ""  # … the module they import …
+    existing: str | None = None  # … its current text (None: it does not exist yet) …
+    test_version: int | None = None  # … and its open version
+    retriever: Retriever | None = None  # ask: related code from the index
+
+
+@dataclass(frozen=True)
+class AICommand(Generic[A]):
+    """One row: the command, its params, the job, the service call and the result handling."""
+
+    name: str
+    params: type[A]
+    prepare: Callable[[ServerContext, A], Job]
+    call: Callable[[AIService, Job, A, AISettings, OnDelta], Awaitable[Any]]
+    result: Callable[[ServerContext, Job, Any], Awaitable[dict[str, Any]] | dict[str, Any]]
+    doc: str
+
+
+# -- preparing a job -------------------------------------------------------------------------
+def snapshot(ctx: ServerContext, uri: str) -> Document:
     """A private copy of the open document: later didChanges edit the live tree in place,
     so the copy gets its own tree (no reparse: ``Tree.copy`` is cheap)."""
-    doc = server.engine.documents.get(uri)  # DocumentError -> InvalidParams
+    doc = ctx.engine.documents.get(uri)  # DocumentError -> InvalidParams
     snap = copy.copy(doc)
     snap.tree = doc.tree.copy() if doc.tree is not None else None
     return snap
@@ -118,16 +158,258 @@ def byte_range(doc: Document, rng: Range | None, position: Position | None = Non
     return 0, len(doc.source)
 
 
-def target(server: AurelisServer, doc: Document, start: int, end: int) -> Target:
-    folder = server.engine.folder_for(doc.uri)
+def target(ctx: ServerContext, doc: Document, start: int, end: int) -> Target:
+    folder = ctx.engine.folder_for(doc.uri)
     root = folder.path if folder is not None else None
-    return Target(doc, start, end, root, retrieval.retriever_for(server.engine, doc.uri))
+    return Target(doc, start, end, root, ctx.engine.retriever_for(doc.uri))
 
 
+def _span_job(ctx: ServerContext, args: ExplainArgs | ReviewArgs) -> Job:
+    doc = snapshot(ctx, args.uri)
+    start, end = byte_range(doc, args.range)
+    return Job(args.uri, doc, target(ctx, doc, start, end))
+
+
+def _generate_job(ctx: ServerContext, args: GenerateArgs) -> Job:
+    if args.range is None and args.position is None:
+        raise request_failed("aurelis.generate needs a range or a position")
+    doc = snapshot(ctx, args.uri)
+    insert = args.range is None or (args.range.start == args.range.end)
+    start, end = byte_range(doc, args.range, args.position)
+    return Job(args.uri, doc, target(ctx, doc, start, end), insert=insert)
+
+
+def _fix_job(ctx: ServerContext, args: FixArgs) -> Job:
+    doc = snapshot(ctx, args.uri)
+    start, end = byte_range(doc, args.range)
+    problem = describe(args.diagnostic)
+    t = target(ctx, doc, start, max(start, end))
+    code = str((args.diagnostic or {}).get("code") or "") or None
+    if code and (args.diagnostic or {}).get("source") not in (None, "aurelis"):
+        code = None  # another server's code: only the parse and error checks apply
+    analysis = ctx.engine.settings_for(args.uri).analysis
+    return Job(args.uri, doc, t, problem=problem, code=code, analysis=analysis)
+
+
+def _docstring_job(ctx: ServerContext, args: DocstringArgs) -> Job:
+    doc = snapshot(ctx, args.uri)
+    start, _ = byte_range(doc, None, args.position)
+    return Job(args.uri, doc, target(ctx, doc, start, start))
+
+
+def _tests_job(ctx: ServerContext, args: TestsArgs) -> Job:
+    doc = snapshot(ctx, args.uri)
+    start, end = byte_range(doc, args.range)
+    t = target(ctx, doc, start, end)
+    path = to_path(args.uri)
+    if path is None:
+        raise request_failed("aurelis.tests needs a file: URI")
+    test_path, module = test_file_for(path, t.root)
+    existing_bytes = None
+    if t.root is not None:
+        # The test file is read into the prompt and written: both only inside the folder.
+        probe = test_path if os.path.lexists(test_path) else test_path.parent
+        if os.path.lexists(probe) and containment.resolve_inside(probe, [t.root])[0] is None:
+            raise request_failed(
+                f"Aurelis AI: {probe} leads outside the workspace folder; no tests written there."
+            )
+        if os.path.lexists(test_path):
+            existing_bytes, reason = containment.read_inside(test_path, [t.root], 4 << 20)
+            if existing_bytes is None:
+                raise request_failed(f"Aurelis AI: cannot use {test_path}: {reason}.")
+    open_doc = ctx.engine.documents.find(from_path(test_path))
+    existing = (
+        open_doc.text
+        if open_doc
+        else (existing_bytes.decode("utf-8", "replace") if existing_bytes is not None else None)
+    )
+    return Job(
+        args.uri,
+        doc,
+        t,
+        test_path=test_path,
+        module=module,
+        existing=existing,
+        test_version=open_doc.version if open_doc else None,
+    )
+
+
+def _ask_job(ctx: ServerContext, args: AskArgs) -> Job:
+    folders = list(ctx.engine.folders)
+    uri = folders[0].uri if folders else None
+    return Job(uri, root=folders[0].path if folders else None, retriever=ctx.engine.retriever_for(uri))
+
+
+# -- the service calls -----------------------------------------------------------------------
+def _t(job: Job) -> Target:
+    assert job.target is not None  # every prepare but ask's sets it
+    return job.target
+
+
+async def _docstring(svc: AIService, job: Job, args: DocstringArgs, ai: AISettings, d: OnDelta) -> EditAnswer:
+    try:
+        return await svc.docstring(_t(job), ai, on_delta=d, use_cache=not args.no_cache)
+    except EditRejected as exc:
+        raise request_failed(str(exc)) from None
+
+
+# -- result handling -------------------------------------------------------------------------
+def text_result(ctx: ServerContext, job: Job, answer: TextAnswer) -> dict[str, Any]:
+    """explain / ask: the markdown, with a note (and a message) when the model was cut off."""
+    out: dict[str, Any] = {
+        "markdown": answer.text,
+        "provider": answer.completion.provider,
+        "cached": answer.completion.cached,
+        "truncated": answer.completion.truncated,
+    }
+    if answer.completion.truncated:
+        out["message"] = "Aurelis AI: the answer was cut off at the model's token limit (max_tokens)."
+        out["markdown"] += "\n\n_(cut off at the model's token limit)_"
+        ctx.show_message(out["message"])
+    return out
+
+
+def _labelled(label: str) -> Callable[[ServerContext, Job, EditAnswer], Awaitable[dict[str, Any]]]:
+    async def handle(ctx: ServerContext, job: Job, answer: EditAnswer) -> dict[str, Any]:
+        assert job.doc is not None and job.uri is not None
+        return await apply(ctx, job.uri, job.doc.version, answer, label)
+
+    return handle
+
+
+async def _tests_result(ctx: ServerContext, job: Job, answer: EditAnswer) -> dict[str, Any]:
+    assert job.test_path is not None
+    test_uri = from_path(job.test_path)
+    out: dict[str, Any] = {"markdown": answer.answer, "uri": test_uri, "provider": answer.completion.provider}
+    if answer.edit is None:
+        out.update(applied=False, message=answer.error)
+        ctx.show_message(out["message"])
+        return out
+    changes: list[Any] = []
+    if job.existing is None:
+        ws_caps = ctx.ls.client_capabilities.workspace
+        ops = (ws_caps.workspace_edit.resource_operations or []) if ws_caps and ws_caps.workspace_edit else []
+        if types.ResourceOperationKind.Create in ops:
+            changes.append(
+                types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True))
+            )
+        else:  # the client cannot create files: an empty one on disk, then the text edit
+            job.test_path.parent.mkdir(parents=True, exist_ok=True)
+            job.test_path.touch(exist_ok=True)
+    changes.append(_text_edit(test_uri, job.test_version, answer.base_text, answer.edit, ctx.engine.encoding))
+    return await send(ctx, changes, "Aurelis: tests", out)
+
+
+def _review_result(ctx: ServerContext, job: Job, answer: ReviewAnswer) -> dict[str, Any]:
+    doc = job.doc
+    assert doc is not None and job.uri is not None
+    diags = [review_diagnostic(doc, f.line, f.severity, f.message) for f in answer.findings]
+    out: dict[str, Any] = {
+        "markdown": answer.answer,
+        "findings": len(diags),
+        "provider": answer.completion.provider,
+        "cached": answer.completion.cached,
+    }
+    if answer.error:  # unreadable or cut off: say so, never publish it as "no findings"
+        out.update(findings=None, message=answer.error)
+        ctx.show_message(answer.error)
+        return out
+    live = ctx.engine.documents.find(job.uri)
+    if live is not None and live.version == doc.version:
+        ctx.diagnostics.set(job.uri, REVIEW_PRODUCER, diags, version=doc.version)
+    return out
+
+
+def _ask_result(ctx: ServerContext, job: Job, answer: TextAnswer) -> dict[str, Any]:
+    cites = [citation(job.root, path, line) for path, line in answer.citations]
+    return {**text_result(ctx, job, answer), "citations": cites, "sources": cites}
+
+
+AI_COMMANDS: tuple[AICommand[Any], ...] = (
+    AICommand(
+        "aurelis.explain",
+        ExplainArgs,
+        _span_job,
+        lambda svc, job, args, ai, d: svc.explain(_t(job), ai, on_delta=d, use_cache=not args.no_cache),
+        text_result,
+        "Explain the selection (or the enclosing function) in Markdown.",
+    ),
+    AICommand(
+        "aurelis.generate",
+        GenerateArgs,
+        _generate_job,
+        lambda svc, job, args, ai, d: svc.generate(
+            _t(job), args.instruction, ai, insert=job.insert, on_delta=d, use_cache=not args.no_cache
+        ),
+        _labelled("Aurelis: generate"),
+        "Generate code for the instruction: replace the range, or insert at the position.",
+    ),
+    AICommand(
+        "aurelis.fix",
+        FixArgs,
+        _fix_job,
+        lambda svc, job, args, ai, d: svc.fix(
+            _t(job),
+            ai,
+            problem=job.problem,
+            code=job.code,
+            analysis=job.analysis,
+            on_delta=d,
+            use_cache=not args.no_cache,
+        ),
+        _labelled("Aurelis: fix"),
+        "Fix the code in the range; a diagnostic (any server's) says what is wrong.",
+    ),
+    AICommand(
+        "aurelis.docstring",
+        DocstringArgs,
+        _docstring_job,
+        _docstring,
+        _labelled("Aurelis: docstring"),
+        "Write the docstring of the definition at the position.",
+    ),
+    AICommand(
+        "aurelis.tests",
+        TestsArgs,
+        _tests_job,
+        lambda svc, job, args, ai, d: svc.tests(
+            _t(job),
+            ai,
+            existing=job.existing,
+            test_path=job.test_path,
+            module=job.module,
+            on_delta=d,
+            use_cache=not args.no_cache,
+        ),
+        _tests_result,
+        "Write pytest tests for the range into the matching test file.",
+    ),
+    AICommand(
+        "aurelis.review",
+        ReviewArgs,
+        _span_job,
+        lambda svc, job, args, ai, d: svc.review(_t(job), ai, on_delta=d, use_cache=not args.no_cache),
+        _review_result,
+        "Review the range (or the file); findings become diagnostics with source `aurelis-ai`.",
+    ),
+    AICommand(
+        "aurelis.ask",
+        AskArgs,
+        _ask_job,
+        lambda svc, job, args, ai, d: svc.ask(
+            args.question, ai, root=job.root, retriever=job.retriever, on_delta=d, use_cache=not args.no_cache
+        ),
+        _ask_result,
+        "Answer a question about the workspace, citing locations.",
+    ),
+)
+
+
+# -- the shared shape ------------------------------------------------------------------------
 async def run(
-    server: AurelisServer, service: AIService, title: str, work: Callable[[CommandProgress], Awaitable[T]]
+    ctx: ServerContext, service: AIService, title: str, work: Callable[[CommandProgress], Awaitable[T]]
 ) -> T:
-    progress = CommandProgress(server, title)
+    progress = CommandProgress(ctx, title)
     task = asyncio.current_task()
     if task is not None:
         service.inflight.add(task)
@@ -140,7 +422,7 @@ async def run(
         raise
     except AIError as exc:
         progress.end(str(exc))
-        raise failed(str(exc)) from None
+        raise request_failed(str(exc)) from None
     except Exception:
         progress.end("failed")
         raise
@@ -150,6 +432,25 @@ async def run(
     return result
 
 
+def as_command(ctx: ServerContext, service: AIService, entry: AICommand[A]) -> Command[A]:
+    """The command-table row of an AI entry."""
+    title = entry.name.removeprefix("aurelis.")
+
+    async def call(args: A) -> dict[str, Any]:
+        job = entry.prepare(ctx, args)
+
+        async def work(p: CommandProgress) -> dict[str, Any]:
+            ai = ctx.engine.settings_for(job.uri).ai
+            answer = await entry.call(service, job, args, ai, p.partial)
+            out = entry.result(ctx, job, answer)
+            return await out if inspect.isawaitable(out) else out
+
+        return await run(ctx, service, title, work)
+
+    return Command(entry.name, entry.params, call, doc=entry.doc)
+
+
+# -- edits -----------------------------------------------------------------------------------
 def _char_to_byte(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-8", "surrogatepass"))
 
@@ -158,7 +459,12 @@ CONFIRM = "aurelis.confirm"  # the change annotation of an edit that needs the u
 
 
 def _text_edit(
-    uri: str, version: int | None, base_text: str, edit, encoding, annotation: str | None = None
+    uri: str,
+    version: int | None,
+    base_text: str,
+    edit: PlannedEdit,
+    encoding: Encoding,
+    annotation: str | None = None,
 ) -> types.TextDocumentEdit:
     lines = LineIndex(base_text.encode("utf-8", "surrogatepass"))
     start = lines.position(_char_to_byte(base_text, edit.start), encoding)
@@ -175,14 +481,14 @@ def _text_edit(
     )
 
 
-def supports_confirmation(server: AurelisServer) -> bool:
-    ws = server.client_capabilities.workspace
+def supports_confirmation(ctx: ServerContext) -> bool:
+    ws = ctx.ls.client_capabilities.workspace
     edit_caps = ws.workspace_edit if ws else None
     return bool(edit_caps and edit_caps.change_annotation_support)
 
 
 async def send(
-    server: AurelisServer,
+    ctx: ServerContext,
     changes: list[Any],
     label: str,
     out: dict[str, Any],
@@ -190,14 +496,14 @@ async def send(
 ) -> dict[str, Any]:
     """workspace/applyEdit, or (a client that cannot) the edit in the result for the client to apply."""
     workspace_edit = types.WorkspaceEdit(document_changes=changes, change_annotations=annotations)
-    if not server.client_supports("workspace.apply_edit"):
+    if not ctx.client_supports("workspace.apply_edit"):
         out.update(
             applied=False,
-            edit=server.protocol._converter.unstructure(workspace_edit),
+            edit=convert.lsp_json(workspace_edit),
             message="Aurelis AI: this client does not accept workspace/applyEdit; the edit is in the result.",
         )
         return out
-    result = await server.workspace_apply_edit_async(
+    result = await ctx.ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(edit=workspace_edit, label=label)
     )
     out["applied"] = bool(result.applied)
@@ -208,7 +514,9 @@ async def send(
     return out
 
 
-async def apply(server: AurelisServer, uri: str, version: int | None, answer: EditAnswer, label: str) -> dict:
+async def apply(
+    ctx: ServerContext, uri: str, version: int | None, answer: EditAnswer, label: str
+) -> dict[str, Any]:
     """Send the planned edit if the document is still the one it was computed for."""
     out: dict[str, Any] = {
         "markdown": answer.answer,
@@ -218,35 +526,35 @@ async def apply(server: AurelisServer, uri: str, version: int | None, answer: Ed
     }
     if answer.edit is None:
         out.update(applied=False, message=answer.error or "no edit")
-        server.show_message(out["message"])
+        ctx.show_message(out["message"])
         return out
     annotation = None
     annotations = None
     if answer.confirm:
         out["confirm"] = answer.confirm
-        if not supports_confirmation(server):  # never apply a big deletion the user cannot review
+        if not supports_confirmation(ctx):  # never apply a big deletion the user cannot review
             out.update(
                 applied=False,
                 message=f"Aurelis AI: {answer.confirm} This editor cannot ask for confirmation "
                 "(no change annotation support); the edit was not applied.",
             )
-            server.show_message(out["message"])
+            ctx.show_message(out["message"])
             return out
         annotation = CONFIRM
         annotations = {
             CONFIRM: types.ChangeAnnotation(label=label, needs_confirmation=True, description=answer.confirm)
         }
-    doc = server.engine.documents.find(uri)
+    doc = ctx.engine.documents.find(uri)
     if doc is None or doc.version != version or doc.text != answer.base_text:
         out.update(
             applied=False,
             message="Aurelis AI: the document changed while the answer was computed; "
             "the edit was not applied.",
         )
-        server.show_message(out["message"])
+        ctx.show_message(out["message"])
         return out
     return await send(
-        server,
+        ctx,
         [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding, annotation)],
         label,
         out,
@@ -268,247 +576,27 @@ def test_file_for(path: Path, root: Path | None) -> tuple[Path, str]:
     return path.with_name(f"test_{name}.py"), name
 
 
-def register(server: AurelisServer) -> None:
+def register(ctx: ServerContext) -> AIService:
     service = AIService()
-    server.ai_service = service  # type: ignore[attr-defined]  (plan/implement share its chain and shutdown)
 
-    @server.events.shutdown.subscribe
+    @ctx.events.shutdown.subscribe
     async def _close() -> None:
         service.cancel_all()  # in-flight provider calls: their HTTP requests are closed now
         await service.chain.aclose()
         service.chain.cache.close()
 
-    def ai_for(uri: str | None):
-        return server.engine.settings_for(uri).ai
+    for entry in AI_COMMANDS:
+        ctx.commands.add(as_command(ctx, service, entry))
 
-    @server.commands.register("aurelis.explain", ExplainArgs)
-    async def explain(server: AurelisServer, args: ExplainArgs) -> dict:
-        """Explain the selection (or the enclosing function) in Markdown."""
-        doc = snapshot(server, args.uri)
-        start, end = byte_range(doc, args.range)
-        t = target(server, doc, start, end)
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.explain(
-                t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
-            )
-            return text_result(server, answer)
-
-        return await run(server, service, "explain", work)
-
-    @server.commands.register("aurelis.generate", GenerateArgs)
-    async def generate(server: AurelisServer, args: GenerateArgs) -> dict:
-        """Generate code for the instruction: replace the range, or insert at the position."""
-        if args.range is None and args.position is None:
-            raise failed("aurelis.generate needs a range or a position")
-        doc = snapshot(server, args.uri)
-        insert = args.range is None or (args.range.start == args.range.end)
-        start, end = byte_range(doc, args.range, args.position)
-        t = target(server, doc, start, end)
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.generate(
-                t,
-                args.instruction,
-                ai_for(args.uri),
-                insert=insert,
-                on_delta=p.partial,
-                use_cache=not args.no_cache,
-            )
-            return await apply(server, args.uri, doc.version, answer, "Aurelis: generate")
-
-        return await run(server, service, "generate", work)
-
-    @server.commands.register("aurelis.fix", FixArgs)
-    async def fix(server: AurelisServer, args: FixArgs) -> dict:
-        """Fix the code in the range; a diagnostic (any server's) says what is wrong."""
-        doc = snapshot(server, args.uri)
-        start, end = byte_range(doc, args.range)
-        problem = describe(args.diagnostic)
-        t = target(server, doc, start, max(start, end))
-
-        code = str((args.diagnostic or {}).get("code") or "") or None
-        if code and (args.diagnostic or {}).get("source") not in (None, "aurelis"):
-            code = None  # another server's code: only the parse and error checks apply
-        analysis = server.engine.settings_for(args.uri).analysis
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.fix(
-                t,
-                ai_for(args.uri),
-                problem=problem,
-                code=code,
-                analysis=analysis,
-                on_delta=p.partial,
-                use_cache=not args.no_cache,
-            )
-            return await apply(server, args.uri, doc.version, answer, "Aurelis: fix")
-
-        return await run(server, service, "fix", work)
-
-    @server.commands.register("aurelis.docstring", DocstringArgs)
-    async def docstring(server: AurelisServer, args: DocstringArgs) -> dict:
-        """Write the docstring of the definition at the position."""
-        doc = snapshot(server, args.uri)
-        start, _ = byte_range(doc, None, args.position)
-        t = target(server, doc, start, start)
-
-        async def work(p: CommandProgress) -> dict:
-            try:
-                answer = await service.docstring(
-                    t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
-                )
-            except EditRejected as exc:
-                raise failed(str(exc)) from None
-            return await apply(server, args.uri, doc.version, answer, "Aurelis: docstring")
-
-        return await run(server, service, "docstring", work)
-
-    @server.commands.register("aurelis.tests", TestsArgs)
-    async def tests(server: AurelisServer, args: TestsArgs) -> dict:
-        """Write pytest tests for the range into the matching test file."""
-        doc = snapshot(server, args.uri)
-        start, end = byte_range(doc, args.range)
-        t = target(server, doc, start, end)
-        path = to_path(args.uri)
-        if path is None:
-            raise failed("aurelis.tests needs a file: URI")
-        test_path, module = test_file_for(path, t.root)
-        existing_bytes = None
-        if t.root is not None:
-            # The test file is read into the prompt and written: both only inside the folder.
-            probe = test_path if os.path.lexists(test_path) else test_path.parent
-            if os.path.lexists(probe) and containment.resolve_inside(probe, [t.root])[0] is None:
-                raise failed(
-                    f"Aurelis AI: {probe} leads outside the workspace folder; no tests written there."
-                )
-            if os.path.lexists(test_path):
-                existing_bytes, reason = containment.read_inside(test_path, [t.root], 4 << 20)
-                if existing_bytes is None:
-                    raise failed(f"Aurelis AI: cannot use {test_path}: {reason}.")
-        test_uri = from_path(test_path)
-        open_doc = server.engine.documents.find(test_uri)
-        existing = (
-            open_doc.text
-            if open_doc
-            else (existing_bytes.decode("utf-8", "replace") if existing_bytes is not None else None)
-        )
-        version = open_doc.version if open_doc else None
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.tests(
-                t,
-                ai_for(args.uri),
-                existing=existing,
-                test_path=test_path,
-                module=module,
-                on_delta=p.partial,
-                use_cache=not args.no_cache,
-            )
-            out: dict[str, Any] = {
-                "markdown": answer.answer,
-                "uri": test_uri,
-                "provider": answer.completion.provider,
-            }
-            if answer.edit is None:
-                out.update(applied=False, message=answer.error)
-                server.show_message(out["message"])
-                return out
-            changes: list[Any] = []
-            if existing is None:
-                ws_caps = server.client_capabilities.workspace
-                ops = (
-                    (ws_caps.workspace_edit.resource_operations or [])
-                    if ws_caps and ws_caps.workspace_edit
-                    else []
-                )
-                if types.ResourceOperationKind.Create in ops:
-                    changes.append(
-                        types.CreateFile(uri=test_uri, options=types.CreateFileOptions(ignore_if_exists=True))
-                    )
-                else:  # the client cannot create files: an empty one on disk, then the text edit
-                    test_path.parent.mkdir(parents=True, exist_ok=True)
-                    test_path.touch(exist_ok=True)
-            changes.append(
-                _text_edit(test_uri, version, answer.base_text, answer.edit, server.engine.encoding)
-            )
-            return await send(server, changes, "Aurelis: tests", out)
-
-        return await run(server, service, "tests", work)
-
-    @server.commands.register("aurelis.review", ReviewArgs)
-    async def review(server: AurelisServer, args: ReviewArgs) -> dict:
-        """Review the range (or the file); findings become diagnostics with source `aurelis-ai`."""
-        doc = snapshot(server, args.uri)
-        start, end = byte_range(doc, args.range)
-        t = target(server, doc, start, end)
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.review(
-                t, ai_for(args.uri), on_delta=p.partial, use_cache=not args.no_cache
-            )
-            diags = [review_diagnostic(doc, f.line, f.severity, f.message) for f in answer.findings]
-            out: dict[str, Any] = {
-                "markdown": answer.answer,
-                "findings": len(diags),
-                "provider": answer.completion.provider,
-                "cached": answer.completion.cached,
-            }
-            if answer.error:  # unreadable or cut off: say so, never publish it as "no findings"
-                out.update(findings=None, message=answer.error)
-                server.show_message(answer.error)
-                return out
-            live = server.engine.documents.find(args.uri)
-            if live is not None and live.version == doc.version:
-                server.diagnostics.set(args.uri, REVIEW_PRODUCER, diags, version=doc.version)
-            return out
-
-        return await run(server, service, "review", work)
-
-    @server.commands.register("aurelis.ask", AskArgs)
-    async def ask(server: AurelisServer, args: AskArgs) -> dict:
-        """Answer a question about the workspace, citing locations."""
-        folders = list(server.engine.folders)
-        root = folders[0].path if folders else None
-        uri = folders[0].uri if folders else None
-
-        async def work(p: CommandProgress) -> dict:
-            answer = await service.ask(
-                args.question,
-                ai_for(uri),
-                root=root,
-                retriever=retrieval.retriever_for(server.engine, uri),
-                on_delta=p.partial,
-                use_cache=not args.no_cache,
-            )
-            cites = [citation(root, path, line) for path, line in answer.citations]
-            return {**text_result(server, answer), "citations": cites, "sources": cites}
-
-        return await run(server, service, "ask", work)
-
-    @server.events.changed.subscribe
+    @ctx.events.changed.subscribe
     def _stale_review(doc: Document) -> None:
-        if server.diagnostics.get(doc.uri, REVIEW_PRODUCER):
-            server.diagnostics.clear(doc.uri, REVIEW_PRODUCER)  # line numbers no longer hold
+        if ctx.diagnostics.get(doc.uri, REVIEW_PRODUCER):
+            ctx.diagnostics.clear(doc.uri, REVIEW_PRODUCER)  # line numbers no longer hold
 
     from aurelis.lsp.handlers.ai_actions import register_actions
 
-    register_actions(server)
-
-
-def text_result(server: AurelisServer, answer) -> dict:
-    """explain / ask: the markdown, with a note (and a message) when the model was cut off."""
-    out = {
-        "markdown": answer.text,
-        "provider": answer.completion.provider,
-        "cached": answer.completion.cached,
-        "truncated": answer.completion.truncated,
-    }
-    if answer.completion.truncated:
-        out["message"] = "Aurelis AI: the answer was cut off at the model's token limit (max_tokens)."
-        out["markdown"] += "\n\n_(cut off at the model's token limit)_"
-        server.show_message(out["message"])
-    return out
+    register_actions(ctx)
+    return service
 
 
 def describe(diagnostic: dict[str, Any] | None) -> str:
@@ -559,7 +647,7 @@ def review_diagnostic(doc: Document, line: int, severity: str, message: str) -> 
     )
 
 
-def citation(root: Path | None, path: str, line: int) -> dict:
+def citation(root: Path | None, path: str, line: int) -> dict[str, Any]:
     p = Path(path)
     if not p.is_absolute() and root is not None:
         p = root / p

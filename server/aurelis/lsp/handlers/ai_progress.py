@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -22,37 +22,37 @@ _TAIL = 200  # characters of partial output per report
 
 
 class CommandProgress:
-    def __init__(self, server: AurelisServer, title: str) -> None:
-        self.server = server
+    def __init__(self, ctx: ServerContext, title: str) -> None:
+        self.ctx = ctx
         self.title = title
         self.token: str | None = None
         self._last = 0.0
         self._pending: str | None = None
 
     async def begin(self, message: str = "building context") -> None:
-        if not self.server.client_supports("window.work_done_progress"):
+        if not self.ctx.client_supports("window.work_done_progress"):
             return
         token = f"aurelis-ai-{uuid.uuid4().hex[:12]}"
         try:
-            await self.server.work_done_progress.create_async(token)
+            await self.ctx.ls.work_done_progress.create_async(token)
         except Exception as exc:  # the client refused: run without progress
             log.debug("progress refused: %s", exc)
             return
         self.token = token
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
-        future = self.server.work_done_progress.tokens.get(token)
+        future = self.ctx.ls.work_done_progress.tokens.get(token)
         if future is not None and task is not None:
             # pygls cancels this future on window/workDoneProgress/cancel.
             future.add_done_callback(lambda f: f.cancelled() and loop.call_soon_threadsafe(task.cancel))
-        self.server.work_done_progress.begin(
+        self.ctx.ls.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(title=f"Aurelis: {self.title}", cancellable=True, message=message),
         )
 
     def report(self, message: str) -> None:
         if self.token is not None:
-            self.server.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=message))
+            self.ctx.ls.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=message))
 
     def partial(self, text: str) -> None:
         """Streamed text so far; reported at most every few tens of milliseconds."""
@@ -71,6 +71,6 @@ class CommandProgress:
         if self.token is None:
             return
         self._flush(time.monotonic())
-        self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
-        self.server.work_done_progress.tokens.pop(self.token, None)
+        self.ctx.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+        self.ctx.ls.work_done_progress.tokens.pop(self.token, None)
         self.token = None

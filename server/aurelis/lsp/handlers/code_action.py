@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 
-def register(server: AurelisServer) -> None:
-    @server.feature(
+def register(ctx: ServerContext) -> None:
+    @ctx.ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
             code_action_kinds=[
@@ -25,11 +25,11 @@ def register(server: AurelisServer) -> None:
         ),
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        doc = server.engine.documents.find(params.text_document.uri)
+        doc = ctx.engine.documents.find(params.text_document.uri)
         if doc is None:
             return None
-        return server.code_actions.provide(server, doc, params) or None
+        return ctx.code_actions.provide(doc, params) or None
 
-    @server.feature(types.CODE_ACTION_RESOLVE)
+    @ctx.ls.feature(types.CODE_ACTION_RESOLVE)
     def code_action_resolve(action: types.CodeAction) -> types.CodeAction:
-        return server.code_actions.resolve(server, action)
+        return ctx.code_actions.resolve(action)

@@ -19,6 +19,7 @@ to its end, so findings still appear while someone types without pause.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -35,7 +36,7 @@ from aurelis.workspace.positions import LineIndex
 from aurelis.workspace.uris import from_path, to_path
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
     from aurelis.workspace.folders import Folder
 
@@ -63,8 +64,8 @@ class _FolderState:
 
 
 class CrossFileService:
-    def __init__(self, server: AurelisServer) -> None:
-        self.server = server
+    def __init__(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
         self.loop: asyncio.AbstractEventLoop | None = None
         self.folders: dict[str, _FolderState] = {}
         self.passes = 0
@@ -86,7 +87,7 @@ class CrossFileService:
     # -- event-loop side: record and return --------------------------------------------
     def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        indexes = getattr(self.server.engine, "indexes", None)
+        indexes = getattr(self.ctx.engine, "indexes", None)
         if indexes is not None and not self._hooked:
             self._hooked = True
             indexes.on_ready(lambda _idx: self._request(index=True, fresh=True))
@@ -202,7 +203,7 @@ class CrossFileService:
                     self._busy = False
 
     def _pass(self, reload: bool, texts: dict[str, bytes | None], index: bool, fresh: bool) -> None:
-        engine = self.server.engine
+        engine = self.ctx.engine
         if reload:
             self._reload_folders()
         for state in self.folders.values():
@@ -221,7 +222,7 @@ class CrossFileService:
         """(Re)read every folder: first start, folders or settings changed."""
         from aurelis.index.scan import ScanOptions, read_source, walk
 
-        engine = self.server.engine
+        engine = self.ctx.engine
         current = {f.uri: f for f in engine.folders}
         for uri in list(self.folders):
             if uri not in current:
@@ -256,7 +257,7 @@ class CrossFileService:
     def _checkpoint(self, abortable: bool = False) -> None:
         """Between two units of a pass: give way to the per-file diagnostics, and with
         ``abortable`` stop the pass when newer input is waiting (it would be stale)."""
-        self.server.engine.foreground.wait_idle()
+        self.ctx.engine.foreground.wait_idle()
         if abortable and self._abortable and not self._stop:
             with self._cond:
                 newer = bool(self._reload or self._texts or self._index_dirty)
@@ -267,11 +268,11 @@ class CrossFileService:
         from aurelis.index.scan import ScanOptions, read_source
 
         if text is None:
-            doc = self.server.engine.documents.find(from_path(path))
+            doc = self.ctx.engine.documents.find(from_path(path))
             if doc is not None:
                 text = doc.source
             else:
-                s = self.server.engine.settings_for(from_path(path)).index
+                s = self.ctx.engine.settings_for(from_path(path)).index
                 text, _reason = read_source(
                     Path(path), ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
                 )
@@ -281,7 +282,7 @@ class CrossFileService:
             ws.update(path, text)
 
     def _duplicates(self, state: _FolderState, fresh: bool) -> None:
-        engine = self.server.engine
+        engine = self.ctx.engine
         settings = engine.folder_settings(state.folder)
         indexes = getattr(engine, "indexes", None)
         if indexes is None or not settings.index.enabled or not settings.analysis.cross_file:
@@ -348,11 +349,11 @@ class CrossFileService:
             return
 
         def publish() -> None:
-            doc = self.server.engine.documents.find(uri)
+            doc = self.ctx.engine.documents.find(uri)
             if doc is not None and doc.source != source:
                 return  # computed for an older text; the pass for the newer one publishes
             self.shown[uri] = (source, findings)
-            self.server.diagnostics.set(uri, PRODUCER, diagnostics, version=doc.version if doc else None)
+            self.ctx.diagnostics.set(uri, PRODUCER, diagnostics, version=doc.version if doc else None)
 
         self.loop.call_soon_threadsafe(publish)
 
@@ -360,7 +361,7 @@ class CrossFileService:
         for path, sig in state.published.items():
             if sig is not None and self.loop is not None:
                 uri = from_path(path)
-                self.loop.call_soon_threadsafe(lambda u=uri: self.server.diagnostics.clear(u, PRODUCER))
+                self.loop.call_soon_threadsafe(lambda u=uri: self.ctx.diagnostics.clear(u, PRODUCER))
 
     def status(self) -> dict:
         folders = []
@@ -378,20 +379,19 @@ class CrossFileService:
 
 
 def ignore_actions(
-    server: AurelisServer, doc: Document, params: types.CodeActionParams
+    ctx: ServerContext, svc: CrossFileService, doc: Document, params: types.CodeActionParams
 ) -> list[types.CodeAction]:
     """Offer "Ignore AUR41x on this line" for the cross-file findings shown in the requested range."""
     from aurelis.lsp import convert
-    from aurelis.lsp.handlers.analysis_actions import ignore_edit, workspace_edit
+    from aurelis.lsp.rule_edits import ignore_edit, workspace_edit
 
-    svc: CrossFileService = server.crossfile  # type: ignore[attr-defined]
     shown = svc.shown.get(doc.uri)
     if shown is None or shown[0] != doc.source:
         return []  # the findings were computed for another text
     lo, hi = doc.offset_at(convert.pos(params.range.start)), doc.offset_at(convert.pos(params.range.end))
     diags = {
         (d.code, d.range.start.line, d.range.start.character): d
-        for d in server.diagnostics.get(doc.uri, PRODUCER)
+        for d in ctx.diagnostics.get(doc.uri, PRODUCER)
     }
     actions: list[types.CodeAction] = []
     for f in shown[1]:
@@ -434,26 +434,18 @@ def _related_range(ws: CrossFileWorkspace, r: Any, encoding: Any) -> types.Range
     return types.Range(pos(r.start_line, r.start_col), pos(r.end_line, r.end_col))
 
 
-def register(server: AurelisServer) -> None:
-    svc = CrossFileService(server)
-    server.crossfile = svc  # type: ignore[attr-defined]  (tests and the status command reach it here)
-    server.events.initialized.subscribe(svc.start)
-    server.events.opened.subscribe(svc.document)
-    server.events.changed.subscribe(svc.document)
-    server.events.closed.subscribe(svc.closed)
-    server.events.files_changed.subscribe(svc.files_changed)
-    server.events.settings_changed.subscribe(svc.reload)
-    server.events.folders_changed.subscribe(svc.reload)
-    server.events.shutdown.subscribe(svc.stop)
-    server.code_actions.add(Provider("crossfile", ignore_actions))
+def register(ctx: ServerContext, svc: CrossFileService) -> None:
+    ctx.events.initialized.subscribe(svc.start)
+    ctx.events.opened.subscribe(svc.document)
+    ctx.events.changed.subscribe(svc.document)
+    ctx.events.closed.subscribe(svc.closed)
+    ctx.events.files_changed.subscribe(svc.files_changed)
+    ctx.events.settings_changed.subscribe(svc.reload)
+    ctx.events.folders_changed.subscribe(svc.reload)
+    ctx.events.shutdown.subscribe(svc.stop)
+    ctx.code_actions.add(Provider("crossfile", functools.partial(ignore_actions, ctx, svc)))
 
-    @server.commands.register("aurelis.crossfileStatus", StatusArgs)
-    def crossfile_status(server: AurelisServer, args: StatusArgs) -> dict:
+    @ctx.commands.register("aurelis.crossfileStatus", StatusArgs)
+    def crossfile_status(args: StatusArgs) -> dict:
         """State of the background cross-file analysis (duplicates, dead code)."""
         return svc.status()
-
-
-def exports_of(server: AurelisServer, uri: str) -> frozenset[str]:
-    """``CrossFileService.exports`` when the service runs (it does not in every test server)."""
-    svc = getattr(server, "crossfile", None)
-    return svc.exports(uri) if svc is not None else frozenset()

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from aurelis.analysis.rule import walk
+from aurelis.analysis.syntax import walk
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 
 class SyntaxTreeArgs(BaseModel):
@@ -22,11 +22,11 @@ class SyntaxTreeArgs(BaseModel):
     )
 
 
-def register(server: AurelisServer) -> None:
-    @server.commands.register("aurelis.syntaxTree", SyntaxTreeArgs)
-    def syntax_tree(server: AurelisServer, args: SyntaxTreeArgs) -> dict:
+def register(ctx: ServerContext) -> None:
+    @ctx.commands.register("aurelis.syntaxTree", SyntaxTreeArgs)
+    def syntax_tree(args: SyntaxTreeArgs) -> dict:
         """The document's version, language, S-expression and syntax-error flag."""
-        doc = server.engine.documents.get(args.uri)
+        doc = ctx.engine.documents.get(args.uri)
         result = {
             "uri": doc.uri,
             "version": doc.version,

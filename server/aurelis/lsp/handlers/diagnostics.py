@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -22,10 +23,9 @@ from lsprotocol import types
 from aurelis.analysis.engine import Report, analyze
 from aurelis.analysis.rule import Finding, Severity, Tag
 from aurelis.lsp import convert
-from aurelis.lsp.handlers.crossfile import exports_of
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,9 @@ def to_diagnostic(doc: Document, report: Report, f: Finding) -> types.Diagnostic
 
 
 class RuleDiagnostics:
-    def __init__(self, server: AurelisServer) -> None:
-        self.server = server
+    def __init__(self, ctx: ServerContext, exports: Callable[[str], frozenset[str]]) -> None:
+        self.ctx = ctx
+        self.exports = exports  # module-level names other modules import from a file (cross-file pass)
         self.reports: dict[str, tuple[Document, Report]] = {}  # uri -> (analysed snapshot, report)
         self._dirty: set[str] = set()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -89,18 +90,18 @@ class RuleDiagnostics:
     @property
     def pull(self) -> bool:
         """The client pulls diagnostics (known from its capabilities once initialized)."""
-        pull = self.server.client_supports("text_document.diagnostic")
-        self.server.diagnostics.pull = pull
+        pull = self.ctx.client_supports("text_document.diagnostic")
+        self.ctx.diagnostics.pull = pull
         return pull
 
     # -- running -----------------------------------------------------------------
     def analyze(self, snap: Document) -> Report:
-        engine = self.server.engine
+        engine = self.ctx.engine
         settings = engine.settings_for(snap.uri).analysis
         folder = engine.folder_for(snap.uri)
         if not settings.enabled or snap.oversized:  # size policy: no rules on a huge document
             return Report(snap.uri, snap.version)
-        exports = exports_of(self.server, snap.uri)
+        exports = self.exports(snap.uri)
         report = analyze(snap, settings, root=folder.path if folder else None, exports=exports)
         self.reports[snap.uri] = (snap, report)
         return report
@@ -132,13 +133,13 @@ class RuleDiagnostics:
 
     async def _run(self, uri: str) -> None:
         loop = asyncio.get_running_loop()
-        gate = self.server.engine.foreground  # background work waits while this run is in flight
+        gate = self.ctx.engine.foreground  # background work waits while this run is in flight
         gate.enter()
         try:
             while uri in self._dirty:
                 await asyncio.sleep(0)  # let already-received didChange notifications apply first
                 self._dirty.discard(uri)
-                doc = self.server.engine.documents.find(uri)
+                doc = self.ctx.engine.documents.find(uri)
                 if doc is None:
                     return
                 snap = snapshot(doc)
@@ -146,17 +147,15 @@ class RuleDiagnostics:
                     if self._warm(uri, snap):
                         report = self.analyze(snap)
                     else:
-                        report = await loop.run_in_executor(self.server.thread_pool, self.analyze, snap)
+                        report = await loop.run_in_executor(self.ctx.thread_pool, self.analyze, snap)
                 except Exception:
                     log.exception("analysis of %s failed", uri)
                     return
-                if uri in self._dirty or (doc := self.server.engine.documents.find(uri)) is None:
+                if uri in self._dirty or (doc := self.ctx.engine.documents.find(uri)) is None:
                     continue  # newer text arrived: its run publishes
                 if doc.version != snap.version:
                     continue
-                self.server.diagnostics.set(
-                    uri, PRODUCER, self.diagnostics(snap, report), version=snap.version
-                )
+                self.ctx.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), version=snap.version)
         finally:
             self._tasks.pop(uri, None)
             gate.leave()
@@ -164,50 +163,42 @@ class RuleDiagnostics:
     def closed(self, uri: str) -> None:
         self._dirty.discard(uri)
         self.reports.pop(uri, None)
-        self.server.diagnostics.clear(uri, PRODUCER)
+        self.ctx.diagnostics.clear(uri, PRODUCER)
 
     def rerun_all(self) -> None:
-        for doc in self.server.engine.documents:
+        for doc in self.ctx.engine.documents:
             self.reports.pop(doc.uri, None)
             if self.pull:
                 continue
             self.schedule(doc)
-        if self.pull and self.server.client_supports("workspace.diagnostics.refresh_support"):
-            self.server.workspace_diagnostic_refresh(None)
+        if self.pull and self.ctx.client_supports("workspace.diagnostics.refresh_support"):
+            self.ctx.ls.workspace_diagnostic_refresh(None)
 
     # -- pull --------------------------------------------------------------------
     async def pull_document(self, uri: str) -> list[types.Diagnostic]:
-        doc = self.server.engine.documents.find(uri)
+        doc = self.ctx.engine.documents.find(uri)
         if doc is not None:
-            with self.server.engine.foreground.busy():
+            with self.ctx.engine.foreground.busy():
                 snap, report = await asyncio.get_running_loop().run_in_executor(
-                    self.server.thread_pool, self.current, doc
+                    self.ctx.thread_pool, self.current, doc
                 )
-            self.server.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), publish=False)
-        return self.server.diagnostics.get(uri)
+            self.ctx.diagnostics.set(uri, PRODUCER, self.diagnostics(snap, report), publish=False)
+        return self.ctx.diagnostics.get(uri)
 
 
-def service(server: AurelisServer) -> RuleDiagnostics:
-    svc = getattr(server, "rule_diagnostics", None)
-    if svc is None:
-        svc = RuleDiagnostics(server)
-        server.rule_diagnostics = svc  # type: ignore[attr-defined]
-    return svc
+def register(ctx: ServerContext, exports: Callable[[str], frozenset[str]]) -> RuleDiagnostics:
+    svc = RuleDiagnostics(ctx, exports)
 
-
-def register(server: AurelisServer) -> None:
-    svc = service(server)
-
-    @server.events.initialized.subscribe
+    @ctx.events.initialized.subscribe
     def _initialized() -> None:
         svc.rerun_all()  # the client's settings have arrived: documents opened early run again
 
-    server.events.opened.subscribe(svc.schedule)
-    server.events.changed.subscribe(svc.schedule)
-    server.events.closed.subscribe(svc.closed)
-    server.events.settings_changed.subscribe(svc.rerun_all)
+    ctx.events.opened.subscribe(svc.schedule)
+    ctx.events.changed.subscribe(svc.schedule)
+    ctx.events.closed.subscribe(svc.closed)
+    ctx.events.settings_changed.subscribe(svc.rerun_all)
 
-    @server.feature(
+    @ctx.ls.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(
             identifier="aurelis", inter_file_dependencies=True, workspace_diagnostics=True
@@ -219,15 +210,17 @@ def register(server: AurelisServer) -> None:
         items = await svc.pull_document(params.text_document.uri)
         return types.RelatedFullDocumentDiagnosticReport(items=items)
 
-    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @ctx.ls.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(
         params: types.WorkspaceDiagnosticParams,
     ) -> types.WorkspaceDiagnosticReport:
         items: list[Any] = []
-        open_uris = {d.uri: d.version for d in server.engine.documents}
-        for uri in sorted(set(open_uris) | set(server.diagnostics.uris())):
+        open_uris = {d.uri: d.version for d in ctx.engine.documents}
+        for uri in sorted(set(open_uris) | set(ctx.diagnostics.uris())):
             diags = await svc.pull_document(uri)
             items.append(
                 types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diags, version=open_uris.get(uri))
             )
         return types.WorkspaceDiagnosticReport(items=items)
+
+    return svc

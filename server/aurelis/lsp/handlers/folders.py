@@ -10,20 +10,20 @@ from aurelis.lsp.handlers.configuration import pull_configuration, refresh
 from aurelis.workspace.folders import Folder
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 
-def register(server: AurelisServer) -> None:
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def register(ctx: ServerContext) -> None:
+    @ctx.ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        engine = server.engine
+        engine = ctx.engine
         removed = [f for f in (engine.folders.remove(r.uri) for r in params.event.removed) if f is not None]
         added = [Folder.from_uri(a.uri, a.name) for a in params.event.added]
         for folder in added:
             engine.folders.add(folder)
         engine.settings.invalidate_pyproject()
-        if server.client_supports("workspace.configuration"):
-            await pull_configuration(server)
+        if ctx.client_supports("workspace.configuration"):
+            await pull_configuration(ctx)
         else:
-            refresh(server)
-        server.events.folders_changed.fire(added, removed)
+            refresh(ctx)
+        ctx.events.folders_changed.fire(added, removed)

@@ -25,7 +25,7 @@ from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:  # the index (and numpy) loads with the first folder's index, not at start-up
     from aurelis.index.service import SearchHit
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,9 @@ class ReindexArgs(BaseModel):
 
 
 class IndexRunner:
-    def __init__(self, server: AurelisServer) -> None:
-        self.server = server
-        self.manager = server.engine.indexes
+    def __init__(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
+        self.manager = ctx.engine.indexes
         self.builder = ThreadPoolExecutor(1, thread_name_prefix="aurelis-index")
         self.updater = ThreadPoolExecutor(1, thread_name_prefix="aurelis-index-update")
         self.cancel: threading.Event | None = None
@@ -56,7 +56,7 @@ class IndexRunner:
         self.started = False  # the first build starts at `initialized`; settings pulled before it
 
     def enabled(self) -> bool:
-        return any(self.server.engine.folder_settings(f).index.enabled for f in self.server.engine.folders)
+        return any(self.ctx.engine.folder_settings(f).index.enabled for f in self.ctx.engine.folders)
 
     def start(self) -> None:
         """(Re)start a background build of every folder; a running one is cancelled first."""
@@ -70,11 +70,11 @@ class IndexRunner:
         self.task = asyncio.ensure_future(self._run(self.cancel))
 
     def _index_settings(self) -> dict[str, object]:
-        engine = self.server.engine
+        engine = self.ctx.engine
         return {f.uri: engine.folder_settings(f).index for f in engine.folders}
 
     async def _run(self, cancel: threading.Event) -> None:
-        server, loop = self.server, asyncio.get_running_loop()
+        ctx, loop = self.ctx, asyncio.get_running_loop()
         token = await self._create_progress(cancel)
         last = [-1]
 
@@ -87,7 +87,7 @@ class IndexRunner:
                 value = types.WorkDoneProgressReport(
                     message=f"{done}/{total} files", percentage=pct, cancellable=True
                 )
-                loop.call_soon_threadsafe(server.work_done_progress.report, token, value)
+                loop.call_soon_threadsafe(ctx.ls.work_done_progress.report, token, value)
 
         outcome = "done"
         try:
@@ -107,27 +107,27 @@ class IndexRunner:
         finally:
             if token is not None:
                 try:
-                    server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
+                    ctx.ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
                 except Exception as exc:  # the client went away
                     log.debug("progress end not sent: %s", exc)
-                server.work_done_progress.tokens.pop(token, None)
+                ctx.ls.work_done_progress.tokens.pop(token, None)
 
     async def _create_progress(self, cancel: threading.Event) -> str | None:
-        if not self.server.client_supports("window.work_done_progress"):
+        if not self.ctx.client_supports("window.work_done_progress"):
             return None
         token = f"aurelis-index-{uuid.uuid4().hex[:8]}"
         try:
-            await self.server.work_done_progress.create_async(token)
+            await self.ctx.ls.work_done_progress.create_async(token)
         except Exception as exc:
             log.warning("window/workDoneProgress/create failed: %s", exc)
             return None
-        self.server.work_done_progress.begin(
+        self.ctx.ls.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
                 title="Aurelis: indexing", message="scanning", percentage=0, cancellable=True
             ),
         )
-        future = self.server.work_done_progress.tokens.get(token)
+        future = self.ctx.ls.work_done_progress.tokens.get(token)
         if future is not None:  # the client's cancel cancels this future
             future.add_done_callback(lambda _f: cancel.set())
         return token
@@ -145,7 +145,7 @@ class IndexRunner:
     def changed(self, doc: Document) -> None:
         if doc.oversized:  # over analysis.max_file_bytes: text only, not chunked or embedded
             return
-        settings = self.server.engine.settings_for(doc.uri).index
+        settings = self.ctx.engine.settings_for(doc.uri).index
         loop = asyncio.get_running_loop()
         if (old := self.pending.pop(doc.uri, None)) is not None:
             old.cancel()
@@ -153,7 +153,7 @@ class IndexRunner:
 
     def _changed_now(self, uri: str) -> None:
         self.pending.pop(uri, None)
-        doc = self.server.engine.documents.find(uri)
+        doc = self.ctx.engine.documents.find(uri)
         if doc is not None:
             self.update(uri, doc.text)
 
@@ -185,12 +185,12 @@ def _log_failure(future) -> None:
 
 
 def line_index_for(
-    server: AurelisServer, uri: str, cache: dict[str, LineIndex | None] | None = None
+    ctx: ServerContext, uri: str, cache: dict[str, LineIndex | None] | None = None
 ) -> LineIndex | None:
     """The line table of ``uri``: the open document's, else the file on disk's (None if unreadable)."""
     if cache is not None and uri in cache:
         return cache[uri]
-    doc = server.engine.documents.find(uri)
+    doc = ctx.engine.documents.find(uri)
     lines: LineIndex | None = doc.lines if doc is not None else None
     if lines is None:
         path = to_path(uri)
@@ -203,10 +203,10 @@ def line_index_for(
     return lines
 
 
-def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
+def hit_to_json(ctx: ServerContext, hit: SearchHit) -> dict:
     """A search hit with an LSP range in the negotiated encoding."""
-    encoding = server.engine.encoding
-    lines = line_index_for(server, hit.uri)
+    encoding = ctx.engine.encoding
+    lines = line_index_for(ctx, hit.uri)
     if lines is not None:
         start, end = lines.position(hit.start_byte, encoding), lines.position(hit.end_byte, encoding)
         rng = {
@@ -228,24 +228,23 @@ def hit_to_json(server: AurelisServer, hit: SearchHit) -> dict:
     }
 
 
-def ai_status(server: AurelisServer) -> dict:
+def ai_status(ctx: ServerContext) -> dict:
     """The AI side of ``aurelis.status``: whether it is on and the provider chain, in order
     (names, kinds and models; not the URLs, which may carry credentials)."""
-    ai = server.engine.settings_for(None).ai
+    ai = ctx.engine.settings_for(None).ai
     return {
         "enabled": ai.enabled,
         "providers": [{"name": p.name, "kind": p.kind, "model": p.model} for p in ai.providers],
     }
 
 
-def register(server: AurelisServer) -> None:
-    runner = IndexRunner(server)
-    server.index_runner = runner  # type: ignore[attr-defined]  (tests and other handlers reach it here)
+def register(ctx: ServerContext) -> IndexRunner:
+    runner = IndexRunner(ctx)
 
     async def on_initialized() -> None:
-        if server.client_supports("workspace.did_change_watched_files.dynamic_registration"):
+        if ctx.client_supports("workspace.did_change_watched_files.dynamic_registration"):
             try:
-                await server.client_register_capability_async(
+                await ctx.ls.client_register_capability_async(
                     types.RegistrationParams(
                         registrations=[
                             types.Registration(
@@ -262,39 +261,41 @@ def register(server: AurelisServer) -> None:
                 log.warning("could not register the file watcher: %s", exc)
         runner.start()
 
-    server.events.initialized.subscribe(on_initialized)
-    server.events.changed.subscribe(runner.changed)
-    server.events.saved.subscribe(runner.saved)
-    server.events.files_changed.subscribe(runner.files_changed)
-    server.events.settings_changed.subscribe(runner.settings_changed)
-    server.events.folders_changed.subscribe(runner.folders_changed)
-    server.events.shutdown.subscribe(lambda: runner.cancel.set() if runner.cancel else None)
+    ctx.events.initialized.subscribe(on_initialized)
+    ctx.events.changed.subscribe(runner.changed)
+    ctx.events.saved.subscribe(runner.saved)
+    ctx.events.files_changed.subscribe(runner.files_changed)
+    ctx.events.settings_changed.subscribe(runner.settings_changed)
+    ctx.events.folders_changed.subscribe(runner.folders_changed)
+    ctx.events.shutdown.subscribe(lambda: runner.cancel.set() if runner.cancel else None)
 
     _KIND = {1: "created", 2: "changed", 3: "deleted"}
 
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @ctx.ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
-        server.events.files_changed.fire([(c.uri, _KIND.get(int(c.type), "changed")) for c in params.changes])
+        ctx.events.files_changed.fire([(c.uri, _KIND.get(int(c.type), "changed")) for c in params.changes])
 
-    @server.commands.register("aurelis.search", SearchArgs, background=True)
-    def search(server: AurelisServer, args: SearchArgs) -> list[dict]:
+    @ctx.commands.register("aurelis.search", SearchArgs, background=True)
+    def search(args: SearchArgs) -> list[dict]:
         """Semantic + lexical search of the workspace index."""
-        mode = args.mode or server.engine.settings_for(None).index.search_mode
-        hits = server.engine.indexes.search(args.query, args.k, mode, args.paths)
-        return [hit_to_json(server, h) for h in hits]
+        mode = args.mode or ctx.engine.settings_for(None).index.search_mode
+        hits = ctx.engine.indexes.search(args.query, args.k, mode, args.paths)
+        return [hit_to_json(ctx, h) for h in hits]
 
-    @server.commands.register("aurelis.reindex", ReindexArgs)
-    def reindex(server: AurelisServer, args: ReindexArgs) -> dict:
+    @ctx.commands.register("aurelis.reindex", ReindexArgs)
+    def reindex(args: ReindexArgs) -> dict:
         """Bring every folder's index up to date again (in the background)."""
         runner.start()
         return {"started": runner.enabled()}
 
-    @server.commands.register("aurelis.status", ReindexArgs)
-    def status(server: AurelisServer, args: ReindexArgs) -> dict:
+    @ctx.commands.register("aurelis.status", ReindexArgs)
+    def status(args: ReindexArgs) -> dict:
         """State of the index: folders, files, chunks, skipped files by reason, model, paths; and
         under ``foreground`` how often background work has waited for the per-file diagnostics."""
         return {
-            **server.engine.indexes.status(),
-            "foreground": server.engine.foreground.status(),
-            "ai": ai_status(server),
+            **ctx.engine.indexes.status(),
+            "foreground": ctx.engine.foreground.status(),
+            "ai": ai_status(ctx),
         }
+
+    return runner

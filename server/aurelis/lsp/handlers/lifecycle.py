@@ -10,15 +10,15 @@ from lsprotocol import types
 from aurelis.workspace.folders import Folder
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
 
-def register(server: AurelisServer) -> None:
-    @server.feature(types.INITIALIZE)
+def register(ctx: ServerContext) -> None:
+    @ctx.ls.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        engine = server.engine
+        engine = ctx.engine
         engine.settings.set_init_options(params.initialization_options)
         for wf in params.workspace_folders or []:
             engine.folders.add(Folder.from_uri(wf.uri, wf.name))
@@ -29,14 +29,14 @@ def register(server: AurelisServer) -> None:
             engine.folder_settings(folder)
         engine.settings_for(None)
 
-    @server.feature(types.INITIALIZED)
+    @ctx.ls.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
         from aurelis.lsp.handlers.configuration import pull_configuration, report_warnings
 
-        report_warnings(server)
-        await pull_configuration(server)
-        if server.client_supports("workspace.did_change_configuration.dynamic_registration"):
-            await server.client_register_capability_async(
+        report_warnings(ctx)
+        await pull_configuration(ctx)
+        if ctx.client_supports("workspace.did_change_configuration.dynamic_registration"):
+            await ctx.ls.client_register_capability_async(
                 types.RegistrationParams(
                     registrations=[
                         types.Registration(
@@ -49,9 +49,9 @@ def register(server: AurelisServer) -> None:
                     ]
                 )
             )
-        server.events.initialized.fire()
+        ctx.events.initialized.fire()
 
-    @server.feature(types.SHUTDOWN)
+    @ctx.ls.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:
         log.info("shutdown requested")
-        server.events.shutdown.fire()
+        ctx.events.shutdown.fire()

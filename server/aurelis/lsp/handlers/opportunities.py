@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pydantic import BaseModel, Field
 
-from aurelis.ai import retrieval
+from aurelis.ai.service import AIService
+from aurelis.lsp import convert
 from aurelis.lsp.code_actions import Provider
-from aurelis.lsp.handlers.ai_commands import failed, run, snapshot
+from aurelis.lsp.errors import request_failed as failed
+from aurelis.lsp.handlers.ai_commands import run, snapshot
 from aurelis.lsp.handlers.ai_progress import CommandProgress
 from aurelis.opportunities import collect as collect_mod
 from aurelis.opportunities import implement as impl
@@ -31,7 +33,7 @@ from aurelis.opportunities.verify import verify
 from aurelis.workspace.uris import from_path
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
 
 NAME = "aurelis-plan"
@@ -62,17 +64,17 @@ class ReportArgs(BaseModel):
     duplicates: bool = Field(True, description="Find duplicate groups through the index (loads the model).")
 
 
-def _root(server: AurelisServer, uri: str | None) -> Path:
-    folder = server.engine.folder_for(uri) if uri else None
+def _root(ctx: ServerContext, uri: str | None) -> Path:
+    folder = ctx.engine.folder_for(uri) if uri else None
     if folder is None:
-        folders = list(server.engine.folders)
+        folders = list(ctx.engine.folders)
         folder = folders[0] if folders else None
     if folder is None or folder.path is None:
         raise failed("Aurelis: open a workspace folder first")
     return folder.path
 
 
-def _opportunity(server: AurelisServer, args: PlanArgs, root: Path) -> Opportunity:
+def _opportunity(ctx: ServerContext, args: PlanArgs, root: Path) -> Opportunity:
     if args.opportunity is not None:
         try:
             return Opportunity.from_json(args.opportunity)
@@ -80,12 +82,12 @@ def _opportunity(server: AurelisServer, args: PlanArgs, root: Path) -> Opportuni
             raise failed(f"Aurelis: not an opportunity object ({exc})") from None
     if args.diagnostic is None or args.uri is None:
         raise failed("aurelis.plan needs {uri, diagnostic} or {opportunity}")
-    return collect_mod.from_diagnostic(root, snapshot(server, args.uri), args.diagnostic)
+    return collect_mod.from_diagnostic(root, snapshot(ctx, args.uri), args.diagnostic)
 
 
-def _whole_file_edit(server: AurelisServer, root: Path, rel: str, old: str | None, new: str) -> list[Any]:
+def _whole_file_edit(ctx: ServerContext, root: Path, rel: str, old: str | None, new: str) -> list[Any]:
     uri = from_path(root / rel)
-    doc = server.engine.documents.find(uri)
+    doc = ctx.engine.documents.find(uri)
     base = doc.text if doc is not None else (old or "")
     lines = base.split("\n")
     end = types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
@@ -125,17 +127,19 @@ def diff(files: dict[str, str], originals: dict[str, str | None]) -> str:
     return "".join(out)
 
 
-def register(server: AurelisServer) -> None:
-    def service():
-        return server.ai_service  # type: ignore[attr-defined]  (set by ai_commands.register)
+def register(ctx: ServerContext, ai_service: AIService) -> None:
+    """``ai_service``: the AI commands' service (plan/implement share its chain and shutdown)."""
 
-    @server.commands.register("aurelis.plan", PlanArgs)
-    async def plan(server: AurelisServer, args: PlanArgs) -> dict:
+    def service() -> AIService:
+        return ai_service
+
+    @ctx.commands.register("aurelis.plan", PlanArgs)
+    async def plan(args: PlanArgs) -> dict:
         """A grounded implementation plan (Markdown) for a diagnostic's opportunity or a report's."""
-        root = _root(server, args.uri)
-        o = _opportunity(server, args, root)
-        ai = server.engine.settings_for(args.uri).ai
-        retriever = retrieval.retriever_for(server.engine, args.uri or from_path(root))
+        root = _root(ctx, args.uri)
+        o = _opportunity(ctx, args, root)
+        ai = ctx.engine.settings_for(args.uri).ai
+        retriever = ctx.engine.retriever_for(args.uri or from_path(root))
 
         async def work(p: CommandProgress) -> dict:
             made = await make_plan(
@@ -154,17 +158,17 @@ def register(server: AurelisServer) -> None:
                 "truncated": made.truncated,
             }
 
-        return await run(server, service(), "plan", work)
+        return await run(ctx, service(), "plan", work)
 
-    @server.commands.register("aurelis.implement", ImplementArgs)
-    async def implement(server: AurelisServer, args: ImplementArgs) -> dict:
+    @ctx.commands.register("aurelis.implement", ImplementArgs)
+    async def implement(args: ImplementArgs) -> dict:
         """Implement a plan: one multi-file WorkspaceEdit (previewable), verified before it is offered."""
         try:
             the_plan = Plan.from_json(args.plan)
         except (KeyError, TypeError, ValueError) as exc:
             raise failed(f"Aurelis: not a plan object ({exc})") from None
-        root = _root(server, args.uri)
-        settings = server.engine.settings_for(from_path(root))
+        root = _root(ctx, args.uri)
+        settings = ctx.engine.settings_for(from_path(root))
         ai = settings.ai
 
         async def work(p: CommandProgress) -> dict:
@@ -175,13 +179,13 @@ def register(server: AurelisServer) -> None:
                 out["message"] = (
                     "Aurelis: the implementation was cut off at the model's token limit; nothing is offered."
                 )
-                server.show_message(out["message"])
+                ctx.show_message(out["message"])
                 return out
             try:
                 files = impl.parse_files(done.text, root, shown)
             except impl.ImplementError as exc:
                 out["message"] = f"Aurelis: the implementation was not offered: {exc}."
-                server.show_message(out["message"])
+                ctx.show_message(out["message"])
                 return out
             originals = {
                 rel: ((root / rel).read_text("utf-8", "replace") if (root / rel).is_file() else None)
@@ -206,12 +210,10 @@ def register(server: AurelisServer) -> None:
                     + "; ".join(f"{c.name}: {c.detail}" for c in failed_checks)
                     + ". It is not offered; the diff is shown."
                 )
-                server.show_message(out["message"])
+                ctx.show_message(out["message"])
                 return out
             changes = [
-                c
-                for rel, new in files.items()
-                for c in _whole_file_edit(server, root, rel, originals[rel], new)
+                c for rel, new in files.items() for c in _whole_file_edit(ctx, root, rel, originals[rel], new)
             ]
             summary = "; ".join(c.detail for c in checks)
             edit = types.WorkspaceEdit(
@@ -226,22 +228,22 @@ def register(server: AurelisServer) -> None:
             )
             out.update(
                 verified=True,
-                edit=server.protocol._converter.unstructure(edit),
+                edit=convert.lsp_json(edit),
                 message="Aurelis: implementation verified: " + summary,
             )
             return out
 
-        return await run(server, service(), "implement", work)
+        return await run(ctx, service(), "implement", work)
 
-    @server.commands.register("aurelis.report", ReportArgs, background=True)
-    def report(server: AurelisServer, args: ReportArgs) -> dict:
+    @ctx.commands.register("aurelis.report", ReportArgs, background=True)
+    def report(args: ReportArgs) -> dict:
         """The workspace's opportunities ranked by impact (severity x size x churn)."""
         from aurelis.opportunities.churn import file_churn
         from aurelis.opportunities.rank import rank
         from aurelis.opportunities.report import render
 
-        root = _root(server, args.uri)
-        settings = server.engine.settings_for(from_path(root))
+        root = _root(ctx, args.uri)
+        settings = ctx.engine.settings_for(from_path(root))
         ranked = rank(
             collect_mod.collect(root, settings, use_index=args.duplicates and settings.index.enabled),
             file_churn(root),
@@ -252,18 +254,16 @@ def register(server: AurelisServer) -> None:
             "total": len(ranked),
         }
 
-    def provide(
-        server: AurelisServer, doc: Document, params: types.CodeActionParams
-    ) -> list[types.CodeAction]:
-        ai = server.engine.settings_for(doc.uri).ai
+    def provide(doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+        ai = ctx.engine.settings_for(doc.uri).ai
         if not ai.enabled or not ai.providers:
             return []
-        lazy = server.client_supports("text_document.code_action.resolve_support")
+        lazy = ctx.client_supports("text_document.code_action.resolve_support")
         out = []
         for d in params.context.diagnostics:
             if d.source != "aurelis" or str(d.code) not in collect_mod.LARGE_CODES:
                 continue
-            args = {"uri": doc.uri, "diagnostic": server.protocol._converter.unstructure(d)}
+            args = {"uri": doc.uri, "diagnostic": convert.lsp_json(d)}
             action = types.CodeAction(
                 title="Plan with Aurelis",
                 kind=types.CodeActionKind.RefactorRewrite + ".aurelis.plan",
@@ -275,11 +275,11 @@ def register(server: AurelisServer) -> None:
             out.append(action)
         return out
 
-    def resolve(server: AurelisServer, action: types.CodeAction) -> types.CodeAction:
+    def resolve(action: types.CodeAction) -> types.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         action.command = types.Command(
             title=action.title, command="aurelis.plan", arguments=[data.get("args", {})]
         )
         return action
 
-    server.code_actions.add(Provider(NAME, provide, resolve, kinds=(types.CodeActionKind.RefactorRewrite,)))
+    ctx.code_actions.add(Provider(NAME, provide, resolve, kinds=(types.CodeActionKind.RefactorRewrite,)))

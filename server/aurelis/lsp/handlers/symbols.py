@@ -10,7 +10,7 @@ from aurelis.lsp import convert
 from aurelis.workspace.outline import Symbol, outline
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
 
 SYMBOL_KIND = {  # outline/chunk kind -> LSP kind (also used by workspace/symbol)
@@ -34,8 +34,8 @@ def _to_lsp(doc: Document, sym: Symbol) -> types.DocumentSymbol:
     )
 
 
-def register(server: AurelisServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def register(ctx: ServerContext) -> None:
+    @ctx.ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        doc = server.engine.documents.get(params.text_document.uri)
+        doc = ctx.engine.documents.get(params.text_document.uri)
         return [_to_lsp(doc, s) for s in outline(doc)]

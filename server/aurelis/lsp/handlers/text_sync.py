@@ -9,12 +9,12 @@ from lsprotocol import types
 from aurelis.lsp import convert
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
     from aurelis.workspace.document import Document
 
 
-def register(server: AurelisServer) -> None:
-    docs = server.engine.documents
+def register(ctx: ServerContext) -> None:
+    docs = ctx.engine.documents
     told: set[str] = set()  # documents the user was told are over the size limit
 
     def size_notice(doc: Document) -> None:
@@ -25,35 +25,35 @@ def register(server: AurelisServer) -> None:
         if doc.uri in told:
             return
         told.add(doc.uri)
-        server.show_message(
+        ctx.show_message(
             f"{doc.uri} is larger than analysis.max_file_bytes ({doc.max_bytes} bytes): "
             "it is kept in sync, but not parsed or analysed.",
             types.MessageType.Info,
         )
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @ctx.ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         td = params.text_document
-        limit = server.engine.settings_for(td.uri).analysis.max_file_bytes
+        limit = ctx.engine.settings_for(td.uri).analysis.max_file_bytes
         doc = docs.open(td.uri, td.text, td.version, td.language_id, max_bytes=limit)
         size_notice(doc)
-        server.events.opened.fire(doc)
+        ctx.events.opened.fire(doc)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @ctx.ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         td = params.text_document
         doc = docs.change(td.uri, [convert.change(c) for c in params.content_changes], td.version)
         size_notice(doc)
-        server.events.changed.fire(doc)
+        ctx.events.changed.fire(doc)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    @ctx.ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        server.events.saved.fire(docs.find(uri), uri)
+        ctx.events.saved.fire(docs.find(uri), uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @ctx.ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         told.discard(uri)
         docs.close(uri)
-        server.events.closed.fire(uri)
+        ctx.events.closed.fire(uri)

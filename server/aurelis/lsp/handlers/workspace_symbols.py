@@ -11,21 +11,21 @@ from aurelis.lsp.handlers.indexing import line_index_for
 from aurelis.lsp.handlers.symbols import SYMBOL_KIND
 
 if TYPE_CHECKING:
-    from aurelis.lsp.server import AurelisServer
+    from aurelis.lsp.context import ServerContext
 
 
-def register(server: AurelisServer) -> None:
-    @server.feature(types.WORKSPACE_SYMBOL)
+def register(ctx: ServerContext) -> None:
+    @ctx.ls.feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
         out: list[types.WorkspaceSymbol] = []
         tables: dict = {}  # one line table per file, shared by its symbols
-        for idx in server.engine.indexes.indexes():
+        for idx in ctx.engine.indexes.indexes():
             for c in idx.symbols(params.query, limit=200):
                 uri = idx.uri_of(c.path)
-                lines = line_index_for(server, uri, tables)
+                lines = line_index_for(ctx, uri, tables)
                 if lines is not None:  # columns in the negotiated encoding, not bytes
-                    start = lines.position(c.start_byte, server.engine.encoding)
-                    end = lines.position(c.end_byte, server.engine.encoding)
+                    start = lines.position(c.start_byte, ctx.engine.encoding)
+                    end = lines.position(c.end_byte, ctx.engine.encoding)
                     rng = types.Range(lsp_pos(start), lsp_pos(end))
                 else:
                     rng = types.Range(
