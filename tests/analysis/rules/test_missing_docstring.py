@@ -91,5 +91,11 @@ def test_test_private_main_and_empty_modules_are_skipped():
     assert _flagged("# just a comment\n") == []
 
 
-def test_broken_code_does_not_raise():
-    run(MissingDocstring, "def f(:\n    pass\nclass\n")
+def test_broken_code_is_still_checked_where_it_parses():
+    # tree-sitter recovers `def f(` as a function: the module and `f` are still reported, at their names
+    src = "def f(:\n    pass\nclass\n"
+    found = [(f.message, src.encode()[f.start : f.end].decode()) for f in run(MissingDocstring, src)]
+    assert found == [
+        ("Public module has no docstring", "def f(:"),
+        ("Public function `f` has no docstring", "f"),
+    ]
