@@ -281,7 +281,7 @@ def serve_stdio(server: AurelisServer, stdin: BinaryIO | None = None, stdout: Bi
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
     session = Session(server, Writer(stdout))
-    server.events.settings_changed.subscribe(session.apply_settings)
+    server.ctx.events.settings_changed.subscribe(session.apply_settings)
 
     async def main() -> int:
         return await session.run(await _stdin_source(stdin, stdout))
@@ -327,7 +327,7 @@ def serve_tcp(server: AurelisServer, host: str, port: int) -> int:
                 writer.close()
                 return
             session = Session(server, TransportWriter(writer, asyncio.get_running_loop()))
-            server.events.settings_changed.subscribe(session.apply_settings)
+            server.ctx.events.settings_changed.subscribe(session.apply_settings)
             code = await session.run(Source(lambda: reader.read(CHUNK)))
             writer.close()
             if not done.done():
