@@ -16,6 +16,7 @@ from aurelis.workspace.positions import Encoding
 
 if TYPE_CHECKING:
     from aurelis.ai.context import Retriever
+    from aurelis.analysis.crossfile.scheduler import CrossFileScheduler, Sink
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +71,12 @@ class Engine:
         if not index.chunks():  # not built yet: nothing to relate to
             return None
         return index_retriever(index)
+
+    def crossfile_scheduler(self, sink: Sink) -> CrossFileScheduler:
+        """The background cross-file analysis of these folders and documents (the server's;
+        ``aurelis check`` runs the same rules once through ``crossfile/runner.py``)."""
+        from aurelis.analysis.crossfile.scheduler import CrossFileScheduler
+
+        return CrossFileScheduler(
+            self.folders, self.documents, self._settings_of, self.foreground, self.indexes, sink
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,32 +33,56 @@ def project_root(paths: list[Path]) -> Path:
     return common
 
 
-def load_workspace(root: Path, settings: Any = None) -> CrossFileWorkspace:
-    """A workspace with every Python file of ``root`` that the index would scan."""
+def load_workspace(
+    root: Path,
+    settings: Any = None,
+    ws: CrossFileWorkspace | None = None,
+    step: Callable[[], object] | None = None,
+) -> CrossFileWorkspace:
+    """A workspace with every Python file of ``root`` that the index would scan (into ``ws``
+    when given). ``step`` is called before each file is read: the server's background pass
+    waits there while the editor's per-file diagnostics run."""
     from aurelis.config.settings import Settings
     from aurelis.index.scan import ScanOptions, read_source, walk
 
     settings = settings or Settings()
-    ws = CrossFileWorkspace(root, settings)
+    ws = ws if ws is not None else CrossFileWorkspace(root, settings)
     s = settings.index
     options = ScanOptions(tuple(s.exclude), s.max_file_bytes, s.max_line_chars)
     for path in walk(root, options).files:
         if path.suffix not in (".py", ".pyi"):
             continue
+        if step is not None:
+            step()
         data, _reason = read_source(path, options)
         if data is not None:
-            ws.update(
-                (root / path.relative_to(root.resolve())).as_posix()
-                if path.is_absolute()
-                else path.as_posix(),
-                data,
-            )
+            ws.update(_under_root(root, path), data)
     return ws
+
+
+def _under_root(root: Path, path: Path) -> str:
+    """``path`` spelled under ``root`` as the editor names it (the scan resolves symlinks)."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return (root / path.relative_to(root.resolve())).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def attach_units(
+    ws: CrossFileWorkspace, index: Any, step: Callable[[], object] | None = None, fresh: bool = True
+) -> None:
+    """Give ``ws`` the functions of ``index`` (a built ``WorkspaceIndex``) and their nearest
+    neighbours: the duplicates. ``step`` is called between units of work (see load_workspace)."""
+    from aurelis.analysis.crossfile.index_units import units_from_index
+
+    units, neighbours = units_from_index(index, ws.root, ws.sources.get, step)
+    ws.set_units(units, neighbours, fresh=fresh, pause=step)
 
 
 def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
     """Build (or load) the root's embedding index and compute the duplicates; False if unavailable."""
-    from aurelis.analysis.crossfile.index_units import units_from_index
     from aurelis.config.settings import Settings
     from aurelis.index.embedder import shared_embedder
     from aurelis.index.service import WorkspaceIndex
@@ -75,8 +99,7 @@ def attach_index(ws: CrossFileWorkspace, settings: Any = None) -> bool:
     except Exception as exc:  # no model, broken cache…: dead code still runs
         log.warning("duplicate detection skipped: the index of %s is unavailable (%s)", ws.root, exc)
         return False
-    units, neighbours = units_from_index(index, ws.root, ws.sources.get)
-    ws.set_units(units, neighbours)
+    attach_units(ws, index)
     return True
 
 

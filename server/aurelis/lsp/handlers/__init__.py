@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aurelis.ai.service import AIService
+from aurelis.analysis.crossfile.scheduler import CrossFileScheduler
 from aurelis.lsp.context import ServerContext
 from aurelis.lsp.handlers import (
     ai_commands,
@@ -28,7 +29,7 @@ from aurelis.lsp.handlers import (
     trust,
     workspace_symbols,
 )
-from aurelis.lsp.handlers.crossfile import CrossFileService
+from aurelis.lsp.handlers.crossfile import CrossFilePublisher
 from aurelis.lsp.handlers.diagnostics import RuleDiagnostics
 from aurelis.lsp.handlers.indexing import IndexRunner
 
@@ -39,7 +40,7 @@ class Services:
 
     rules: RuleDiagnostics
     index: IndexRunner
-    crossfile: CrossFileService
+    crossfile: CrossFileScheduler
     ai: AIService
 
 
@@ -52,12 +53,13 @@ def register_all(ctx: ServerContext) -> Services:
     symbols.register(ctx)
     code_action.register(ctx)
     debug.register(ctx)
-    cross = CrossFileService(ctx)  # registered last, as before; rules and fixes ask it for exports
+    publisher = CrossFilePublisher(ctx)
+    cross = ctx.engine.crossfile_scheduler(publisher)  # registered last; rules and fixes ask it for exports
     rules = diagnostics.register(ctx, cross.exports)
     analysis_actions.register(ctx, rules, cross)
     index = indexing.register(ctx)
     workspace_symbols.register(ctx)
     ai = ai_commands.register(ctx)
     opportunities.register(ctx, ai)
-    crossfile.register(ctx, cross)
+    crossfile.register(ctx, cross, publisher)
     return Services(rules=rules, index=index, crossfile=cross, ai=ai)

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
+from aurelis.analysis.crossfile.scheduler import CrossFileScheduler
 from aurelis.analysis.engine import Report
 from aurelis.analysis.fixes import fix_all, verified_fix
 from aurelis.analysis.rule import Finding
 from aurelis.lsp import convert
 from aurelis.lsp.code_actions import Provider
-from aurelis.lsp.handlers.crossfile import CrossFileService
 from aurelis.lsp.handlers.diagnostics import RuleDiagnostics, to_diagnostic
 from aurelis.lsp.rule_edits import ignore_edit, minimal_edit, workspace_edit
 
@@ -59,7 +59,7 @@ def _find(report: Report, data: dict[str, Any]) -> Finding | None:
 def provide(
     ctx: ServerContext,
     svc: RuleDiagnostics,
-    cross: CrossFileService,
+    cross: CrossFileScheduler,
     doc: Document,
     params: types.CodeActionParams,
 ) -> list[types.CodeAction]:
@@ -119,7 +119,9 @@ def provide(
     return actions
 
 
-def _fix_all_edit(ctx: ServerContext, cross: CrossFileService, snap: Document) -> types.WorkspaceEdit | None:
+def _fix_all_edit(
+    ctx: ServerContext, cross: CrossFileScheduler, snap: Document
+) -> types.WorkspaceEdit | None:
     engine = ctx.engine
     folder = engine.folder_for(snap.uri)
     result = fix_all(
@@ -134,7 +136,7 @@ def _fix_all_edit(ctx: ServerContext, cross: CrossFileService, snap: Document) -
 
 
 def resolve(
-    ctx: ServerContext, svc: RuleDiagnostics, cross: CrossFileService, action: types.CodeAction
+    ctx: ServerContext, svc: RuleDiagnostics, cross: CrossFileScheduler, action: types.CodeAction
 ) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     doc = ctx.engine.documents.find(data.get("uri", ""))
@@ -153,7 +155,7 @@ def resolve(
     return action
 
 
-def register(ctx: ServerContext, rules: RuleDiagnostics, cross: CrossFileService) -> None:
+def register(ctx: ServerContext, rules: RuleDiagnostics, cross: CrossFileScheduler) -> None:
     ctx.code_actions.add(
         Provider(
             NAME,
