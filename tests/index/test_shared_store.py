@@ -91,6 +91,9 @@ def test_a_client_reuses_every_published_vector_and_finds_the_function(tmp_path,
     assert emb.stats.encoded == 0  # not one chunk through the model
     st = dev.status()
     assert st["shared_files"] == 5 and st["overlay_files"] == 0
+    (root / "shop/empty.py").write_text("")  # no chunks: nothing to share or encode
+    dev.build()
+    assert dev.status()["overlay_files"] == 0 and emb.stats.encoded == 0
     assert dev.search("cost of sending a parcel", 1, "dense")[0].name == "shop.shipping.shipping_cost"
     assert dev.search("hash a password with a salt", 1)[0].name == "shop.accounts.UserAccount.hash_password"
     # The local hnswlib side holds no vectors: the dense hits came from the collection.

@@ -305,7 +305,7 @@ class WorkspaceIndex(SharedSide):
             return 0
         if self.shared is not None:  # files published as they are here: their vectors are shared
             for rel, entry, chunks, gen in pending:
-                if self._shared_files.get(rel) == entry.sha:
+                if not chunks or self._shared_files.get(rel) == entry.sha:  # nothing to encode either way
                     entry.shared = True
                     self._apply(rel, entry, chunks, None, gen)
             pending = [p for p in pending if not p[1].shared]

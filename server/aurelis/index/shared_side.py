@@ -72,7 +72,7 @@ class SharedSide:
         """A file indexed from the shared vectors whose published version changed since."""
         with self._lock:
             entry = self._files.get(rel)
-        return bool(entry and entry.shared and self._shared_files.get(rel) != entry.sha)
+        return bool(entry and entry.shared and entry.chunk_ids and self._shared_files.get(rel) != entry.sha)
 
     def _publish(self, pending: Pending, gone: list[str]) -> None:
         """Write these files' vectors to the collection (local mode, or ``aurelis index --push``)."""
