@@ -275,6 +275,17 @@ def summarise(ranks: list[int | None]) -> dict[str, tuple[float, float, float]]:
     return {m: (statistics.fmean(v), *bootstrap(v)) for m, v in (("mrr10", rr), ("r1", r1), ("r10", r10))}
 
 
+def paired_delta(a: list[int | None], b: list[int | None], n: int = 1000, seed: int = 17):
+    """MRR@10 of ``b`` minus ``a`` on the same queries, with a paired bootstrap 95% CI."""
+    import numpy as np
+
+    rr = [np.asarray([0.0 if r is None or r >= 10 else 1.0 / (r + 1) for r in x]) for x in (a, b)]
+    diff = rr[1] - rr[0]
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(n, len(diff)))].mean(axis=1)
+    return float(diff.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
 def fmt(s: dict[str, tuple[float, float, float]]) -> str:
     return "  ".join(f"{m} {v:.3f} [{lo:.3f}-{hi:.3f}]" for m, (v, lo, hi) in s.items())
 
@@ -339,6 +350,7 @@ def run_variant(name, overrides, libs, prepared, emb, settings, mode, latency) -
                 f"  (build {build_s:.1f} s, encoded {emb.stats.encoded - before})",
                 flush=True,
             )
+    out["ranks"] = all_ranks
     out["all"] = summarise(all_ranks)
     out["n"] = len(all_ranks)
     out["p50_ms"] = statistics.median(times) if times else None
@@ -433,13 +445,16 @@ def main() -> int:
             f"{name:<24} {args.split} n={res['n']}: {fmt(res['all'])}{p50} (load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
-    print("\n| variant | MRR@10 [95% CI] | R@1 | R@10 |\n| --- | --- | --- | --- |")
+    first = results[0]
+    print(
+        f"\n| variant | MRR@10 [95% CI] | R@1 [95% CI] | R@10 [95% CI] | MRR@10 vs {first['variant']} "
+        "[paired 95% CI] |\n| --- | --- | --- | --- | --- |"
+    )
     for res in results:
         a = res["all"]
-        print(
-            f"| {res['variant']} | {a['mrr10'][0]:.3f} [{a['mrr10'][1]:.3f}-{a['mrr10'][2]:.3f}] "
-            f"| {a['r1'][0]:.3f} | {a['r10'][0]:.3f} |"
-        )
+        d, lo, hi = paired_delta(first["ranks"], res["ranks"])
+        cells = " | ".join(f"{a[m][0]:.3f} [{a[m][1]:.3f}-{a[m][2]:.3f}]" for m in ("mrr10", "r1", "r10"))
+        print(f"| {res['variant']} | {cells} | {d:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
