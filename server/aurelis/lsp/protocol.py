@@ -32,6 +32,13 @@ class AurelisProtocol(LanguageServerProtocol):
         result.capabilities.position_encoding = encoding.value
         return result
 
+    def notify(self, method: str, params: Any | None = None) -> None:
+        # After `shutdown` the client waits for nothing but `exit`: a progress report or log line
+        # a worker thread queued meanwhile is dropped, not sent to a client that is going away.
+        if getattr(self._server, "shut_down", False):
+            return
+        super().notify(method, params)
+
     def _feature(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
