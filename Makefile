@@ -16,7 +16,7 @@ TORCH_VENV ?= .venv-torch
 TORCH_PY := $(TORCH_VENV)/bin/python
 TORCH_STAMP := $(TORCH_VENV)/.installed
 
-.PHONY: setup setup-torch run test test-python test-neovim test-vscode test-torch clean
+.PHONY: setup setup-torch run test test-python test-neovim test-vscode test-vscode-e2e test-torch clean
 
 setup: $(STAMP)
 
@@ -66,6 +66,18 @@ test-vscode: setup
 	npm run lint -w clients/vscode
 	AURELIS_PYTHON=$(abspath $(PY)) npm test -w clients/vscode
 	npm run package -w clients/vscode
+
+# The extension in a real VS Code: code-server (npm) with the built .vsix, driven by Playwright
+# through Debian's Chromium; checks activation, Problems, the status bar, Semantic Search and a
+# quick fix. code-server's native build (~5 min on two cores) is cached outside the repository,
+# keyed by version. Screenshots go to build/vscode-e2e/.
+CODE_SERVER_VERSION ?= 4.139.1
+test-vscode-e2e: setup
+	npm ci --no-audit --no-fund
+	npm run package -w clients/vscode
+	$(PIP) install --quiet -e '.[vscode-e2e]'
+	eval "$$(PY=$(abspath $(PY)) CODE_SERVER_VERSION=$(CODE_SERVER_VERSION) bash clients/vscode/e2e/install_code_server.sh)" && \
+	AURELIS_VSIX=$(abspath clients/vscode/aurelis.vsix) $(PY) -m pytest clients/vscode/e2e
 
 clean:
 	rm -rf $(VENV) $(TORCH_VENV) build *.egg-info server/*.egg-info

@@ -2,6 +2,8 @@
 // restarts on crash with backoff, and exposes `execute` for the palette commands.
 
 import * as fs from "node:fs";
+import * as readline from "node:readline";
+import type { Readable } from "node:stream";
 import * as vscode from "vscode";
 import {
   CloseAction,
@@ -19,6 +21,8 @@ import { RestartPolicy } from "./backoff";
 import { ProgressTracker } from "./progress";
 import { CommandRequest, missingCommands } from "./protocol";
 import { Candidate, candidates, firstWorking, notFoundMessage } from "./serverCommand";
+import { LevelledSink, stderrLines } from "./serverLog";
+import { TraceChannel } from "./traceChannel";
 import { configurationAnswer, explicitSettings, SECTION } from "./settings";
 import type { Progress } from "./views";
 
@@ -77,12 +81,25 @@ export async function findServer(log: vscode.LogOutputChannel, readme: vscode.Ur
   return undefined;
 }
 
+function eachLine(input: Readable, onLine: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on("line", onLine);
+}
+
+/** Server output into the log channel at each line's level (the default makes all stderr [error]). */
+export const STDIO_OPTIONS = {
+  stdout: (input: Readable, channel: LevelledSink) => eachLine(input, (line) => channel.info(line)),
+  stderr: (input: Readable, channel: LevelledSink) => eachLine(input, stderrLines(channel)),
+};
+
 export class AurelisClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly policy = new RestartPolicy();
   private readonly stateListeners: ((state: string) => void)[] = [];
   private readonly progressListeners: ((progress: Progress | undefined) => void)[] = [];
   readonly progress = new ProgressTracker();
+  /** `aurelis.trace.server` output; created with the first client, kept across restarts. */
+  private trace: TraceChannel | undefined;
+  private traceWatch: vscode.Disposable | undefined;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -175,6 +192,8 @@ export class AurelisClient implements vscode.Disposable {
     const options: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.log,
+      traceOutputChannel: this.traceChannel() as unknown as vscode.LogOutputChannel,
+      stdioOptions: STDIO_OPTIONS,
       initializationOptions: this.userSettings(),
       middleware: {
         workspace: {
@@ -228,6 +247,18 @@ export class AurelisClient implements vscode.Disposable {
     return true;
   }
 
+  private traceChannel(): TraceChannel {
+    const setting = () => vscode.workspace.getConfiguration(SECTION).get("trace.server");
+    if (!this.trace) {
+      const trace = new TraceChannel(vscode.window.createOutputChannel("Aurelis Trace", { log: true }), setting());
+      this.traceWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.trace.server`)) trace.setSetting(setting());
+      });
+      this.trace = trace;
+    }
+    return this.trace;
+  }
+
   async restart(): Promise<void> {
     this.policy.reset();
     const old = this.client;
@@ -248,5 +279,7 @@ export class AurelisClient implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     await this.client?.dispose();
+    this.traceWatch?.dispose();
+    this.trace?.dispose();
   }
 }

@@ -148,8 +148,10 @@ async function search(ctx: Context) {
   const open = async (preview: boolean) => {
     const chosen = pick.activeItems[0]?.item;
     if (!chosen) return;
-    const range = new vscode.Range(chosen.range.start.line, chosen.range.start.character, chosen.range.end.line, chosen.range.end.character);
-    await vscode.window.showTextDocument(vscode.Uri.parse(chosen.uri), { preview, preserveFocus: preview, selection: range });
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(chosen.uri), { preview, preserveFocus: preview });
+    // (showTextDocument's `selection` option is a Range: it always puts the cursor at the end)
+    editor.selection = hitSelection(chosen.range);
+    editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   };
   pick.onDidChangeActive(() => void open(true));
   pick.onDidAccept(async () => {
@@ -158,6 +160,11 @@ async function search(ctx: Context) {
   });
   pick.onDidHide(() => pick.dispose());
   pick.show();
+}
+
+/** The hit highlighted with the cursor at its first line (not at its end, where a plain range puts it). */
+function hitSelection(range: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Selection {
+  return new vscode.Selection(range.end.line, range.end.character, range.start.line, range.start.character);
 }
 
 async function ask(ctx: Context) {

@@ -126,7 +126,7 @@ function hitUri(hit: Obj): string | undefined {
   return pathToFileURL(p).href;
 }
 
-/** `aurelis.search` hits (a list, or `{results: [...]}`) as QuickPick items, best first. */
+/** `aurelis.search` hits (a list, or `{results: [...]}`) as QuickPick items, best first, ranked. */
 export function searchItems(result: unknown): SearchItem[] {
   const hits = Array.isArray(result) ? result : isObj(result) && Array.isArray(result.results) ? result.results : [];
   const items: SearchItem[] = [];
@@ -137,11 +137,13 @@ export function searchItems(result: unknown): SearchItem[] {
     const range = hitRange(hit);
     const file = decodeURIComponent(uri.split("/").pop() ?? uri);
     const name = str(hit.name) ?? str(hit.symbol) ?? str(hit.qualname);
-    const score = num(hit.score);
     const preview = (str(hit.preview) ?? str(hit.text) ?? str(hit.snippet) ?? "").split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 3).join(" ⏎ ");
+    // The rank, not the score: fused (reciprocal-rank) scores are ~0.03 for every hit and mean
+    // nothing to a reader; the order is the ranking.
+    const rank = `#${items.length + 1}`;
     items.push({
       label: name ?? `${file}:${range.start.line + 1}`,
-      description: `${name ? `${file}:${range.start.line + 1}` : ""}${score !== undefined ? `  ${score.toFixed(3)}` : ""}`.trim(),
+      description: `${name ? `${file}:${range.start.line + 1}  ` : ""}${rank}`,
       detail: preview,
       uri,
       range,

@@ -35,7 +35,7 @@ test("search hits become items with uri and range, best first order kept", () =>
   assert.equal(items.length, 2);
   assert.deepEqual(items[0], {
     label: "load_config",
-    description: "a.py:5  0.912",
+    description: "a.py:5  #1", // the rank: a fused score (0.912 here, ~0.03 in practice) means nothing to a reader
     detail: "def load_config(path): ⏎ ...",
     uri: "file:///w/a.py",
     range: { start: { line: 4, character: 0 }, end: { line: 9, character: 0 } },
@@ -43,6 +43,8 @@ test("search hits become items with uri and range, best first order kept", () =>
   assert.equal(items[1].uri, "file:///w/b%20c.py");
   assert.deepEqual(items[1].range, { start: { line: 2, character: 0 }, end: { line: 6, character: 0 } });
   assert.equal(items[1].label, "b c.py:3");
+  assert.equal(items[1].description, "#2");
+  assert.ok(items.every((i) => !/\d\.\d/.test(i.description)), "no score is shown");
   assert.deepEqual(searchItems(null), []);
 });
 
