@@ -195,7 +195,12 @@ describe("the extension against a real `aurelis serve`", () => {
     assert.ok(values.some((v) => v.kind === "report" && v.percentage === 100), JSON.stringify(values));
     const midway = new ProgressTracker();
     for (const v of values.slice(0, -1)) midway.apply(ended.token, v);
-    assert.equal(statusView(status, midway.current()).text, "$(sync~spin) Aurelis: indexing 100%");
+    // the provider comes from the server's status (its `ai.providers`), not only from the settings
+    assert.equal(statusView(status, midway.current()).text, "$(sync~spin) Aurelis: indexing 100% · local");
+    // one source of truth: the status counts the files the progress counted
+    const counted = values.filter((v) => v.kind === "report").at(-1)?.message;
+    const s = status as { files_done?: number; files_total?: number };
+    assert.equal(counted, `${s.files_done}/${s.files_total} files`);
     assert.equal(session.tracker.current()?.title === "Aurelis: indexing", false, "no indexing progress is left running");
     const view = statusView(status);
     assert.match(view.text, /Aurelis: ready/);
