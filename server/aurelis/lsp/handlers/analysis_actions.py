@@ -56,6 +56,18 @@ def _find(report: Report, data: dict[str, Any]) -> Finding | None:
     )
 
 
+def _key(d: types.Diagnostic) -> tuple:
+    r = d.range
+    return (str(d.code), r.start.line, r.start.character, r.end.line, r.end.character)
+
+
+def _context_keys(params: types.CodeActionParams) -> set[tuple]:
+    """Our diagnostics the client names in ``context.diagnostics``: their actions are offered
+    wherever the request's range is (Neovim asks with the cursor position and the diagnostics
+    of the cursor's line, so a cursor elsewhere on the flagged line must still get the fix)."""
+    return {_key(d) for d in params.context.diagnostics or [] if (d.source or "").lower() == "aurelis"}
+
+
 def provide(
     ctx: ServerContext,
     svc: RuleDiagnostics,
@@ -68,12 +80,16 @@ def provide(
         return []
     lazy = _lazy(ctx)
     lo, hi = _byte_span(snap, params.range)
+    asked = _context_keys(params)
     settings = ctx.engine.settings_for(doc.uri).analysis
     actions: list[types.CodeAction] = []
     for f in report.findings:
-        if not (f.start <= hi and lo <= f.end):
+        overlaps = f.start <= hi and lo <= f.end
+        if not overlaps and not asked:
             continue
         diag = to_diagnostic(snap, report, f)
+        if not overlaps and _key(diag) not in asked:
+            continue
         base = {
             "provider": NAME,
             "uri": doc.uri,
