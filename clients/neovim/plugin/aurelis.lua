@@ -13,3 +13,5 @@ end
 require("aurelis.commands").create()
 require("aurelis.aomaas").create()
 require("aurelis.progress").attach()
+-- Also without setup() (vim.lsp.enable): say why the server cannot start, report pyproject.toml writes.
+require("aurelis.lifecycle").attach(require("aurelis.config").options)

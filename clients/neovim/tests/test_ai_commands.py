@@ -48,4 +48,10 @@ def test_ai_commands(tmp_path):
     assert r["ask_title"] == "Aurelis ask: where are the settings read from disk?"
     assert {"file": str(ws / "pkg" / "settings_file.py"), "lnum": 5} in r["ask_items"]
     assert "def test_circle_area_of_zero():" in r["test_file"]
+    # the generated tests are in sight, with where they save to
+    assert r["test_visible"] and r["test_current"] and r["test_listed"]
+    assert (
+        r["tests_message"]
+        == "Aurelis: Tests: written to tests/test_shapes.py (not saved yet: :w to keep them)"
+    )
     assert "def circle_area(radius):" in prompts[4]

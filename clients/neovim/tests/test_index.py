@@ -27,6 +27,11 @@ def test_search_fills_quickfix_with_the_definition(session):
     assert first["file"] == str(target)
     assert first["lnum"] == line_of(target, "def load_settings_from_json_file")
     assert "load_settings_from_json_file" in first["text"]
+    # ranked, not scored: "#1 function pkg.settings_file.load_settings_from_json_file ..."
+    assert [item["text"].split()[0] for item in r["items"]] == [
+        f"#{n}" for n in range(1, len(r["items"]) + 1)
+    ]
+    assert not any(re.search(r"\[\d\.\d+\]", item["text"]) for item in r["items"])
     assert r["title"] == f"Aurelis search: {QUERY}"
     assert r["qf_window_open"] is True
 
@@ -69,3 +74,15 @@ def test_status_float_and_reindex(session):
     assert "**files_indexed**: 3" in r["status_text"]  # pkg/__init__.py, shapes.py, settings_file.py
     assert "all-MiniLM-L6-v2" in r["status_text"]
     assert r["second_end"], "the reindex pass ended without a message"
+    assert r["status_text"].startswith(f"# Aurelis status\n\n**Index**: ready, 3 files, {chunks} chunks\n")
+    assert "**AI providers**: none configured" in r["status_text"]
+    assert r["float_wrap"] == {"wrap": True, "linebreak": True}  # wrapped at words, not mid-word
+
+
+def test_cancel_leaves_the_index_build_alone(session):
+    outcome, _ = session
+    assert outcome.returncode == 0, outcome.explain()
+    r = outcome.result
+    assert r["index_active_at_cancel"] is True
+    assert r["cancel_message"] == "Aurelis: nothing to cancel"
+    assert "chunks" in r["first_end"]  # the build was not cancelled

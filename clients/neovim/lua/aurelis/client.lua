@@ -36,6 +36,20 @@ function M.cancel(client, id)
   return client.cancel_request(id)
 end
 
+function M.stop(client, force)
+  if has_011 then
+    return client:stop(force)
+  end
+  return client.stop(force)
+end
+
+function M.is_stopped(client)
+  if has_011 then
+    return client:is_stopped()
+  end
+  return client.is_stopped()
+end
+
 function M.encoding(client)
   return client.offset_encoding or "utf-16"
 end

@@ -120,10 +120,22 @@ M.docstring = function()
   end
 end
 
+-- Generated tests land in their test file's buffer (created by the server's edit): shown in a
+-- split, with where it saves to; it is not written behind the user's back.
+local function show_tests(result, client)
+  if type(result) ~= "table" or not result.applied or type(result.uri) ~= "string" then
+    return show("Tests")(result, client)
+  end
+  local bufnr = ui.show_file(result.uri)
+  local path = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":~:.")
+  local state = vim.bo[bufnr].modified and "not saved yet: :w to keep them" or "saved"
+  notify(string.format("Tests: written to %s (%s)", path, state))
+end
+
 M.tests = function(cmd)
   local t = target()
   if t then
-    return run(t, "tests", { uri = t.uri, range = lines_of(t, cmd) }, "Tests")
+    return run(t, "tests", { uri = t.uri, range = lines_of(t, cmd) }, "Tests", show_tests)
   end
 end
 
@@ -190,12 +202,24 @@ end
 M.status = function()
   local t = target()
   if t then
-    return exec.run("status", vim.empty_dict(), show("Aurelis status"), { client = t.client, bufnr = t.bufnr, title = "Status" })
+    return exec.run("status", vim.empty_dict(), function(result)
+      ui.float(ui.status_markdown(result), "Aurelis status")
+    end, { client = t.client, bufnr = t.bufnr, title = "Status" })
   end
 end
 
-M.cancel = function()
+M.cancel = function(cmd)
+  if cmd.args == "index" then
+    return exec.cancel_index()
+  elseif cmd.args ~= "" then
+    notify(":AurelisCancel takes no argument or `index`, not " .. cmd.args, vim.log.levels.ERROR)
+    return 0
+  end
   return exec.cancel_all()
+end
+
+M.restart = function()
+  return require("aurelis.lifecycle").restart()
 end
 
 local specs = {
@@ -209,7 +233,18 @@ local specs = {
   { "AurelisAsk", M.ask, { nargs = "+", desc = "Ask a question about the workspace" } },
   { "AurelisReindex", M.reindex, { desc = "Rebuild the workspace index" } },
   { "AurelisStatus", M.status, { desc = "Show the server's status" } },
-  { "AurelisCancel", M.cancel, { desc = "Cancel the running Aurelis requests" } },
+  {
+    "AurelisCancel",
+    M.cancel,
+    {
+      nargs = "?",
+      complete = function()
+        return { "index" }
+      end,
+      desc = "Cancel the running AI requests (`index`: the index build instead)",
+    },
+  },
+  { "AurelisRestart", M.restart, { desc = "Restart the Aurelis server (settings, a new version)" } },
 }
 
 function M.create()

@@ -57,7 +57,8 @@ function M.run(name, args, on_result, opts)
   return id
 end
 
---- Cancel every Aurelis request in flight and every cancellable server progress.
+--- Cancel every Aurelis request in flight and the AI progress; the index build goes on
+--- (it has its own `:AurelisCancel index`).
 function M.cancel_all()
   local n = 0
   for id, entry in pairs(M.pending) do
@@ -67,9 +68,20 @@ function M.cancel_all()
     notify(entry.title .. " cancelled")
     n = n + 1
   end
-  n = n + require("aurelis.progress").cancel_all()
+  n = n + require("aurelis.progress").cancel("ai")
   if n == 0 then
     notify("nothing to cancel")
+  end
+  return n
+end
+
+--- Stop the index build; `:AurelisReindex` starts it again.
+function M.cancel_index()
+  local n = require("aurelis.progress").cancel("index")
+  if n == 0 then
+    notify("the index is not being built")
+  else
+    notify("index build cancelled (:AurelisReindex resumes it)")
   end
   return n
 end

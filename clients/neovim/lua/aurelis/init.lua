@@ -7,33 +7,19 @@ local group = vim.api.nvim_create_augroup("aurelis.start", { clear = true })
 
 -- Neovim 0.10: no vim.lsp.config/enable, so start (or reuse) a client per root on FileType.
 local function start_legacy(opts)
-  local cfg = config.lsp_config(opts)
-  local function start(bufnr)
-    if vim.bo[bufnr].buftype ~= "" then
-      return
-    end
-    local root = vim.fs.root(bufnr, opts.root_markers)
-      or vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr))
-    vim.lsp.start({
-      name = "aurelis",
-      cmd = cfg.cmd,
-      root_dir = root,
-      init_options = cfg.init_options,
-      settings = cfg.settings,
-    }, { bufnr = bufnr })
-  end
+  local lifecycle = require("aurelis.lifecycle")
   vim.api.nvim_clear_autocmds({ group = group })
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
     pattern = opts.filetypes,
     callback = function(args)
-      start(args.buf)
+      lifecycle.start(args.buf, opts)
     end,
   })
   -- Buffers opened before setup() already had their FileType.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(opts.filetypes, vim.bo[bufnr].filetype) then
-      start(bufnr)
+      lifecycle.start(bufnr, opts)
     end
   end
 end
@@ -41,14 +27,21 @@ end
 --- Configure and start the server. `opts` are merged over require("aurelis.config").defaults.
 --- `_legacy_start = true` forces the Neovim 0.10 code path (vim.lsp.start) on newer versions.
 function M.setup(opts)
-  opts = config.set(opts)
+  local ok, err = pcall(config.set, opts)
+  if not ok then
+    vim.notify("Aurelis: setup(): " .. tostring(err), vim.log.levels.ERROR)
+    return false
+  end
+  opts = config.options
   require("aurelis.progress").attach()
+  require("aurelis.lifecycle").attach(opts)
   if vim.fn.has("nvim-0.11") == 1 and not opts._legacy_start then
     vim.lsp.config("aurelis", config.lsp_config(opts))
     vim.lsp.enable("aurelis")
   else
     start_legacy(opts)
   end
+  return true
 end
 
 --- Run an `aurelis.<name>` server command; `on_result(result, client)` gets its answer.

@@ -81,11 +81,18 @@ function M.status()
   return table.concat(parts, " | ")
 end
 
---- Ask the server to stop every cancellable progress; returns how many.
-function M.cancel_all()
+--- Is this the index build's progress (as opposed to an AI request's)?
+function M.is_index(token, p)
+  return (type(token) == "string" and token:find("^aurelis%-index%-") ~= nil)
+    or ((p.title or ""):find("indexing", 1, true) ~= nil)
+end
+
+--- Ask the server to stop cancellable progress: the index build's (`which == "index"`) or
+--- every other one (AI requests); returns how many.
+function M.cancel(which)
   local n = 0
   for token, p in pairs(M.active) do
-    if p.cancellable then
+    if p.cancellable and M.is_index(token, p) == (which == "index") then
       client_mod.notify(p.client, "window/workDoneProgress/cancel", { token = token })
       n = n + 1
     end

@@ -62,28 +62,32 @@ function M.float(markdown, title)
     border = opts.border,
     max_width = opts.max_width,
     max_height = opts.max_height,
+    wrap = true,
   })
+  -- Wrap at word boundaries, not mid-word; indented continuation lines keep lists readable.
+  vim.wo[win].linebreak = true
+  vim.wo[win].breakindent = true
   M.float_win = win
   return buf, win
 end
 
-local function describe(r)
+-- The rank, not the score: fused (reciprocal-rank) scores are ~0.03 for every hit.
+local function describe(r, rank)
   local head = table.concat(vim.tbl_filter(function(s)
     return s ~= nil and s ~= ""
   end, { r.kind, r.name }), " ")
   local preview = vim.split(r.preview or "", "\n", { plain = true })[1] or ""
-  local score = type(r.score) == "number" and string.format(" [%.2f]", r.score) or ""
-  return vim.trim(head .. score .. " " .. vim.trim(preview))
+  return vim.trim(string.format("#%d %s %s", rank, head, vim.trim(preview)))
 end
 
---- Quickfix items (in result order) of `aurelis.search` results.
+--- Quickfix items (in result order, ranked #1, #2, ...) of `aurelis.search` results.
 function M.search_items(results, encoding)
   local items = {}
   for _, r in ipairs(results or {}) do
     local loc = { uri = r.uri, range = r.range }
     local item = vim.lsp.util.locations_to_items({ loc }, encoding)[1]
     if item then
-      item.text = describe(r)
+      item.text = describe(r, #items + 1)
       item.user_data = r
       table.insert(items, item)
     end
@@ -109,6 +113,66 @@ function M.pick(items, title)
     vim.cmd.edit(vim.fn.fnameescape(item.filename))
     vim.api.nvim_win_set_cursor(0, { item.lnum, math.max(item.col - 1, 0) })
   end)
+end
+
+local function providers_line(ai)
+  if type(ai) ~= "table" then
+    return nil
+  end
+  if ai.enabled == false then
+    return "**AI**: off (`ai.enabled = false`)"
+  end
+  local names = {}
+  for _, p in ipairs(type(ai.providers) == "table" and ai.providers or {}) do
+    table.insert(names, string.format("`%s` (%s, %s)", tostring(p.name), tostring(p.kind), tostring(p.model)))
+  end
+  if #names == 0 then
+    return "**AI providers**: none configured (set `ai.providers`, see :help aurelis-setup)"
+  end
+  return "**AI providers** (in order): " .. table.concat(names, ", ")
+end
+
+--- `aurelis.status` as markdown: the index and the provider chain first, then every detail.
+function M.status_markdown(status)
+  if type(status) ~= "table" then
+    return M.to_markdown(status)
+  end
+  local lines = {}
+  if status.state then
+    local counts = ""
+    if status.state == "indexing" and type(status.files_total) == "number" and status.files_total > 0 then
+      counts = string.format(", %d/%d files", status.files_done or 0, status.files_total)
+    elseif type(status.files_indexed) == "number" then
+      counts = string.format(", %d files, %s chunks", status.files_indexed, tostring(status.chunks))
+    end
+    table.insert(lines, string.format("**Index**: %s%s", status.state, counts))
+  end
+  local providers = providers_line(status.ai)
+  if providers then
+    table.insert(lines, providers)
+  end
+  table.insert(lines, "")
+  local rest = vim.deepcopy(status)
+  rest.ai = nil
+  vim.list_extend(lines, M.to_markdown(rest))
+  return lines
+end
+
+--- Show the buffer of `uri` in a split (the server created or edited it through
+--- workspace/applyEdit, which leaves it hidden and unsaved); returns its buffer and window.
+function M.show_file(uri)
+  local bufnr = vim.uri_to_bufnr(uri)
+  vim.fn.bufload(bufnr)
+  vim.bo[bufnr].buflisted = true
+  local win = vim.fn.bufwinid(bufnr)
+  if win == -1 then
+    vim.cmd("belowright split")
+    win = vim.api.nvim_get_current_win()
+    vim.api.nvim_win_set_buf(win, bufnr)
+  else
+    vim.api.nvim_set_current_win(win)
+  end
+  return bufnr, win
 end
 
 --- Apply what an edit-producing command returned: a WorkspaceEdit, or { edit = WorkspaceEdit, ... }.

@@ -1,6 +1,6 @@
 -- The other AI commands in one session, each answered by the next scripted provider reply:
 -- :AurelisDocstring and :AurelisFix edit the buffer, :AurelisReview and :AurelisAsk open
--- floats (Ask also lists its citations in the quickfix list), :AurelisTests writes a test file.
+-- floats (Ask also lists its citations in the quickfix list), :AurelisTests writes a test file and shows it.
 return function(T)
   T.setup({ settings = { ai = { providers = T.providers() } } })
   local bufnr = T.open("pkg/shapes.py")
@@ -54,10 +54,15 @@ return function(T)
   local first, last = row_of("def circle_area"), row_of("return math.pi")
   vim.cmd(first .. "," .. last .. "AurelisTests")
   T.wait(function()
-    return T.notified("Tests: edit applied")
+    return T.notified("Tests: written to")
   end, "the tests edit")
+  T.out.tests_message = T.notified("Tests: written to").msg
   local test_buf = vim.fn.bufnr(vim.fs.joinpath(vim.fn.getcwd(), "tests", "test_shapes.py"))
   T.check(test_buf > 0, "a buffer for tests/test_shapes.py")
   T.out.test_file = T.lines(test_buf)
+  -- shown, not left as a hidden buffer: a window shows it and it is the current one
+  T.out.test_visible = vim.fn.bufwinid(test_buf) ~= -1
+  T.out.test_current = vim.api.nvim_get_current_buf() == test_buf
+  T.out.test_listed = vim.bo[test_buf].buflisted
   T.out.buffer = T.lines(bufnr)
 end

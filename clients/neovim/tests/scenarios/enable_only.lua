@@ -11,5 +11,9 @@ return function(T)
   T.out.root_dir = client.root_dir or client.config.root_dir
   local tree = T.execute("syntaxTree", { uri = vim.uri_from_bufnr(bufnr) })
   T.out.has_module = tree.sexp:find("^%(module") ~= nil
-  T.out.settings = T.execute("settings", { uri = vim.uri_from_bufnr(bufnr) })
+  -- the server pulls workspace/configuration after `initialized`: wait for it to apply
+  T.wait(function()
+    T.out.settings = T.execute("settings", { uri = vim.uri_from_bufnr(bufnr) })
+    return T.out.settings.index.enabled == false
+  end, "the vim.lsp.config settings to reach the server")
 end

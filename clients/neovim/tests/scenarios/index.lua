@@ -9,6 +9,17 @@ return function(T)
   end
   T.setup({ progress = true, settings = { index = { enabled = true } } })
   T.open("pkg/shapes.py")
+  -- :AurelisCancel while the index builds cancels AI requests only: the build goes on.
+  T.wait(function()
+    for token, p in pairs(progress.active) do
+      if progress.is_index(token, p) then
+        return true
+      end
+    end
+  end, "the index build to begin", 120000)
+  vim.cmd("AurelisCancel")
+  T.out.index_active_at_cancel = #ends() == 0
+  T.out.cancel_message = T.out.notifications[#T.out.notifications].msg
   T.wait(function()
     return #ends() == 1
   end, "the indexing progress to end", 120000)
@@ -45,6 +56,7 @@ return function(T)
     for _, f in ipairs(T.floats()) do
       if f.text:find("**state**: ready", 1, true) then
         T.out.status_text = f.text
+        T.out.float_wrap = { wrap = vim.wo[f.win].wrap, linebreak = vim.wo[f.win].linebreak }
         return true
       end
     end
