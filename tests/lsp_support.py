@@ -95,6 +95,11 @@ def prepare(client) -> None:
         client.registrations[:] = [r for r in client.registrations if r.id not in gone]
 
 
+# Every rule but the documentation ones (the default set before the precision benchmark turned
+# the metric rules off): e2e tests that exercise rules select them rather than lean on defaults.
+ALL_RULES = {"extend_select": ["bug-risk", "security", "performance", "maintainability"]}
+
+
 def rules_session(resolve: bool = True):
     """A pytest-lsp fixture: a UTF-8 session with the index off, for per-file rule tests;
     ``resolve``: the client advertises codeAction/resolve (edits computed lazily)."""
@@ -105,7 +110,7 @@ def rules_session(resolve: bool = True):
         await lsp_client.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities(encodings=["utf-8"], code_action_resolve=resolve),
-                initialization_options={"index": {"enabled": False}},
+                initialization_options={"index": {"enabled": False}, "analysis": ALL_RULES},
             )
         )
         yield

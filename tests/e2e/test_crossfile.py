@@ -13,7 +13,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.analysis.crossfile.workspace_fixture import make_project
-from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
+from tests.lsp_support import ALL_RULES, SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
 
 CACHE = tempfile.mkdtemp(prefix="aurelis-crossfile-e2e-")
 ENV = {**os.environ, "AURELIS_CACHE_DIR": CACHE, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -26,7 +26,7 @@ async def _start(client: LanguageClient, root, options: dict) -> None:
         types.InitializeParams(
             capabilities=capabilities(encodings=["utf-16"]),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options=options,
+            initialization_options={**options, "analysis": {**ALL_RULES, **options.get("analysis", {})}},
         )
     )
 
@@ -113,7 +113,7 @@ async def test_pull_clients_get_cross_file_findings_of_unopened_files(client: La
         types.InitializeParams(
             capabilities=capabilities(pull_diagnostics=True),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-            initialization_options={"index": {"enabled": False}},
+            initialization_options={"index": {"enabled": False}, "analysis": ALL_RULES},
         )
     )
     billing = (root / "shop/billing.py").as_uri()

@@ -17,7 +17,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.analysis.crossfile.support import write_tree
 from tests.analysis.crossfile.workspace_fixture import make_project
-from tests.lsp_support import SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
+from tests.lsp_support import ALL_RULES, SERVER_COMMAND, capabilities, command, open_doc, prepare, wait_until
 
 CACHE = tempfile.mkdtemp(prefix="aurelis-priority-e2e-")  # a cold index and embeddings cache
 ENV = {**os.environ, "AURELIS_CACHE_DIR": CACHE, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -42,7 +42,10 @@ async def test_edits_during_a_cold_build_come_first_and_the_build_finishes_after
         types.InitializeParams(
             capabilities=capabilities(encodings=["utf-16"]),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-            initialization_options={"index": {"enabled": True}, "analysis": {"cross_file": True}},
+            initialization_options={
+                "index": {"enabled": True},
+                "analysis": {"cross_file": True, **ALL_RULES},
+            },
         )
     )
     uri = (root / "shop/app.py").as_uri()
@@ -106,7 +109,7 @@ async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes
         types.InitializeParams(
             capabilities=capabilities(encodings=["utf-16"]),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-            initialization_options={"index": {"enabled": False}},  # dead code needs no index
+            initialization_options={"index": {"enabled": False}, "analysis": ALL_RULES},  # no index needed
         )
     )
 

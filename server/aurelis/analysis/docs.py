@@ -33,7 +33,11 @@ def table() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in all_rules():
-        default = "cross-file" if r.cross_file else ("on" if r.enabled_by_default else "off")
+        default = (
+            ("cross-file" if r.enabled_by_default else "off, cross-file")
+            if r.cross_file
+            else ("on" if r.enabled_by_default else "off")
+        )
         rows.append(
             f"| [{r.code}](docs/rules.md#{anchor(r)}) | `{r.name}` | {r.category.value} | {r.severity.value} "
             f"| {'yes' if r.fixable else ''} | {default} | {_cell(r.summary)} |"

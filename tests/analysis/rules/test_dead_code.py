@@ -46,8 +46,11 @@ FILES = {
 }
 
 
+ON = Settings(analysis={"select": ["AUR411"]})  # off by default: selected by code
+
+
 def _findings(root: Path, rel: str, settings: Settings | None = None):
-    ws = load_workspace(root, settings)
+    ws = load_workspace(root, settings or ON)
     path = (root / rel).as_posix()
     return ws.sources[path], ws.findings(path)
 
@@ -75,21 +78,35 @@ def test_roots_and_used_names_are_not_flagged(tmp_path: Path):
 
 def test_select_ignore_and_per_file_ignores_apply(tmp_path: Path):
     root = write_tree(tmp_path, FILES)
-    assert _findings(root, "pkg/core.py", Settings(analysis={"ignore": ["AUR411"]}))[1] == []
     assert (
-        _findings(root, "pkg/core.py", Settings(analysis={"per_file_ignores": {"pkg/*": ["AUR4"]}}))[1] == []
+        _findings(root, "pkg/core.py", Settings(analysis={"select": ["AUR411"], "ignore": ["AUR411"]}))[1]
+        == []
     )
-    assert _findings(root, "pkg/core.py", Settings(analysis={"cross_file": False}))[1] == []
-    raised = _findings(root, "pkg/core.py", Settings(analysis={"severity": {"AUR411": "warning"}}))[1]
+    assert (
+        _findings(
+            root,
+            "pkg/core.py",
+            Settings(analysis={"select": ["AUR411"], "per_file_ignores": {"pkg/*": ["AUR411"]}}),
+        )[1]
+        == []
+    )
+    assert (
+        _findings(root, "pkg/core.py", Settings(analysis={"select": ["AUR411"], "cross_file": False}))[1]
+        == []
+    )
+    raised = _findings(
+        root, "pkg/core.py", Settings(analysis={"select": ["AUR411"], "severity": {"AUR411": "warning"}})
+    )[1]
     assert {f.severity.value for f in raised} == {"warning"}
 
 
 def test_run_crossfile_reports_only_the_checked_paths_but_reads_the_project(tmp_path: Path):
     root = make_project(tmp_path)
-    only = run_crossfile([root / "shop/billing.py"], use_index=False)
+    only = run_crossfile([root / "shop/billing.py"], ON, use_index=False)
     assert list(only) == [(root / "shop/billing.py").as_posix()]
     assert [f.data["name"] for f in only[(root / "shop/billing.py").as_posix()]] == ["never_called"]
-    assert run_crossfile([root / "shop/orders.py"], use_index=False) == {}  # its uses live in other files
+    assert run_crossfile([root / "shop/orders.py"], ON, use_index=False) == {}  # its uses live elsewhere
+    assert run_crossfile([root / "shop/billing.py"], use_index=False) == {}  # AUR411 is off by default
 
 
 def test_without_a_workspace_the_rule_is_silent():
@@ -136,7 +153,7 @@ def test_library_mode_keeps_the_documented_public_api(tmp_path: Path):
     assert names("pkg/api.py") == {"undocumented", "_private"}
     assert names("pkg/listed.py") == {"documented_but_not_listed"}
     assert names("pkg/_impl.py") == {"impl_helper"}
-    off = Settings(analysis={"library_mode": "off"})
+    off = Settings(analysis={"select": ["AUR411"], "library_mode": "off"})
     assert names("pkg/api.py", off) == {"fetch", "undocumented", "_private"}
 
 
@@ -145,5 +162,5 @@ def test_library_mode_is_off_for_an_application_folder(tmp_path: Path):
     root = write_tree(tmp_path, files)
     every = {"fetch", "undocumented", "_private"}
     assert {f.data["name"] for f in _findings(root, "pkg/api.py")[1]} == every
-    on = Settings(analysis={"library_mode": "on"})
+    on = Settings(analysis={"select": ["AUR411"], "library_mode": "on"})
     assert {f.data["name"] for f in _findings(root, "pkg/api.py", on)[1]} == every - {"fetch"}

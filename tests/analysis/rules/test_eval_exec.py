@@ -48,3 +48,26 @@ def test_module_with_its_own_eval_is_not_flagged():
 def test_syntax_error_and_empty_input_yield_nothing():
     assert run(EvalExec, "eval(x\n") == []
     assert run(EvalExec, "") == []
+
+
+def test_code_objects_the_program_compiled_itself_are_not_flagged():
+    src = (
+        "from types import CodeType\n"
+        "def run_template(code: CodeType, ns):\n"
+        "    exec(code, ns)\n"  # a template engine runs its own compiled output (jinja2, werkzeug)
+        "def make(script, globs):\n"
+        "    bytecode = compile(script, '<attrs generated>', 'exec')\n"
+        "    eval(bytecode, globs)\n"  # attrs' generated methods
+        "def fake_tb(location, g):\n"
+        "    code = compile('raise E', 'x', 'exec')\n"
+        "    code = code.replace(co_name=location)\n"
+        "    exec(code, g)\n"  # jinja2's traceback rewriting
+        "def handle(req, code):\n"
+        "    exec(code)\n"  # an unannotated parameter: still flagged
+        "    text = req.body.replace('a', 'b')\n"
+        "    eval(text)\n"  # str.replace is no code object: still flagged
+    )
+    assert [src.encode()[f.start : f.end].decode() for f in run(EvalExec, src)] == [
+        "exec(code)",
+        "eval(text)",
+    ]

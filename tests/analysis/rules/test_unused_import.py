@@ -95,3 +95,11 @@ def test_a_compat_module_imports_for_others():
     assert run(UnusedImport, src, "/project/src/requests/compat.py") == []
     assert run(UnusedImport, src, "/project/src/click/_compat.py") == []
     assert len(run(UnusedImport, src, "/project/src/requests/models.py")) == 2
+
+
+def test_a_dotted_import_that_loads_a_submodule_for_an_alias_is_not_flagged():
+    # concurrent/futures/process.py: `mp.connection.wait(...)` needs the submodule loaded
+    src = "import multiprocessing as mp\nimport multiprocessing.connection\n\nmp.connection.wait([])\n"
+    assert run(UnusedImport, src) == []
+    # without the alias the dotted import is what binds the name: unused is unused
+    assert len(run(UnusedImport, "import os.path\n")) == 1

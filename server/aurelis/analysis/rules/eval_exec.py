@@ -21,7 +21,10 @@ class EvalExec(Rule):
     description = (
         "`eval` and `exec` run arbitrary code: when the text comes from a variable, a file or a "
         "request, whoever controls it controls the process. Parse data with `ast.literal_eval`, "
-        "`json.loads` or an explicit dispatch table instead. A literal string argument is not flagged."
+        "`json.loads` or an explicit dispatch table instead. A literal string argument is not flagged, "
+        "nor is a code object the program compiled itself: a name bound by `compile(...)` in the same "
+        "function, or a parameter annotated `CodeType` (template engines and code generators run their "
+        "own output; the text that went into `compile` is what to check)."
     )
     bad = "value = eval(request.args['expr'])"
     good = "import ast\nvalue = ast.literal_eval(request.args['expr'])"
@@ -58,6 +61,8 @@ class EvalExec(Rule):
                 continue
             if not node.args or is_str_literal(node.args[0]) or isinstance(node.args[0], ast.Starred):
                 continue
+            if _compiled(node.args[0], index, _scope(node, index)):
+                continue
             start, end = node_range(ctx, node)
             found.append(
                 self.finding(
@@ -65,3 +70,43 @@ class EvalExec(Rule):
                 )
             )
         yield from sorted(found, key=lambda f: f.start)
+
+
+def _scope(node: ast.AST, index) -> ast.AST | None:
+    """The function (or module) whose body holds ``node``."""
+    up = index.parents.get(node)
+    while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        up = index.parents.get(up)
+    return up
+
+
+def _compiled(arg: ast.expr, index, scope: ast.AST | None) -> bool:
+    """``arg`` is a code object: bound by ``compile(...)`` (or ``CodeType(...)``, and its
+    ``.replace(...)``) in the same function, or a parameter of it annotated ``CodeType``."""
+    if not isinstance(arg, ast.Name):
+        return False
+    for a in index.of(ast.arg):
+        if _scope(a, index) is not scope and index.parents.get(index.parents.get(a)) is not scope:
+            continue
+        ann = a.annotation
+        if a.arg == arg.id and ann is not None:
+            name = ann.attr if isinstance(ann, ast.Attribute) else getattr(ann, "id", "")
+            if name == "CodeType" or (isinstance(ann, ast.Constant) and "CodeType" in str(ann.value)):
+                return True
+    compiled: set[str] = set()
+    for assign in index.of(ast.Assign):  # in source order: `code = compile(...)`, then `code.replace(...)`
+        if _scope(assign, index) is not scope:
+            continue
+        value = assign.value
+        if not isinstance(value, ast.Call):
+            continue
+        func = value.func
+        makes_code = (isinstance(func, ast.Name) and func.id in ("compile", "CodeType")) or (
+            isinstance(func, ast.Attribute)
+            and func.attr == "replace"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in compiled  # CodeType.replace keeps it a code object
+        )
+        if makes_code:
+            compiled.update(t.id for t in assign.targets if isinstance(t, ast.Name))
+    return arg.id in compiled

@@ -188,6 +188,13 @@ class UnusedImport(Rule):
         if merged is None:
             return  # some unit does not parse (yet): its uses are unknown, so say nothing
         used, words, comment_words = merged
+        # `import multiprocessing as mp` + `import multiprocessing.connection`: the dotted import
+        # loads the submodule that `mp.connection` reaches; its own bound name is beside the point
+        aliased = {
+            i.alias.name.split(".", 1)[0]
+            for i in imports
+            if i.alias.asname and isinstance(i.stmt, ast.Import)
+        }
         unused = [
             i
             for i in imports
@@ -195,6 +202,12 @@ class UnusedImport(Rule):
             and i.bound not in ctx.exports  # other modules import it from here: a re-export
             and i.bound not in comment_words
             and not (i.type_checking and i.bound in words)
+            and not (
+                isinstance(i.stmt, ast.Import)
+                and not i.alias.asname
+                and "." in i.alias.name
+                and i.bound in aliased
+            )
         ]
         if not unused:
             return
