@@ -7,8 +7,9 @@ library's own test suite runs offline with what the dev environment has, it runs
 after too. requests is in the set because it re-exports through `compat.py` and `utils.py`:
 the library an earlier `--fix` broke.
 
-The cross-file rules (AUR410/AUR411) are left out of these runs: they have no fixes, and
-AUR410 would build an embedding index of each library first.
+Every rule with a fix runs (the off-by-default ones selected by category). The cross-file rules
+(AUR410/AUR411) are left out: they have no fixes, and AUR410 would build an embedding index of
+each library first.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import pytest
 from tests.support.sdists import sdist, unpack
 
 PROBE = Path(__file__).with_name("probe.py")
+# every rule with a fix, the off-by-default ones too: the more fixes run, the more this test proves
+EVERY_FIX = "bug-risk,security,performance,maintainability"
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,18 @@ def _check_fix(copy: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     env = _env(copy, cache)
     env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")  # this checkout's aurelis
     return subprocess.run(
-        [sys.executable, "-m", "aurelis", "check", "--fix", "--ignore", "AUR410,AUR411", "."],
+        [
+            sys.executable,
+            "-m",
+            "aurelis",
+            "check",
+            "--fix",
+            "--extend-select",
+            EVERY_FIX,
+            "--ignore",
+            "AUR410,AUR411",
+            ".",
+        ],
         cwd=copy,
         capture_output=True,
         text=True,
