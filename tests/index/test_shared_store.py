@@ -212,3 +212,13 @@ def ci_sha(root: Path, rel: str, original: bool = False) -> str:
 
     data = FILES[rel].encode() if original else (root / rel).read_bytes()
     return hashlib.sha256(data).hexdigest()
+
+
+def test_excluded_paths_never_answer_even_when_the_overfetch_is_too_small(tmp_path, model):
+    _, _, ci = publish_workspace(tmp_path, model)
+    qvec = model.encode_query("cost of sending a parcel and its tracking link")
+    top = ci.shared.search(qvec, 3)
+    assert top[0][0].startswith("shop/shipping.py::")
+    # No budget: every over-fetched hit is excluded, so the filtered query answers instead.
+    hits = ci.shared.search(qvec, 3, exclude_paths={"shop/shipping.py"}, exclude_budget=0)
+    assert len(hits) == 3 and not any(cid.startswith("shop/shipping.py::") for cid, _ in hits)

@@ -133,6 +133,15 @@ def close_clients() -> None:
         _clients.clear()
 
 
+def _hits(points: list[Any], exclude: set[str]) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for p in points:
+        pl = p.payload or {}
+        if isinstance(pl.get("chunk_id"), str) and pl.get("path") not in exclude:
+            out.append((pl["chunk_id"], float(p.score)))
+    return out
+
+
 def point_id(chunk_id: str) -> str:
     return str(uuid.uuid5(_NS, chunk_id))
 
@@ -297,31 +306,44 @@ class SharedIndex:
         k: int,
         exclude_paths: Iterable[str] = (),
         only_paths: Iterable[str] | None = None,
+        exclude_budget: int = 0,
     ) -> list[tuple[str, float]]:
-        """Up to ``k`` (chunk id, cosine similarity), best first, leaving out ``exclude_paths``."""
+        """Up to ``k`` (chunk id, cosine similarity), best first, leaving out ``exclude_paths``.
+
+        ``exclude_budget``: about how many points the excluded paths hold. The search then asks
+        for that many more and drops them here: a payload filter costs a pass over every point in
+        local mode (measured ~10x the unfiltered query on 6.5k points), and the overlay is small.
+        The filtered query remains the fallback when too few are left."""
         from qdrant_client import models
 
         if k <= 0 or not self.exists():
             return []
-        must_not = [models.FieldCondition(key="path", match=models.MatchAny(any=sorted(exclude_paths)))]
+        query = np.asarray(vector, dtype=np.float32)
+        exclude = set(exclude_paths)
+        if only_paths is None:
+            limit = k + (exclude_budget if exclude else 0)
+            res = self.client().query_points(
+                self.collection, query=query, limit=limit, with_payload=["chunk_id", "path"]
+            )
+            hits = _hits(res.points, exclude)
+            if len(hits) >= k or len(res.points) < limit:
+                return hits[:k]
         must = (
             [models.FieldCondition(key="path", match=models.MatchAny(any=sorted(only_paths)))]
-            if only_paths is not None
+            if only_paths
             else []
         )
-        flt = models.Filter(must=must or None, must_not=must_not if must_not[0].match.any else None)
+        must_not = (
+            [models.FieldCondition(key="path", match=models.MatchAny(any=sorted(exclude)))] if exclude else []
+        )
         res = self.client().query_points(
             self.collection,
-            query=np.asarray(vector, dtype=np.float32).tolist(),
-            query_filter=flt,
+            query=query,
+            query_filter=models.Filter(must=must or None, must_not=must_not or None),
             limit=k,
-            with_payload=["chunk_id"],
+            with_payload=["chunk_id", "path"],
         )
-        return [
-            (str(p.payload["chunk_id"]), float(p.score))
-            for p in res.points
-            if p.payload and isinstance(p.payload.get("chunk_id"), str)
-        ]
+        return _hits(res.points, exclude)[:k]
 
     # -- publishing ----------------------------------------------------------------
     def publish(

@@ -125,15 +125,19 @@ class SharedSide:
         local one (the overlay wins for the rest). A failing store costs its hits, not the search."""
         assert self.shared is not None
         with self._lock:
+            overlay = [e for e in self._files.values() if not e.shared]
             exclude = {rel for rel, e in self._files.items() if not e.shared}
-            exclude.update(rel for rel in self._shared_files if rel not in self._files)
+            gone = [rel for rel in self._shared_files if rel not in self._files]
+            exclude.update(gone)
+            # Points the excluded paths may hold in the collection: their published versions.
+            budget = 2 * sum(len(e.chunk_ids) for e in overlay) + 32 * len(gone) + 16
             only = (
                 {self._chunks[c].path for c in allowed if c in self._chunks} if allowed is not None else None
             )
         if only is not None and not only:
             return []
         try:
-            found = self.shared.search(qvec, k, exclude, only)
+            found = self.shared.search(qvec, k, exclude, only, exclude_budget=budget)
         except Exception as exc:
             log.warning("shared index search failed, local results only: %s", exc)
             return []
