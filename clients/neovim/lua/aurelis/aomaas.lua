@@ -51,6 +51,11 @@ M.plan = function()
   end, { client = client, bufnr = bufnr, title = "Plan", slow = true })
 end
 
+-- The user's yes or no (replaceable, e.g. by a UI plugin).
+function M.confirm(question)
+  return vim.fn.confirm(question, "&Apply\n&Cancel", 2) == 1
+end
+
 -- Show the implementation as a diff and apply it only when the user says so.
 function M.preview(result, client)
   local lines = vim.split(result.diff or "", "\n", { plain = true })
@@ -64,8 +69,7 @@ function M.preview(result, client)
     return false
   end
   vim.cmd("redraw")
-  local choice = vim.fn.confirm(tostring(result.message) .. "\nApply it to " .. #(result.files or {}) .. " file(s)?", "&Apply\n&Cancel", 2)
-  if choice == 1 then
+  if M.confirm(tostring(result.message) .. "\nApply it to " .. #(result.files or {}) .. " file(s)?") then
     vim.lsp.util.apply_workspace_edit(result.edit, client_mod.encoding(client))
     notify("implementation applied")
     return true
