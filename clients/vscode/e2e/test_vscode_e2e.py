@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -59,6 +60,13 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"code-server did not answer at {url}")
         time.sleep(0.2)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:  # every process of the group has exited already
+        pass
 
 
 @pytest.fixture(scope="module")
@@ -131,11 +139,12 @@ def code_server(tmp_path_factory):
         _wait_http(f"http://127.0.0.1:{port}/healthz", proc)
         yield {"url": f"http://127.0.0.1:{port}/?folder={ws}", "workspace": ws, "root": root}
     finally:
-        proc.terminate()
+        # its own process group: code-server, its extension host and the aurelis server it started
+        _signal_group(proc.pid, signal.SIGTERM)
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
 
