@@ -16,7 +16,7 @@ TORCH_VENV ?= .venv-torch
 TORCH_PY := $(TORCH_VENV)/bin/python
 TORCH_STAMP := $(TORCH_VENV)/.installed
 
-.PHONY: setup setup-torch run test test-python test-neovim test-vscode test-vscode-e2e test-torch clean
+.PHONY: setup setup-torch run lint lint-tools test test-python test-neovim test-vscode test-vscode-e2e test-torch clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,22 @@ run: setup
 	$(VENV)/bin/aurelis search "save orders to a file" --path $(SAMPLE) --k 3
 
 test: test-python test-neovim test-vscode test-torch
+
+# The lint gate (CI runs it before the tests; .pre-commit-config.yaml runs the same checks):
+# ruff (lint + format) and mypy (config in pyproject.toml) on the server, eslint and a type-check
+# of the VS Code client, luacheck on the Neovim plugin (config in clients/neovim/.luacheckrc).
+lint: setup lint-tools
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	npm ci --no-audit --no-fund
+	npm run lint -w clients/vscode
+	cd clients/vscode && npx tsc -p . --noEmit
+	cd clients/neovim && luacheck --no-color .
+
+# luacheck is a Debian package (lua-check); CI runs as root on a fresh machine.
+lint-tools:
+	command -v luacheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lua-check; }
 
 test-python: setup
 	$(PY) -m pytest

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -45,10 +46,10 @@ def cache_key(provider: ProviderSettings, prompt: Prompt) -> str:
 class ResponseCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_dir()
-        self._cache = None
+        self._cache: Any = None  # a diskcache.Cache, opened on first use
         self._broken = False
 
-    def _open(self):
+    def _open(self) -> Any:
         if self._cache is None and not self._broken:
             from aurelis.index.caches import open_cache
 

@@ -18,7 +18,7 @@ from aurelis.ai import providers
 from aurelis.ai.cache import ResponseCache, cache_key
 from aurelis.ai.errors import AllProvidersFailed, NoProviderError, ProviderError
 from aurelis.ai.prompts import Prompt
-from aurelis.ai.providers.base import OnDelta
+from aurelis.ai.providers.base import OnDelta, Provider
 from aurelis.ai.ratelimit import RateLimiter
 from aurelis.config.ai import AISettings, ProviderSettings
 
@@ -112,7 +112,7 @@ class ProviderChain:
         raise AllProvidersFailed(failures)
 
     async def _with_retries(
-        self, provider: providers.Provider, prompt: Prompt, ai: AISettings, on_delta: OnDelta | None
+        self, provider: Provider, prompt: Prompt, ai: AISettings, on_delta: OnDelta | None
     ) -> tuple[str, int]:
         s = provider.settings
         attempt = 0

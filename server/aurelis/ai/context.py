@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import tomllib
 from tree_sitter import Node
@@ -348,7 +349,7 @@ class _ImportResolver:
 
     def __init__(self, doc: Document, path: Path | None, root: Path | None) -> None:
         self.doc, self.path, self.root = doc, path, root
-        self._script = None
+        self._script: Any = None  # a jedi.Script, made on first use
         self._deadline = time.monotonic() + _JEDI_BUDGET_S
 
     def resolve(self, name: str, stmt: Node, ident: Node) -> tuple[str, int, int, str] | None:
@@ -478,7 +479,8 @@ def build(
         candidates.append(Section("workspace (README, pyproject)", text, 1))
     if retriever is not None and related_k > 0:
         try:
-            own_rel = _rel(_doc_path(doc), root) if _doc_path(doc) else None
+            own_path = _doc_path(doc)
+            own_rel = _rel(own_path, root) if own_path else None
             anchor = None
             if with_target and own_rel is not None:
                 anchor = (own_rel, ctx.target_line, ctx.target_line + ctx.target.count("\n"))
@@ -486,7 +488,8 @@ def build(
         except Exception as exc:  # an index problem degrades the answer, never fails it
             log.warning("index search for AI context failed: %s", exc)
             hits = []
-        own = _rel(_doc_path(doc), root) if _doc_path(doc) else None
+        own_path = _doc_path(doc)
+        own = _rel(own_path, root) if own_path else None
         first, last = ctx.target_line, ctx.target_line + ctx.target.count("\n")
         added = 0
         for hit in hits:

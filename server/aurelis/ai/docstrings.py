@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from tree_sitter import Node
+
 from aurelis.ai import edits
 from aurelis.ai.errors import EditRejected
 from aurelis.ai.targets import Definition
@@ -62,7 +64,7 @@ def _reindent(lines: list[str], column: int, indent: str) -> str:
     return "\n".join(out)
 
 
-def _existing_docstring(body) -> object | None:
+def _existing_docstring(body: Node) -> Node | None:
     first = next((c for c in body.named_children if c.type != "comment"), None)
     if (
         first is not None

@@ -14,6 +14,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from tree_sitter import Tree
+
 from aurelis.ai.errors import EditRejected
 from aurelis.workspace import languages
 
@@ -200,7 +202,7 @@ def minimal(text: str, start: int, end: int, replacement: str) -> tuple[int, int
 
 
 # -- syntax safety -------------------------------------------------------------------
-def count_errors(tree) -> int:
+def count_errors(tree: Tree) -> int:
     """ERROR and MISSING nodes of a tree-sitter tree (only error-carrying subtrees are walked)."""
     count = 0
     stack = [tree.root_node]
@@ -215,18 +217,17 @@ def count_errors(tree) -> int:
 
 def syntax_errors(text: str, language: str | None) -> int:
     """ERROR and MISSING nodes in ``text`` parsed as ``language`` (0 when unparsable language)."""
-    if not language or not languages.supported(language):
+    name = languages.normalize(language) if language and languages.supported(language) else None
+    if name is None:
         return 0
-    return count_errors(
-        languages.parser(languages.normalize(language)).parse(text.encode("utf-8", "surrogatepass"))
-    )
+    return count_errors(languages.parser(name).parse(text.encode("utf-8", "surrogatepass")))
 
 
 _DEFS = ("function_definition", "class_definition", "decorated_definition")
 _MAX_REGION_LINES = 400
 
 
-def _enclosing_region(text: str, planned: PlannedEdit, tree) -> tuple[int, int] | None:
+def _enclosing_region(text: str, planned: PlannedEdit, tree: Tree) -> tuple[int, int] | None:
     """Character span (whole lines) of the smallest definition containing the edit, or None."""
     data = text.encode("utf-8", "surrogatepass")
     start_b = len(text[: planned.start].encode("utf-8", "surrogatepass"))
@@ -249,7 +250,9 @@ def _region_errors(code: str, language: str) -> int:
     return syntax_errors(textwrap.dedent(code), language)
 
 
-def check(text: str, planned: PlannedEdit, language: str | None, answer: str, tree=None) -> PlannedEdit:
+def check(
+    text: str, planned: PlannedEdit, language: str | None, answer: str, tree: Tree | None = None
+) -> PlannedEdit:
     """Reject ``planned`` if its result has more syntax errors than ``text``. With ``tree``
     (``text``'s tree-sitter tree) an edit inside one definition re-parses just that definition."""
     if not language or not languages.supported(language):
@@ -280,7 +283,7 @@ def _planned(text: str, start: int, end: int, replacement: str) -> PlannedEdit:
 
 # -- the three shapes of edit ---------------------------------------------------------
 def plan_replace(
-    text: str, start: int, end: int, answer: str, language: str | None, tree=None
+    text: str, start: int, end: int, answer: str, language: str | None, tree: Tree | None = None
 ) -> PlannedEdit:
     """Replace the whole lines spanning ``start..end`` by the answer's code (or apply its diff)."""
     diff = extract_diff(answer)
@@ -302,7 +305,9 @@ def plan_replace(
     return check(text, _planned(text, ls, le, new), language, answer, tree)
 
 
-def plan_insert(text: str, offset: int, answer: str, language: str | None, tree=None) -> PlannedEdit:
+def plan_insert(
+    text: str, offset: int, answer: str, language: str | None, tree: Tree | None = None
+) -> PlannedEdit:
     """Insert the answer's code as whole lines at the line containing ``offset``
     (a blank line there is replaced)."""
     code = extract_code(answer, language)

@@ -19,7 +19,7 @@ from aurelis.ai.context import Anchor, Related, Retriever
 log = logging.getLogger(__name__)
 
 
-def _anchor_chunk(index: Any, anchor: Anchor | None):
+def _anchor_chunk(index: Any, anchor: Anchor | None) -> Any:
     """The indexed chunk that best covers the anchor's lines (1-based), if any."""
     if anchor is None:
         return None

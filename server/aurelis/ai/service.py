@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aurelis.ai import context as ctxmod
 from aurelis.ai import docstrings, edits, guard, prompts, targets, verify
@@ -82,13 +84,13 @@ _CITATION = re.compile(r"`?([\w./\\-]+\.[A-Za-z]{1,5}):(\d+)`?")
 class AIService:
     def __init__(self, chain: ProviderChain | None = None) -> None:
         self.chain = chain or ProviderChain()
-        self.inflight: set[asyncio.Task] = set()  # commands running now: cancelled at shutdown
+        self.inflight: set[asyncio.Task[Any]] = set()  # commands running now: cancelled at shutdown
 
     def cancel_all(self) -> None:
         for task in list(self.inflight):
             task.cancel()
 
-    async def _context(self, target: Target, ai: AISettings, **kw) -> ctxmod.Context:
+    async def _context(self, target: Target, ai: AISettings, **kw: Any) -> ctxmod.Context:
         return await asyncio.to_thread(
             ctxmod.build,
             target.doc,
@@ -223,7 +225,7 @@ class AIService:
             instruction="Return the corrected target code.",
         )
         done = await self._ask(prompt, ai, on_delta, use_cache)
-        span = (ctx.target_start, ctx.target_end)
+        span: tuple[int, int] | None = (ctx.target_start, ctx.target_end)
         fixed = edits.extract_code(done.text, t.doc.language_id) or ""
         if _DEF.match(ctx.target) and fixed.strip() and not _DEF.match(fixed.lstrip("\n")):
             span = None  # the model answered with the fixed lines only: replace just those
@@ -315,7 +317,7 @@ class AIService:
     def _plan(
         done: Completion,
         text: str,
-        make,
+        make: Callable[[str], edits.PlannedEdit],
         *,
         ai: AISettings | None = None,
         target: tuple[int, int] | None = None,

@@ -8,11 +8,14 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
     from aurelis.analysis.context import RuleContext
 
+_A = TypeVar("_A", bound=ast.AST)
+_B = TypeVar("_B", bound=ast.AST)
+_C = TypeVar("_C", bound=ast.AST)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # nodes that open a new scope: their bodies are not part of the enclosing one
@@ -53,7 +56,16 @@ class AstIndex:
                             stack.append(item)
         self._imports: ImportMap | None = imports  # a unit's: the whole module's imports
 
-    def of(self, *types: type) -> list[ast.AST]:
+    @overload
+    def of(self, t: type[_A], /) -> list[_A]: ...
+    @overload
+    def of(self, t: type[_A], u: type[_B], /) -> list[_A | _B]: ...
+    @overload
+    def of(self, t: type[_A], u: type[_B], v: type[_C], /) -> list[_A | _B | _C]: ...
+    @overload
+    def of(self, *types: type[ast.AST]) -> list[ast.AST]: ...
+    def of(self, *types: type[ast.AST]) -> list[Any]:
+        """The nodes of the given types, in walk order per type."""
         out: list[ast.AST] = []
         for t in types:
             out.extend(self.by_type.get(t, ()))
@@ -84,18 +96,19 @@ def _inside_body(scope: ast.AST, child: ast.AST) -> bool:
     """False for the parts of a def/class/lambda evaluated outside it (decorators, bases)."""
     if isinstance(scope, ast.Lambda):
         return child is scope.body
-    return child in scope.body or child is getattr(scope, "args", None)
+    body: list[ast.stmt] = getattr(scope, "body", [])
+    return child in body or child is getattr(scope, "args", None)
 
 
 def ast_index(ctx: RuleContext) -> AstIndex | None:
     """The shared index of ``ctx.python_ast`` (None while the text does not parse)."""
-    cached = ctx.__dict__.get("_aurelis_ast_index", False)
+    cached: AstIndex | bool | None = ctx.__dict__.get("_aurelis_ast_index", False)
     if cached is False:
         tree = ctx.python_ast
         imports = ImportMap.of_names(ctx.module.imports) if ctx.module is not None else None
         cached = AstIndex(tree, imports) if tree is not None else None
         ctx.__dict__["_aurelis_ast_index"] = cached
-    return cached
+    return cached if isinstance(cached, AstIndex) else None
 
 
 def node_range(ctx: RuleContext, node: ast.AST) -> tuple[int, int]:

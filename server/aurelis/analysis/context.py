@@ -144,8 +144,10 @@ class RuleContext:
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
-    def offset_of(self, line: int, col: int) -> int:
-        """Byte offset of an ``ast`` (1-based line, UTF-8 byte col) location."""
+    def offset_of(self, line: int | None, col: int | None) -> int:
+        """Byte offset of an ``ast`` (1-based line, UTF-8 byte col) location (``ast`` types its
+        end positions optional; a parsed node always has them)."""
+        line, col = line or 1, col or 0
         return (
             self.doc.lines.starts[line - 1] + col
             if line - 1 < len(self.doc.lines.starts)

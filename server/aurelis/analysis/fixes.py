@@ -67,7 +67,7 @@ def unbinds(before: bytes, after: bytes, protected: frozenset[str]) -> set[str]:
         return set()
     if new is None:
         return set(protected & old)
-    return (protected & old) - new
+    return set((protected & old) - new)
 
 
 def verify(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
 from aurelis.analysis.rule import Rule, Severity
@@ -59,7 +59,7 @@ def severity_for(rule: type[Rule], overrides: dict[str, str]) -> Severity:
     return override_for(rule, overrides) or rule.severity
 
 
-def override_for(rule: type[Rule], overrides: dict[str, str]) -> Severity | None:
+def override_for(rule: type[Rule], overrides: Mapping[str, str]) -> Severity | None:
     """The user's severity for ``rule`` (most specific selector wins), or None."""
     chosen: tuple[int, str] | None = None
     for selector, sev in overrides.items():

@@ -80,7 +80,8 @@ def call_name(call: Node, text: Any) -> str | None:
     fn = call.child_by_field_name("function")
     if fn is None or fn.type not in ("identifier", "attribute"):
         return None
-    return text(fn)
+    name: str = text(fn)
+    return name
 
 
 def decorator_names(definition: Node, text: Any) -> list[str]:

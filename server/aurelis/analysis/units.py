@@ -188,6 +188,7 @@ def walk_unit(unit: Unit) -> Iterator[Node]:
         cursor = top.walk()  # a cursor made from ``top`` cannot leave it
         while True:
             node = cursor.node
+            assert node is not None  # a cursor always stands on a node
             skip = False
             if holes:
                 i = bisect.bisect_right(holes, (node.start_byte, float("inf"))) - 1

@@ -18,6 +18,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from aurelis.cli.summary import _walk
 
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             graphs[root] = ProjectImports.from_sources(project_sources(root))
         return graphs[root]
 
-    results = []
+    results: list[Any] = []
     used_rules: dict[str, type] = {}
     fixed_total = fixed_files = 0
     seen: set[Path] = set()
@@ -135,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             if real in seen:
                 continue
             seen.add(real)
+            text: str | None
             try:
                 text = data.decode("utf-8")
                 utf8 = True
@@ -214,6 +216,6 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(out, indent=2))
     elif args.format == "sarif":
-        rules = sorted(used_rules.values(), key=lambda r: r.code)
+        rules = sorted(used_rules.values(), key=lambda r: str(getattr(r, "code", "")))
         print(json.dumps(fmt.sarif(results, rules), indent=2))
     return 1 if findings else 0

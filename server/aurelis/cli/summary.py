@@ -21,8 +21,8 @@ def run(args: argparse.Namespace) -> int:
     from aurelis.workspace.outline import outline
     from aurelis.workspace.uris import from_path
 
-    files = Counter()
-    kinds = Counter()
+    files: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     skipped: Counter = Counter()
     errors = 0
     for root in args.paths:

@@ -10,13 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from aurelis.config.schema import properties
 
 START, END = "<!-- settings-table:start -->", "<!-- settings-table:end -->"
 
 
-def _type(entry: dict) -> str:
+def _type(entry: dict[Any, Any]) -> str:
     t = entry.get("type", "object")
     if "enum" in entry:
         return " \\| ".join(json.dumps(v) for v in entry["enum"])
@@ -24,7 +25,7 @@ def _type(entry: dict) -> str:
         return " \\| ".join(t)
     if t == "array" and "items" in entry and "type" in entry["items"]:
         return f"array of {entry['items']['type']}"
-    return t
+    return str(t)
 
 
 def table() -> str:

@@ -88,7 +88,9 @@ def _parts(path: str) -> list[str]:
     return out
 
 
-def _find(node: Any, parts: list[str], gate: Gate, where: str, hits: list[tuple[str, list, Any]]) -> None:
+def _find(
+    node: Any, parts: list[str], gate: Gate, where: str, hits: list[tuple[str, list[Any], Any]]
+) -> None:
     """Collect (display key, container path, key in container) of each gated value under ``node``."""
     if not parts or not isinstance(node, dict):
         return
@@ -101,13 +103,13 @@ def _find(node: Any, parts: list[str], gate: Gate, where: str, hits: list[tuple[
         if rest and rest[0] == "[]":
             if isinstance(value, list):
                 for i, item in enumerate(value):
-                    sub: list[tuple[str, list, Any]] = []
+                    sub: list[tuple[str, list[Any], Any]] = []
                     _find(item, rest[1:], gate, f"{label}[{i}]", sub)
                     if sub:  # the list item is the unit that is dropped
                         hits.append((f"{label}[{i}]", [key], i))
             continue
         if rest:
-            inner: list[tuple[str, list, Any]] = []
+            inner: list[tuple[str, list[Any], Any]] = []
             _find(value, rest, gate, label, inner)
             hits += [(lbl, [key, *c], k) for lbl, c, k in inner]
         elif gate.when is None or gate.when(value):
@@ -139,7 +141,7 @@ def gated_values(data: dict[str, Any]) -> dict[str, Any]:
     """Display key → value (a list item whole) of every gated setting in ``data``."""
     out: dict[str, Any] = {}
     for gate in GATED:
-        hits: list[tuple[str, list, Any]] = []
+        hits: list[tuple[str, list[Any], Any]] = []
         _find(data, _parts(gate.path), gate, "", hits)
         for label, container, key in hits:
             node: Any = data
@@ -157,9 +159,9 @@ def digest(values: dict[str, Any]) -> str:
 def strip(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` without its gated settings (list items that set one are removed whole)."""
     data = copy.deepcopy(data)
-    removals: list[tuple[list, Any]] = []
+    removals: list[tuple[list[Any], Any]] = []
     for gate in GATED:
-        hits: list[tuple[str, list, Any]] = []
+        hits: list[tuple[str, list[Any], Any]] = []
         _find(data, _parts(gate.path), gate, "", hits)
         removals += [(c, k) for _, c, k in hits]
     for container, key in removals:

@@ -30,7 +30,7 @@ Storage: ``$AURELIS_CACHE_DIR`` (else the platformdirs user cache dir) holds ``i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aurelis.index.chunk import Chunk
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Chunk", "SearchHit", "WorkspaceIndex"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Lazy: importing a submodule (the manager at server start) must not pull numpy and the index in.
     if name == "Chunk":
         from aurelis.index.chunk import Chunk

@@ -9,13 +9,14 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 _DB = "cache.db"
 
 
-def open_cache(directory: Path, size_limit: int, label: str):
+def open_cache(directory: Path, size_limit: int, label: str) -> Any:
     """A ``diskcache.Cache`` at ``directory`` (recreated if its database is corrupt), or None."""
     import diskcache
 

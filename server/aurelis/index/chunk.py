@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +33,11 @@ class Chunk:
     def sha(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[Any, Any]:
         return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
-    def from_json(cls, data: dict) -> Chunk:
+    def from_json(cls, data: dict[Any, Any]) -> Chunk:
         return cls(**data)
 
 

@@ -144,7 +144,9 @@ class _Chunker:
         pos = outer.start_byte
         members = [c for c in (body.named_children if body is not None else []) if self._definition(c)]
         for member in members:
-            _, m_inner = self._definition(member)
+            found = self._definition(member)
+            assert found is not None  # members were filtered on it
+            _, m_inner = found
             m_body = m_inner.child_by_field_name("body")
             if m_body is None:
                 continue

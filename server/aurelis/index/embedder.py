@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class Embedder:
                 raise EmbedderError(str(exc)) from exc
         return self._model_id
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[Any, Any]:
         """The embedding identity, spelled out for manifests and status."""
         return {
             "backend": self.backend.name,
@@ -145,7 +146,7 @@ class Embedder:
         return out
 
     # -- cache -----------------------------------------------------------------
-    def _disk(self):
+    def _disk(self) -> Any:
         if self._cache is None and self._cache_dir is not None:
             from aurelis.index.caches import open_cache
 
@@ -206,10 +207,13 @@ class Embedder:
                 try:
                     with cache.transact():
                         for i in missing:
-                            cache.set(keys[i], out[i].tobytes())  # type: ignore[union-attr]
+                            row = out[i]
+                            if row is not None:
+                                cache.set(keys[i], row.tobytes())
                 except Exception as exc:
                     self._cache_failed(exc)
-        return np.vstack(out).astype(np.float32, copy=False)
+        done: list[np.ndarray] = [v for v in out if v is not None]  # every row is filled by now
+        return np.vstack(done).astype(np.float32, copy=False)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector; recent queries are kept in memory."""
@@ -217,7 +221,7 @@ class Embedder:
         if hit is not None:
             self._queries.move_to_end(text)
             return hit
-        vec = self.raw_encode([text])[0]
+        vec: np.ndarray = self.raw_encode([text])[0]
         self._queries[text] = vec
         if len(self._queries) > 256:
             self._queries.popitem(last=False)
@@ -243,7 +247,7 @@ def _freeze_heap(gate: ForegroundGate | None) -> None:
     gc.freeze()
 
 
-_shared: dict[tuple, Embedder] = {}
+_shared: dict[tuple[Any, ...], Embedder] = {}
 _shared_lock = threading.Lock()
 
 

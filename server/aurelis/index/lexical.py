@@ -6,12 +6,14 @@ query after a change (tokens per chunk are kept, only the BM25 matrix is redone)
 
 from __future__ import annotations
 
+import builtins
 import threading
+from typing import Any
 
 import numpy as np
 
 # BM25 parameters (bm25s's defaults; the bench measures others).
-BM25_PARAMS: dict = {"k1": 1.5, "b": 0.75, "method": "lucene"}
+BM25_PARAMS: dict[Any, Any] = {"k1": 1.5, "b": 0.75, "method": "lucene"}
 
 
 class LexicalIndex:
@@ -55,7 +57,7 @@ class LexicalIndex:
                 self._build()
 
     def search(
-        self, query_tokens: list[str], k: int, allowed: set[str] | None = None
+        self, query_tokens: list[str], k: int, allowed: builtins.set[str] | None = None
     ) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score > 0), best first."""
         with self._lock:

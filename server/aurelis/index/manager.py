@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy, the index and the embedder load with the first index, not with the server
     from aurelis.config.settings import Settings
@@ -96,7 +96,9 @@ class IndexManager:
             self._indexes.clear()
 
     # -- work --------------------------------------------------------------------
-    def build_all(self, progress=None, cancel: threading.Event | None = None) -> None:
+    def build_all(
+        self, progress: Callable[[int, int, str], None] | None = None, cancel: threading.Event | None = None
+    ) -> None:
         """Build every folder's index in turn (blocking: run it on a worker)."""
         self._ready.clear()
         for idx in self.indexes():
@@ -122,7 +124,7 @@ class IndexManager:
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
-    def status(self) -> dict:
+    def status(self) -> dict[Any, Any]:
         per = [i.status() for i in self.indexes()]
         states = {s["state"] for s in per}
         state = (
@@ -156,7 +158,7 @@ class IndexManager:
     def _file_changed(self, idx: WorkspaceIndex, rel: str) -> None:
         self._notify(self.file_listeners, idx, rel)
 
-    def _notify(self, listeners: list[Callable], *args) -> None:
+    def _notify(self, listeners: list[Callable[..., None]], *args: Any) -> None:
         for fn in list(listeners):
             try:
                 fn(*args)

@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -44,7 +45,7 @@ class Skip:
 @dataclass
 class ScanResult:
     files: list[Path] = field(default_factory=list)  # candidates: supported language, not ignored
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter[str])
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class ScanOptions:
     max_line_chars: int = 1000
 
 
-def _spec(lines: list[str]) -> pathspec.PathSpec:
+def _spec(lines: list[str]) -> pathspec.PathSpec[Any]:
     """The spec of the lines pathspec accepts: one bad pattern (e.g. a lone ``!``) is dropped,
     not the whole file and never the scan."""
     try:
@@ -75,7 +76,7 @@ class Ignorer:
 
     def __init__(self, root: Path, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
-        self.specs: list[tuple[str, pathspec.PathSpec]] = []  # (dir relpath prefix, spec)
+        self.specs: list[tuple[str, pathspec.PathSpec[Any]]] = []  # (dir relpath prefix, spec)
         if exclude:
             self.specs.append(("", _spec(list(exclude))))
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ class SearchHit:
     start_byte: int
     end_byte: int
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[Any, Any]:
         return asdict(self)
 
 
@@ -92,7 +93,7 @@ class WorkspaceIndex(SharedSide):
         self.index_dir = index_dir or folder_index_dir(self.root)
         self.state = "empty"  # empty | indexing | ready | cancelled | error
         self.last_error: str | None = None
-        self.skipped: Counter = Counter()
+        self.skipped: Counter[str] = Counter()
         self.rebuild_reason: str | None = None
         self._lock = threading.RLock()
         self._chunks: dict[str, Chunk] = {}
@@ -102,7 +103,7 @@ class WorkspaceIndex(SharedSide):
         self._next_label = 0
         self._vectors: VectorIndex | None = None
         self._lexical = LexicalIndex()
-        self._generation: Counter = Counter()  # per file: bumped by every direct update
+        self._generation: Counter[str] = Counter()  # per file: bumped by every direct update
         self._loaded = False
         self._dirty = False  # in-memory state differs from the disk
         self._stale = False  # emptied during a build (dimension mismatch): the build runs again
@@ -235,6 +236,7 @@ class WorkspaceIndex(SharedSide):
                     done += 1
                     self.files_done = done
                     continue
+                assert entry is not None  # read without a reason to skip
                 pending.append((rel, entry, chunks, gen))
                 n_pending += len(chunks)
                 if n_pending >= _EMBED_GROUP:
@@ -297,10 +299,12 @@ class WorkspaceIndex(SharedSide):
                 self._files[rel] = entry  # touched, same content
                 self._dirty = True
             return entry, None, None
-        language = languages.language_for_path(rel)
+        language = languages.language_for_path(rel) or ""  # the scan only yields known languages
         return entry, chunk_source(rel, data, language, self.chunk_options), None
 
-    def _flush(self, pending: list[tuple[str, FileEntry, list[Chunk], int]], cancel) -> int:
+    def _flush(
+        self, pending: list[tuple[str, FileEntry, list[Chunk], int]], cancel: threading.Event | None
+    ) -> int:
         if not pending:
             return 0
         if self.shared is not None:  # files published as they are here: their vectors are shared
@@ -415,31 +419,33 @@ class WorkspaceIndex(SharedSide):
         if rel is None or languages.language_for_path(rel) is None:
             return False
         self.ensure_loaded()
+        indexable = True
         if is_ignored(self.root, rel, self.scan_options):
-            text, path = None, None  # an ignored file is never indexed (and dropped if it was)
+            text, indexable = None, False  # an ignored file is never indexed (and dropped if it was)
         elif os.path.lexists(self.root / rel):
             # Open buffer or not: a path that leads out of the folder (a symlink), or to a FIFO,
             # is never indexed, whichever way it came in (didOpen, didSave, watched files).
             _real, reason = containment.check_file(self.root / rel, [self.root])
             if reason is not None:
                 self.skipped[reason] += 1
-                text, path = None, None
+                text, indexable = None, False
         with self._lock:
             self._generation[rel] += 1
             gen = self._generation[rel]
         p = self.root / rel
-        if path is None or (text is None and not p.exists()):
+        if not indexable or (text is None and not p.exists()):
             changed = self._apply(rel, None, [], None, gen)
             if changed and self.shared is not None and self.shared.publishes:
                 self._publish([], [rel])
         else:
+            data: bytes | None
             if text is not None:
                 data = text.encode("utf-8", "surrogatepass")
                 mtime, size = -1, len(data)  # a buffer: the next build re-reads the disk
             else:
                 data, reason = read_source(p, self.scan_options, self.root)
                 if data is None:
-                    self.skipped[reason] += 1
+                    self.skipped[reason or "unreadable"] += 1
                     return self._apply(rel, None, [], None, gen)
                 try:
                     st = p.stat()
@@ -452,7 +458,7 @@ class WorkspaceIndex(SharedSide):
             if old is not None and old.sha == sha:
                 return False
             self._yield()
-            chunks = chunk_source(rel, data, languages.language_for_path(rel), self.chunk_options)
+            chunks = chunk_source(rel, data, languages.language_for_path(rel) or "", self.chunk_options)
             entry = FileEntry(mtime, size, sha)
             vecs: np.ndarray | None = None
             if self.shared is not None and self._shared_files.get(rel) == sha:
@@ -501,7 +507,8 @@ class WorkspaceIndex(SharedSide):
                 return self.shared.vector(chunk_id)
             if label is None or self._vectors is None or label not in self._vectors.live:
                 return None
-            return self._vectors.vectors([label])[0]
+            row: np.ndarray = self._vectors.vectors([label])[0]
+            return row
 
     def neighbours(self, target: str | np.ndarray, k: int = 10) -> list[tuple[Chunk, float]]:
         """The ``k`` chunks most similar to a chunk id or a vector (the chunk itself excluded)."""
@@ -602,7 +609,7 @@ class WorkspaceIndex(SharedSide):
                     break
         return hits
 
-    def status(self) -> dict:
+    def status(self) -> dict[Any, Any]:
         with self._lock:
             return {
                 "state": self.state,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,7 +55,9 @@ class SharedSide:
         _vectors: VectorIndex | None
         _generation: Counter[str]
         _dirty: bool
-        vectors_id: str
+
+        @property
+        def vectors_id(self) -> str: ...
 
         def save(self) -> None: ...
 
@@ -83,7 +85,7 @@ class SharedSide:
                 if self._files.get(rel) is not entry:
                     continue  # a newer update won meanwhile
                 labels = [self._labels[c.id] for c in chunks if c.id in self._labels]
-                vecs = self._vectors.vectors(labels) if self._vectors is not None and labels else []
+                vecs: Any = self._vectors.vectors(labels) if self._vectors is not None and labels else []
                 for c, v in zip(chunks, vecs, strict=False):
                     points.append(_point(c, entry.sha, v))
         self.shared.publish(points, [rel for rel, *_ in pending] + gone, commit=_commit(self.root))

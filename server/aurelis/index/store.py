@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class FileEntry:
 @dataclass
 class Snapshot:
     model_id: str  # backend, model, truncation and weights hash: any change rebuilds
-    embedding: dict  # the same, spelled out for people reading the manifest
+    embedding: dict[Any, Any]  # the same, spelled out for people reading the manifest
     dim: int
     chunks: dict[str, Chunk]
     labels: dict[str, int]  # chunk id -> hnsw label
@@ -137,7 +138,8 @@ def save(directory: Path, snap: Snapshot) -> None:
 
 def _current_vectors_file(directory: Path) -> str | None:
     try:
-        return json.loads((directory / MANIFEST).read_text("utf-8")).get("vectors_file")
+        name = json.loads((directory / MANIFEST).read_text("utf-8")).get("vectors_file")
+        return name if isinstance(name, str) else None
     except Exception:
         return None
 
@@ -174,7 +176,7 @@ def check_vectors_file(path: Path, dim: int, labels: Iterable[int]) -> None:
         raise StoreProblem(f"{len(wanted - stored)} manifest labels not in the vectors file")
 
 
-def manifest_checksum(manifest: dict) -> str:
+def manifest_checksum(manifest: dict[Any, Any]) -> str:
     body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 

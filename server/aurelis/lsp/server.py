@@ -54,7 +54,7 @@ class AurelisServer(LanguageServer):
         if self._server:
             self._server.close()
 
-    def report_server_error(self, error: Exception, source: object) -> None:  # type: ignore[override]
+    def report_server_error(self, error: Exception, source: object) -> None:
         """Failed notifications are logged (the editor sees them via window/logMessage)
         instead of popping up; failed requests already carry their error response."""
         if source is not FeatureRequestError:

@@ -55,7 +55,7 @@ def _function_site(root: Path, c: Checked, offset: int) -> Site:
 
 
 def _severity(f: Finding, rules: dict[str, Any]) -> str:
-    sev = f.severity or getattr(rules.get(f.code), "severity", "info")
+    sev: Any = f.severity or getattr(rules.get(f.code), "severity", "info")
     return str(getattr(sev, "value", sev))
 
 
@@ -114,11 +114,11 @@ def group(root: Path, checked: list[Checked]) -> list[Opportunity]:
                         [f.message],
                     )
                 )
-    for path, items in dead.items():
+    for dead_path, items in dead.items():
         sites = [_function_site(root, c, f.start) for c, f in items]
         kind = "dead-code" if len(items) > 1 else "finding"
         title = (
-            f"Dead-code cluster: {len(items)} unreferenced definitions in {path}"
+            f"Dead-code cluster: {len(items)} unreferenced definitions in {dead_path}"
             if len(items) > 1
             else items[0][1].message
         )
@@ -182,6 +182,7 @@ def from_diagnostic(root: Path, doc: Document, diagnostic: dict) -> Opportunity:
             )
         )
     kind = KINDS.get(code, "dead-code" if code == DEAD_CODE else "finding")
-    sev = {1: "error", 2: "warning", 3: "info", 4: "hint"}.get(diagnostic.get("severity"), "info")
+    severities: dict[Any, str] = {1: "error", 2: "warning", 3: "info", 4: "hint"}
+    sev = severities.get(diagnostic.get("severity"), "info")
     sites.sort(key=lambda s: (s.path, s.start_line))
     return Opportunity(kind, code, message, sev, sites, [message])

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 # s of foreground quiet before background work resumes: longer than the gap between two
 # keystrokes, so a unit (an encode batch takes ~0.1-0.2 s) seldom overlaps the next edit.
@@ -102,7 +103,7 @@ class ForegroundGate:
             self.waited += waited
         return waited
 
-    def status(self) -> dict:
+    def status(self) -> dict[Any, Any]:
         """``busy``: foreground work running; ``waits``/``waited_s``: how often and how long
         background work has waited for it."""
         with self._cond:

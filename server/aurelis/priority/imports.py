@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.abc import MetaPathFinder
 from importlib.machinery import ExtensionFileLoader, ModuleSpec, SourceFileLoader, SourcelessFileLoader
+from types import ModuleType
 
 from aurelis.priority.gate import ForegroundGate
 
@@ -33,7 +34,9 @@ class _PacedFinder(MetaPathFinder):
         self.gate, self.thread, self.max_wait = gate, thread, max_wait
         self.modules = 0  # modules this thread imported through the gate
 
-    def find_spec(self, name: str, path, target=None) -> ModuleSpec | None:
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if threading.get_ident() != self.thread:
             return None
         spec = _spec_from_other_finders(self, name, path, target)
@@ -42,7 +45,7 @@ class _PacedFinder(MetaPathFinder):
         loader = spec.loader
         create = loader.create_module
 
-        def gated_create_module(spec: ModuleSpec):
+        def gated_create_module(spec: ModuleSpec) -> ModuleType | None:
             del loader.create_module  # back to the class's method for good
             if threading.get_ident() == self.thread:  # not when a probed spec is loaded elsewhere
                 self.modules += 1
@@ -53,13 +56,15 @@ class _PacedFinder(MetaPathFinder):
         return spec
 
 
-def _spec_from_other_finders(me: MetaPathFinder, name: str, path, target) -> ModuleSpec | None:
+def _spec_from_other_finders(
+    me: MetaPathFinder, name: str, path: Sequence[str] | None, target: ModuleType | None
+) -> ModuleSpec | None:
     for finder in list(sys.meta_path):
         find = getattr(finder, "find_spec", None)
         if finder is me or find is None:
             continue
         spec = find(name, path, target)
-        if spec is not None:
+        if isinstance(spec, ModuleSpec):
             return spec
     return None
 

@@ -142,7 +142,7 @@ def decodable_name(name: str) -> bool:
 
 def walk(
     root: Path,
-    skipped: Counter,
+    skipped: Counter[str],
     *,
     enter_dir: Callable[[str, Path], None] | None = None,
     prune_dir: Callable[[str, str], bool] | None = None,

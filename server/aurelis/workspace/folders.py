@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class Folders:
     def remove(self, uri: str) -> Folder | None:
         return self._folders.pop(uri.rstrip("/"), None)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Folder]:
         return iter(list(self._folders.values()))
 
     def __len__(self) -> int:

@@ -44,7 +44,7 @@ local function version_argv(cmd)
 end
 
 -- The interpreter that runs the server: cmd[1] when it is Python, else the script's shebang.
-local function server_python(cmd, exe)
+local function server_python(_cmd, exe)
   if config.options.python then
     return config.options.python
   end

@@ -147,7 +147,7 @@ class Provider:
 
 async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str]]:
     """(event, data) pairs of a server-sent-events stream."""
-    event, data = "", []
+    event, data = "", list[str]()
     async for line in lines:
         if not line:
             if data:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from aurelis.analysis.crossfile.imports import ImportFacts, import_facts
 from aurelis.analysis.syntax import walk
@@ -97,6 +99,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
     line_starts = _line_starts(source)
     docstrings: set[int] = set()
     name_t, attr_t, const_t, call_t = ast.Name, ast.Attribute, ast.Constant, ast.Call
+    node: Any  # narrowed by type() checks below, which mypy does not follow
     for node in _nodes(tree):  # parents before children: a body's owner comes before its docstring
         t = type(node)
         if t is name_t:
@@ -138,7 +141,7 @@ def file_facts(path: str, source: bytes) -> FileFacts:
 _SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _nodes(tree: ast.AST):
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
     """Every node, parents first (``ast.walk`` without its per-node generators: ~2x faster)."""
     stack = [tree]
     pop, push, node_t = stack.pop, stack.append, ast.AST
@@ -157,7 +160,7 @@ def _nodes(tree: ast.AST):
                 push(value)
 
 
-def _module_level(body: list[ast.stmt]):
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Top-level statements, including those under module-level if/try/with."""
     for stmt in body:
         yield stmt
@@ -165,7 +168,8 @@ def _module_level(body: list[ast.stmt]):
             yield from _module_level(stmt.body)
             yield from _module_level(getattr(stmt, "orelse", []))
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            for part in (stmt.body, stmt.orelse, stmt.finalbody, *(h.body for h in stmt.handlers)):
+            t: Any = stmt  # ast.Try or ast.TryStar (3.11)
+            for part in (t.body, t.orelse, t.finalbody, *(h.body for h in t.handlers)):
                 yield from _module_level(part)
 
 

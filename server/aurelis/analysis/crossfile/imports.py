@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 ModuleRef = tuple[int, str]  # (relative level, dotted name as written)
@@ -68,7 +69,8 @@ def _bind_stmt(stmt: ast.stmt, out: set[str]) -> bool:
             if item.optional_vars is not None:
                 _targets(item.optional_vars, out)
     elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-        for h in stmt.handlers:
+        handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
+        for h in handlers:
             if h.name:
                 out.add(h.name)
     return star
@@ -100,7 +102,7 @@ def module_bindings(tree: ast.Module, source: bytes | None = None) -> tuple[set[
     return out, star
 
 
-def _statements(body: list[ast.stmt]):
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement, nested ones included (imports are statements: no expression is visited)."""
     stack = [body]
     while stack:
@@ -179,13 +181,13 @@ def import_facts(tree: ast.Module, source: bytes | None = None) -> ImportFacts:
         or re.search(rb"\b(?:%s)\s*\." % b"|".join(re.escape(a.encode()) for a in aliases), source)
     ):
         attribute_nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
-    for node in attribute_nodes:
-        base = _dotted(node.value)
+    for attribute in attribute_nodes:
+        base = _dotted(attribute.value)
         if base is None:
             continue
         head, _, rest = base.partition(".")
         for level, module in aliases.get(head, ()):
-            use = ((level, f"{module}.{rest}" if rest else module), node.attr)
+            use = ((level, f"{module}.{rest}" if rest else module), attribute.attr)
             attrs.append(use)
             lines[use] = min(lines.get(use, node.lineno), node.lineno)
     return ImportFacts(

@@ -138,7 +138,7 @@ class CrossFileScheduler:
             self._request(texts={path.as_posix(): None})
 
     def files_changed(self, changes: list[tuple[str, str]]) -> None:
-        paths = {
+        paths: dict[str, bytes | None] = {
             p.as_posix(): None
             for uri, _kind in changes
             if (p := to_path(uri)) is not None and p.suffix in _PY

@@ -173,7 +173,7 @@ class CrossFileWorkspace:
         done = self.report(path, source)
         return done[1].findings if done is not None else []
 
-    def signature(self, path: str) -> tuple:
+    def signature(self, path: str) -> tuple[Any, ...]:
         """Changes whenever ``path``'s cross-file findings may change (cheap: no parsing)."""
         source = self.sources.get(path, b"")
         return (
@@ -191,7 +191,7 @@ def _analysis(settings: Any) -> Any:
     return getattr(settings, "analysis", settings)
 
 
-def _signature(items: list[tuple[Unit, list[Twin]]]) -> tuple:
+def _signature(items: list[tuple[Unit, list[Twin]]]) -> tuple[Any, ...]:
     return tuple(
         (
             u.key,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Finding, Fix, Rule, Severity
 from aurelis.analysis.syntax import walk
@@ -11,7 +13,7 @@ from aurelis.analysis.syntax import walk
 _INTERRUPTS = {"KeyboardInterrupt", "SystemExit"}
 
 
-def _interrupts_handled_before(clause, ctx: RuleContext) -> bool:
+def _interrupts_handled_before(clause: Node, ctx: RuleContext) -> bool:
     """`except (SystemExit, KeyboardInterrupt): raise` before it: the broad handler is deliberate."""
     sib = clause.prev_named_sibling
     while sib is not None and sib.type == "except_clause":
@@ -25,7 +27,7 @@ def _interrupts_handled_before(clause, ctx: RuleContext) -> bool:
     return False
 
 
-def _passes_on(block, name: str | None, ctx: RuleContext) -> bool:
+def _passes_on(block: Node, name: str | None, ctx: RuleContext) -> bool:
     """The handler hands the exception on (`fut.set_exception(exc)`, `log(..., exc)`) or logs
     it with a traceback: it is recorded, not swallowed."""
     for node in walk(block):
@@ -38,7 +40,7 @@ def _passes_on(block, name: str | None, ctx: RuleContext) -> bool:
     return False
 
 
-def _reraises(block, bound: str | None, ctx: RuleContext) -> bool:
+def _reraises(block: Node, bound: str | None, ctx: RuleContext) -> bool:
     """The handler ends in a bare `raise` (or `raise <the caught exception>`): it lets the
     interrupt through. Raising a *different* exception turns Ctrl-C into that exception."""
     last = next((c for c in reversed(block.named_children) if c.type != "comment"), None)

@@ -47,8 +47,8 @@ class EvalExec(Rule):
             return
         imports = index.imports
         # a module that defines or imports its own `eval` means something else by it
-        shadowed = {n.name for n in index.of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}  # type: ignore[attr-defined]
-        shadowed |= {n.id for n in index.of(ast.Name) if isinstance(n.ctx, ast.Store)}  # type: ignore[attr-defined]
+        shadowed = {n.name for n in index.of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}
+        shadowed |= {n.id for n in index.of(ast.Name) if isinstance(n.ctx, ast.Store)}
         shadowed |= {name for name, origin in imports.names.items() if not origin.startswith("builtins.")}
         found = []
         for node in calls:

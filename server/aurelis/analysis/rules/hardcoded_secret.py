@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aurelis.analysis.context import RuleContext
@@ -174,7 +174,7 @@ def _credential_like(name: str, value: str, raw: bool) -> bool:
     return not re.fullmatch(r"\d{1,7}", value)  # an error code such as "93503"
 
 
-def _byte_offsets(text: str, source: bytes):
+def _byte_offsets(text: str, source: bytes) -> Callable[[int], int]:
     if len(text) == len(source):  # ASCII: characters are bytes
         return lambda i: i
     return lambda i: len(text[:i].encode("utf-8", "surrogatepass"))

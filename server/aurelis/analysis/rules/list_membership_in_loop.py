@@ -71,7 +71,7 @@ class ListMembershipInLoop(Rule):
             return
         found: list[Finding] = []
         for node in index.of(ast.Compare):
-            for op, right in zip(node.ops, node.comparators, strict=False):  # type: ignore[attr-defined]
+            for op, right in zip(node.ops, node.comparators, strict=False):
                 if (
                     isinstance(op, (ast.In, ast.NotIn))
                     and isinstance(right, ast.List)

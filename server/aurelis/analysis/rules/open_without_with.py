@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Edit, Facts, Finding, Fix, Rule, Severity
@@ -95,8 +95,10 @@ class OpenWithoutWith(Rule):
             return
         found = []
         for call_node in calls:
+            if call_node is None:
+                continue
             path = _ast_path(tree, call_node.start_point, call_node.end_point)
-            if path is None:
+            if path is None or not isinstance(path[-1], ast.Call):
                 continue
             parents = {child: parent for parent, child in itertools.pairwise(path)}
             finding = self._judge(ctx, path[-1], parents)
@@ -104,7 +106,7 @@ class OpenWithoutWith(Rule):
                 found.append(finding)
         yield from sorted(found, key=lambda f: f.start)
 
-    def _judge(self, ctx: RuleContext, call: ast.Call, parents: dict) -> Finding | None:
+    def _judge(self, ctx: RuleContext, call: ast.Call, parents: dict[Any, Any]) -> Finding | None:
         start = ctx.offset_of(call.lineno, call.col_offset)
         end = ctx.offset_of(call.end_lineno or call.lineno, call.end_col_offset or call.col_offset)
         parent = parents.get(call)
@@ -175,8 +177,9 @@ def _ast_path(tree: ast.Module, start: tuple[int, int], end: tuple[int, int]) ->
     def visit(node: ast.AST) -> list[ast.AST] | None:
         for child in ast.iter_child_nodes(node):
             if hasattr(child, "lineno") and hasattr(child, "end_lineno"):
-                c_lo = (child.lineno, child.col_offset)
-                c_hi = (child.end_lineno or child.lineno, child.end_col_offset or 0)
+                located: Any = child  # an expr or stmt: it has a position
+                c_lo = (located.lineno, located.col_offset)
+                c_hi = (located.end_lineno or located.lineno, located.end_col_offset or 0)
                 if not (c_lo <= lo and hi <= c_hi):
                     continue
                 if c_lo == lo and c_hi == hi and isinstance(child, ast.Call) and _is_name(child.func, "open"):
@@ -192,13 +195,13 @@ def _ast_path(tree: ast.Module, start: tuple[int, int], end: tuple[int, int]) ->
     return None if found is None else [tree, *found]
 
 
-def _scope_of(node: ast.AST, parents: dict) -> ast.AST:
+def _scope_of(node: ast.AST, parents: dict[Any, Any]) -> ast.AST:
     while not isinstance(node, _SCOPES):
         node = parents[node]
     return node
 
 
-def _handed_over(call: ast.AST, parents: dict) -> bool:
+def _handed_over(call: ast.AST, parents: dict[Any, Any]) -> bool:
     """Inside this statement, does the file end up owned by someone else (with/return/closing/attr)?"""
     node, parent = call, parents.get(call)
     while parent is not None and not isinstance(parent, ast.stmt):
@@ -289,7 +292,7 @@ def _is_close_stmt(stmt: ast.stmt, var: str) -> bool:
     )
 
 
-def _body_of(stmt: ast.stmt, parents: dict) -> list[ast.stmt] | None:
+def _body_of(stmt: ast.stmt, parents: dict[Any, Any]) -> list[ast.stmt] | None:
     parent = parents.get(stmt)
     for field in ("body", "orelse", "finalbody"):
         seq = getattr(parent, field, None)
@@ -297,7 +300,8 @@ def _body_of(stmt: ast.stmt, parents: dict) -> list[ast.stmt] | None:
             return seq
     for handler in getattr(parent, "handlers", ()):
         if stmt in handler.body:
-            return handler.body
+            handled: list[ast.stmt] = handler.body
+            return handled
     return None
 
 
@@ -307,7 +311,7 @@ def _rebinds(node: ast.AST, var: str) -> bool:
     )
 
 
-def _fix(ctx: RuleContext, assign: ast.Assign, var: str, parents: dict) -> Fix | None:
+def _fix(ctx: RuleContext, assign: ast.Assign, var: str, parents: dict[Any, Any]) -> Fix | None:
     """`f = open(...)` ... `f.close()` in one block -> `with open(...) as f:` around the statements between."""
     body = _body_of(assign, parents)
     if body is None:
@@ -336,7 +340,10 @@ def _fix(ctx: RuleContext, assign: ast.Assign, var: str, parents: dict) -> Fix |
         edits.append(Edit(a_end, a_end, f"\n{indent}{unit}pass"))
     else:
         in_string = _string_rows(ctx)
-        for row in range(assign.end_lineno + 1, body[j - 1].end_lineno + 1):  # 1-based ast rows
+        last = body[j - 1]
+        for row in range(
+            (assign.end_lineno or assign.lineno) + 1, (last.end_lineno or last.lineno) + 1
+        ):  # 1-based ast rows
             start = ctx.offset_of(row, 0)
             if row - 1 in in_string or src[start : line_end(src, start)].strip() == b"":
                 continue

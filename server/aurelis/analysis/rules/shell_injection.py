@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from aurelis.analysis.astutil import (
     ImportMap,
@@ -94,14 +94,14 @@ class ShellInjection(Rule):
         if index is None:
             return
         imports = index.imports
-        calls = [c for c in index.of(ast.Call) if imports.qualname(c.func) in _SHELL_OPTIONAL | _ALWAYS_SHELL]  # type: ignore[attr-defined]
+        calls = [c for c in index.of(ast.Call) if imports.qualname(c.func) in _SHELL_OPTIONAL | _ALWAYS_SHELL]
         assigned: dict[int, dict[str, list[ast.AST | None]]] = {}
         found = []
         for call in calls:
             scope = index.scope_of(call)
             if id(scope) not in assigned:
                 assigned[id(scope)] = _assignments(scope)
-            finding = self._check_call(ctx, call, imports, assigned[id(scope)])  # type: ignore[arg-type]
+            finding = self._check_call(ctx, call, imports, assigned[id(scope)])
             if finding:
                 found.append(finding)
         yield from sorted(found, key=lambda f: f.start)
@@ -157,8 +157,13 @@ def _assignments(scope: ast.AST) -> dict[str, list[ast.AST | None]]:
     return values
 
 
-def _via_local(expr: ast.AST, values: dict[str, list[ast.AST | None]], test, quantifier) -> bool:
+def _via_local(
+    expr: ast.AST,
+    values: dict[str, list[ast.AST | None]],
+    test: Callable[[ast.AST], bool],
+    quantifier: Callable[[Iterable[bool]], bool],
+) -> bool:
     """A local name whose assignments in this scope satisfy ``test`` (``all`` or ``any`` of them)."""
     if not isinstance(expr, ast.Name) or expr.id not in values:
         return False
-    return quantifier(v is not None and test(v) for v in values[expr.id])
+    return bool(quantifier(v is not None and test(v) for v in values[expr.id]))

@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from aurelis.analysis.astutil import (
     FUNCTIONS,
@@ -103,7 +104,7 @@ class StringConcatInLoop(Rule):
         # only scopes holding a concatenation inside a loop are analysed in full
         todo: dict[int, ast.AST] = {}
         for stmt in index.of(ast.AugAssign, ast.Assign):
-            target = stmt.target if isinstance(stmt, ast.AugAssign) else stmt.targets[0]  # type: ignore[attr-defined]
+            target = stmt.target if isinstance(stmt, ast.AugAssign) else stmt.targets[0]
             if not isinstance(target, ast.Name):
                 continue
             scope = index.scope_of(stmt)
@@ -114,14 +115,14 @@ class StringConcatInLoop(Rule):
                 todo[id(scope)] = scope
         if not todo:
             return
-        all_names = {n.id for n in index.of(ast.Name)}  # type: ignore[attr-defined]
+        all_names = {n.id for n in index.of(ast.Name)}
         found: list[Finding] = []
         for scope in todo.values():
             found.extend(self._check_scope(ctx, scope, up, all_names))
         yield from sorted(found, key=lambda f: f.start)
 
     def _check_scope(
-        self, ctx: RuleContext, scope: ast.AST, up: dict, all_names: set[str]
+        self, ctx: RuleContext, scope: ast.AST, up: dict[Any, Any], all_names: set[str]
     ) -> Iterator[Finding]:
         nodes = list(iter_scope(scope))
         declared = {n for node in nodes if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
@@ -169,7 +170,8 @@ class StringConcatInLoop(Rule):
             loops: dict[int, ast.AST] = {}
             for c in items:
                 inner = c.loops[0]
-                body = [n for stmt in inner.body for n in ast.walk(stmt)]
+                inner_body: list[ast.stmt] = getattr(inner, "body", [])
+                body = [n for stmt in inner_body for n in ast.walk(stmt)]
                 if any(
                     isinstance(n, ast.Name)
                     and n.id == name
@@ -190,8 +192,13 @@ class StringConcatInLoop(Rule):
                     message = f"String `{name}` built with `{c.form}` inside a loop; collect the parts in a list and join once"
                     yield self.finding(start, end, message=message, fix=fix)
 
-    def _concat(self, ctx: RuleContext, stmt: ast.AST, name: str, scope: ast.AST, up: dict) -> _Concat | None:
+    def _concat(
+        self, ctx: RuleContext, stmt: ast.AST, name: str, scope: ast.AST, up: dict[Any, Any]
+    ) -> _Concat | None:
         """The statement when it is `name = <concatenation involving name>` inside a loop."""
+        form: str
+        append: str | None
+        own: set[int]
         if isinstance(stmt, ast.AugAssign):
             if not (isinstance(stmt.op, ast.Add) and _is(stmt.target, name)):
                 return None
@@ -256,7 +263,7 @@ class StringConcatInLoop(Rule):
         return None
 
     def _fix_loop(
-        self, name: str, c: _Concat, by_stmt: dict[int, _Concat], up: dict, scope: ast.AST
+        self, name: str, c: _Concat, by_stmt: dict[int, _Concat], up: dict[Any, Any], scope: ast.AST
     ) -> ast.AST | None:
         """The outermost loop around ``c`` that the list-and-join rewrite can wrap, if any."""
         best = None

@@ -80,7 +80,7 @@ class UnsafeDeserialization(Rule):
                 if name in _UNSAFE and not (
                     name.endswith(".loads")
                     and _round_trip(node.args[0] if node.args else None, imports, index.scope_of(node))
-                ):  # type: ignore[attr-defined]
+                ):
                     start, end = node_range(ctx, node)
                     found.append(
                         self.finding(

@@ -103,7 +103,9 @@ class UnsafeYamlLoad(Rule):
                 edits = [Edit(attr.start_byte, attr.end_byte, _FUNCS[func])]
                 if loader is not None:  # drop ", Loader=..." (from the end of the stream argument)
                     edits.append(Edit(positional[0].end_byte, loader.end_byte, ""))
-                fix = Fix(f"Use `{ctx.text(fn.child_by_field_name('object'))}.{_FUNCS[func]}`", tuple(edits))
+                obj = fn.child_by_field_name("object")
+                owner = ctx.text(obj) if obj is not None else "yaml"
+                fix = Fix(f"Use `{owner}.{_FUNCS[func]}`", tuple(edits))
             yield self.finding(
                 call,
                 message=f"`{ctx.text(fn)}` without a safe Loader can construct arbitrary "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from aurelis.analysis.astutil import FUNCTIONS, ast_index, line_end, node_range
 from aurelis.analysis.context import RuleContext
@@ -31,10 +32,11 @@ def _pure(node: ast.AST) -> bool:
     return False
 
 
-def _read_below(fn: ast.AST, loads, parents: dict[ast.AST, ast.AST]) -> bool:
+def _read_below(fn: ast.AST, loads: Iterable[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
     """A read (or del) of the name anywhere inside ``fn``, nested functions included:
     a closure reading the name uses it."""
-    for node in loads:
+    for load in loads:
+        node: ast.AST | None = load
         while node is not None:
             if node is fn:
                 return True
@@ -82,8 +84,8 @@ class UnusedVariable(Rule):
                 continue
             if isinstance(stmt, ast.Assign):
                 targets = list(stmt.targets)
-            elif stmt.value is not None or isinstance(stmt, ast.AugAssign):  # type: ignore[attr-defined]
-                targets = [stmt.target]  # type: ignore[attr-defined]
+            elif stmt.value is not None or isinstance(stmt, ast.AugAssign):
+                targets = [stmt.target]
             else:
                 continue
             for t in targets:
@@ -97,7 +99,7 @@ class UnusedVariable(Rule):
                 for n in names:
                     direct.add(id(n))
                     if not n.id.startswith("_"):
-                        bindings.setdefault((id(scope), n.id), []).append((n, stmt))  # type: ignore[arg-type]
+                        bindings.setdefault((id(scope), n.id), []).append((n, stmt))
                         functions[id(scope)] = scope
         if not bindings:
             return
@@ -105,22 +107,22 @@ class UnusedVariable(Rule):
         blocked: set[tuple[int, str]] = set()
         hands_off: set[int] = set()
         for node in index.of(ast.Global, ast.Nonlocal):
-            blocked.update((id(index.scope_of(node)), name) for name in node.names)  # type: ignore[attr-defined]
+            blocked.update((id(index.scope_of(node)), name) for name in node.names)
             if isinstance(node, ast.Nonlocal):  # the enclosing functions' variable is shared, hence used
                 up = index.parents.get(node)
                 while up is not None:
                     blocked.update((id(up), name) for name in node.names)
                     up = index.parents.get(up)
         for call in index.of(ast.Call):
-            if isinstance(call.func, ast.Name) and call.func.id in _INTROSPECTION:  # type: ignore[attr-defined]
+            if isinstance(call.func, ast.Name) and call.func.id in _INTROSPECTION:
                 hands_off.add(id(index.scope_of(call)))
         loads: dict[str, list[ast.AST]] = {}
         for n in index.of(ast.Name):
-            if isinstance(n.ctx, ast.Store):  # type: ignore[attr-defined]
+            if isinstance(n.ctx, ast.Store):
                 if id(n) not in direct:
-                    blocked.add((id(index.scope_of(n)), n.id))  # type: ignore[attr-defined]
+                    blocked.add((id(index.scope_of(n)), n.id))
             else:
-                loads.setdefault(n.id, []).append(n)  # type: ignore[attr-defined]
+                loads.setdefault(n.id, []).append(n)
         removable = {
             id(stmt)
             for items in bindings.values()
@@ -137,10 +139,10 @@ class UnusedVariable(Rule):
                 or _read_below(fn, loads.get(name, ()), index.parents)
             ):
                 continue
-            for target, stmt in items:
+            for target, bound in items:
                 fix = None
-                if len(items) == 1 and id(stmt) in removable:
-                    fix = self._fix(ctx, name, stmt, index.parents, removable)
+                if len(items) == 1 and id(bound) in removable:
+                    fix = self._fix(ctx, name, bound, index.parents, removable)
                 start, end = node_range(ctx, target)
                 found.append(
                     self.finding(
@@ -163,7 +165,9 @@ class UnusedVariable(Rule):
         # alone on its line(s): nothing before it, at most a comment after it
         return not ctx.source[line_start:start].strip() and (not rest or rest.startswith(b"#"))
 
-    def _fix(self, ctx: RuleContext, name: str, stmt: ast.stmt, up: dict, removable: set[int]) -> Fix:
+    def _fix(
+        self, ctx: RuleContext, name: str, stmt: ast.stmt, up: dict[Any, Any], removable: set[int]
+    ) -> Fix:
         parent = up[stmt]
         block = next(getattr(parent, f) for f in _BLOCK_FIELDS if stmt in getattr(parent, f, ()))
         start, end = node_range(ctx, stmt)

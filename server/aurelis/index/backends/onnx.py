@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,9 +38,9 @@ class OnnxBackend:
         self.threads = threads or physical_cores()
         self._state_dir = state_dir
         self._sha: str | None = None
-        self._session = None
-        self._tokenizer = None
-        self._counter = None  # a second tokenizer without truncation, for count_tokens
+        self._session: Any = None  # onnxruntime.InferenceSession once loaded
+        self._tokenizer: Any = None  # tokenizers.Tokenizer
+        self._counter: Any = None  # a second tokenizer without truncation, for count_tokens
         self._inputs: list[str] = []
         self._lock = threading.Lock()
         self._pooling: str | None = None
@@ -161,7 +162,7 @@ class OnnxBackend:
         self._session = session
         log.info("onnx embedding model %s loaded (%s, %d threads)", self.model, weights, self.threads)
 
-    def _load_tokenizer(self, truncate: bool):
+    def _load_tokenizer(self, truncate: bool) -> Any:
         from tokenizers import Tokenizer
 
         tok = Tokenizer.from_file(str(self._config_dir() / "tokenizer.json"))
@@ -178,13 +179,13 @@ class OnnxBackend:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.load()
-        encs = self._tokenizer.encode_batch(texts)  # type: ignore[union-attr]
+        encs = self._tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in encs], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
-        states = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]  # type: ignore[union-attr]
+        states = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         vecs = _pool(np.asarray(states, dtype=np.float32), mask, self._read_pooling())
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs.astype(np.float32, copy=False)
@@ -229,7 +230,9 @@ def _pool(states: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
         return states[:, 0].copy()
     m = mask[:, :, None].astype(np.float32)
     if mode == "max":
-        return np.where(m > 0, states, -1e9).max(axis=1)
+        maxed: np.ndarray = np.where(m > 0, states, -1e9).max(axis=1)
+        return maxed
     summed = (states * m).sum(axis=1)
     counts = np.maximum(m.sum(axis=1), 1e-9)
-    return summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts)
+    pooled: np.ndarray = summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts)
+    return pooled

@@ -22,6 +22,7 @@ import os
 import re
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class RemoteEmbeddingsBackend:
         self.threads = 1
         self._dim: int | None = None
         self._served_model: str | None = None
-        self._client = None
+        self._client: Any = None  # an httpx.Client, made on first use
         self._lock = threading.Lock()
 
     # -- identity ----------------------------------------------------------------
@@ -92,7 +93,7 @@ class RemoteEmbeddingsBackend:
             headers["Authorization"] = f"Bearer {key}"
         return headers
 
-    def _http(self):
+    def _http(self) -> Any:
         if self._client is None:
             import httpx
 
@@ -131,7 +132,7 @@ class RemoteEmbeddingsBackend:
             return self._parse(resp, len(texts))
         raise BackendError(f"embeddings server {self.base_url} failed after {self.retries + 1} tries: {last}")
 
-    def _parse(self, resp, n: int) -> np.ndarray:
+    def _parse(self, resp: Any, n: int) -> np.ndarray:
         try:
             payload = resp.json()
             items = payload["data"]
@@ -165,7 +166,8 @@ class RemoteEmbeddingsBackend:
                     "was the model swapped? The index must be rebuilt for another model."
                 )
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
+        unit: np.ndarray = vecs / np.maximum(norms, 1e-12)
+        return unit
 
     # -- the interface -----------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class SentenceTransformersBackend:
         self.threads = threads or physical_cores()
         self._state_dir = state_dir
         self._sha: str | None = None
-        self._st = None
+        self._st: Any = None  # a SentenceTransformer once loaded
         self._dim: int | None = None
 
     @property
@@ -84,7 +85,8 @@ class SentenceTransformersBackend:
             try:  # the "Loading weights" bar would land in CLI output and server logs
                 from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()
+                disable: Any = hf_logging.disable_progress_bar  # untyped in transformers
+                disable()
             except Exception:
                 pass
             st = SentenceTransformer(resolve_model(self.model), device="cpu")
@@ -94,7 +96,8 @@ class SentenceTransformersBackend:
             raise BackendError(f"cannot load embedding model {self.model!r}: {exc}") from exc
         st.max_seq_length = self.max_tokens
         dim_of = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
-        self._dim = int(dim_of())
+        dim: Any = dim_of()
+        self._dim = int(dim)
         self._st = st
         log.info(
             "sentence-transformers model %s loaded (dim %d, %d threads)", self.model, self._dim, self.threads
@@ -104,7 +107,7 @@ class SentenceTransformersBackend:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.load()
-        vecs = self._st.encode(  # type: ignore[union-attr]
+        vecs = self._st.encode(
             texts,
             batch_size=max(1, len(texts)),
             normalize_embeddings=True,
@@ -115,5 +118,5 @@ class SentenceTransformersBackend:
 
     def count_tokens(self, text: str) -> int:
         self.load()
-        tok = self._st.tokenizer  # type: ignore[union-attr]
+        tok = self._st.tokenizer
         return len(tok(text, add_special_tokens=False, truncation=False)["input_ids"])

@@ -241,6 +241,11 @@ def _ask_job(ctx: ServerContext, args: AskArgs) -> Job:
 
 
 # -- the service calls -----------------------------------------------------------------------
+def _test_path(job: Job) -> Path:
+    assert job.test_path is not None  # the tests prepare sets it
+    return job.test_path
+
+
 def _t(job: Job) -> Target:
     assert job.target is not None  # every prepare but ask's sets it
     return job.target
@@ -376,7 +381,7 @@ AI_COMMANDS: tuple[AICommand[Any], ...] = (
             _t(job),
             ai,
             existing=job.existing,
-            test_path=job.test_path,
+            test_path=_test_path(job),
             module=job.module,
             on_delta=d,
             use_cache=not args.no_cache,
@@ -470,7 +475,7 @@ def _text_edit(
     start = lines.position(_char_to_byte(base_text, edit.start), encoding)
     end = lines.position(_char_to_byte(base_text, edit.end), encoding)
     rng = types.Range(start=lsp_pos(start), end=lsp_pos(end))
-    text_edit: types.TextEdit = (
+    text_edit: types.TextEdit | types.AnnotatedTextEdit = (
         types.AnnotatedTextEdit(range=rng, new_text=edit.new_text, annotation_id=annotation)
         if annotation
         else types.TextEdit(range=rng, new_text=edit.new_text)

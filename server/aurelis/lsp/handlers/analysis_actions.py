@@ -129,8 +129,8 @@ def provide(
         )
         if lazy:
             actions.append(action)
-        elif (edit := _fix_all_edit(ctx, cross, snap)) is not None:
-            action.edit = edit
+        elif (fix_all_edit := _fix_all_edit(ctx, cross, snap)) is not None:
+            action.edit = fix_all_edit
             actions.append(action)
     return actions
 

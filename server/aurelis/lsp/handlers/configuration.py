@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -33,7 +34,7 @@ async def pull_configuration(ctx: ServerContext) -> None:
     items = [types.ConfigurationItem(section=SECTION)]
     items += [types.ConfigurationItem(scope_uri=f.uri, section=SECTION) for f in folders]
     try:
-        answers: list[Any] = await ctx.ls.workspace_configuration_async(
+        answers: Sequence[Any] = await ctx.ls.workspace_configuration_async(
             types.ConfigurationParams(items=items)
         )
     except Exception as exc:  # a client that fails here must not stop the server

@@ -206,7 +206,7 @@ def register(ctx: ServerContext, exports: Callable[[str], frozenset[str]]) -> Ru
     )
     async def document_diagnostic(
         params: types.DocumentDiagnosticParams,
-    ) -> types.FullDocumentDiagnosticReport:
+    ) -> types.RelatedFullDocumentDiagnosticReport:
         items = await svc.pull_document(params.text_document.uri)
         return types.RelatedFullDocumentDiagnosticReport(items=items)
 

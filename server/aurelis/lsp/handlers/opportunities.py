@@ -115,7 +115,7 @@ def _whole_file_edit(ctx: ServerContext, root: Path, rel: str, old: str | None, 
 
 
 def diff(files: dict[str, str], originals: dict[str, str | None]) -> str:
-    out = []
+    out: list[str] = []
     for rel, new in files.items():
         old = originals.get(rel) or ""
         out += difflib.unified_diff(
