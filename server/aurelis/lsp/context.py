@@ -26,6 +26,7 @@ class ServerContext:
         self.commands = CommandTable(ls)
         self.code_actions = CodeActionProviders()
         self.diagnostics = DiagnosticsHub(ls)
+        self.shut_down = False  # set by `shutdown`: from then on only responses are sent
 
     @property
     def thread_pool(self) -> ThreadPoolExecutor:

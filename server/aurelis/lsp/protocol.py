@@ -35,7 +35,8 @@ class AurelisProtocol(LanguageServerProtocol):
     def notify(self, method: str, params: Any | None = None) -> None:
         # After `shutdown` the client waits for nothing but `exit`: a progress report or log line
         # a worker thread queued meanwhile is dropped, not sent to a client that is going away.
-        if getattr(self._server, "shut_down", False):
+        ctx = getattr(self, "ctx", None)  # None while pygls is still building the server
+        if ctx is not None and ctx.shut_down:
             return
         super().notify(method, params)
 

@@ -39,7 +39,6 @@ class AurelisServer(LanguageServer):
         assert isinstance(self.protocol, AurelisProtocol)
         self.protocol.ctx = self.ctx
         self.exited = False  # set when the session ends: nothing may be sent after `exit`
-        self.shut_down = False  # set by `shutdown`: from then on only responses are sent
 
     def shutdown(self) -> None:
         """Stop without waiting for worker threads: one may be loading a model or calling a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from aurelis.analysis.astutil import ast_index, is_str_literal, node_range
+from aurelis.analysis.astutil import AstIndex, ast_index, is_str_literal, node_range
 from aurelis.analysis.context import RuleContext
 from aurelis.analysis.rule import Category, Finding, Rule, Severity
 
@@ -72,7 +72,7 @@ class EvalExec(Rule):
         yield from sorted(found, key=lambda f: f.start)
 
 
-def _scope(node: ast.AST, index) -> ast.AST | None:
+def _scope(node: ast.AST, index: AstIndex) -> ast.AST | None:
     """The function (or module) whose body holds ``node``."""
     up = index.parents.get(node)
     while up is not None and not isinstance(up, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -80,13 +80,15 @@ def _scope(node: ast.AST, index) -> ast.AST | None:
     return up
 
 
-def _compiled(arg: ast.expr, index, scope: ast.AST | None) -> bool:
+def _compiled(arg: ast.expr, index: AstIndex, scope: ast.AST | None) -> bool:
     """``arg`` is a code object: bound by ``compile(...)`` (or ``CodeType(...)``, and its
     ``.replace(...)``) in the same function, or a parameter of it annotated ``CodeType``."""
     if not isinstance(arg, ast.Name):
         return False
     for a in index.of(ast.arg):
-        if _scope(a, index) is not scope and index.parents.get(index.parents.get(a)) is not scope:
+        parent = index.parents.get(a)
+        grand = index.parents.get(parent) if parent is not None else None
+        if _scope(a, index) is not scope and grand is not scope:
             continue
         ann = a.annotation
         if a.arg == arg.id and ann is not None:

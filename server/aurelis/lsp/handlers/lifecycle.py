@@ -54,5 +54,5 @@ def register(ctx: ServerContext) -> None:
     @ctx.ls.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:
         log.info("shutdown requested")
-        ctx.ls.shut_down = True  # type: ignore[attr-defined]  (AurelisServer: only responses from now on)
+        ctx.shut_down = True  # only responses from now on
         ctx.events.shutdown.fire()
