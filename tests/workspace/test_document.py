@@ -78,3 +78,33 @@ def test_line_table_updated_in_place_matches_a_rescan():
             a, b = b, a
         doc.apply_changes([Change("".join(rng.choice(pieces) for _ in range(rng.randrange(4))), a, b)], i)
         assert doc.lines.starts == line_starts(doc.source), f"line table wrong after edit {i}: {doc.source!r}"
+
+
+def test_a_queue_of_changes_is_one_reparse_and_matches_a_fresh_parse():
+    doc = Document("file:///m.py", "def f(a):\n    return a\n", 1, "python")
+    changes = [Change(ch, Pos(1, 12 + i), Pos(1, 12 + i)) for i, ch in enumerate(" + 1")]
+    changes.append(Change("b", Pos(0, 6), Pos(0, 7)))
+    doc.apply_changes(changes, 2)
+    assert doc.text == "def f(b):\n    return a + 1\n"
+    assert doc.incremental_parse_count == 1
+    assert str(doc.tree.root_node) == fresh_sexp(doc)
+
+
+def test_changes_before_a_whole_text_replacement_are_skipped():
+    doc = Document("file:///m.py", "x = 1\n", 1, "python")
+    doc.apply_changes(
+        [Change("junk", Pos(0, 0), Pos(0, 1)), Change("y = 2\n"), Change("z", Pos(0, 0), Pos(0, 1))], 2
+    )
+    assert doc.text == "z = 2\n"
+    assert str(doc.tree.root_node) == fresh_sexp(doc)
+
+
+def test_oversized_document_is_text_only_until_it_shrinks():
+    doc = Document("file:///m.py", "x = 1\n" * 100, 1, "python", max_bytes=300)
+    assert doc.oversized and doc.tree is None and doc.parse_count == 0
+    doc.apply_changes([Change("y", Pos(0, 0), Pos(0, 1))], 2)
+    assert doc.text.startswith("y = 1\n") and doc.tree is None
+    doc.apply_changes([Change("def f():\n    pass\n")], 3)
+    assert not doc.oversized and str(doc.tree.root_node) == fresh_sexp(doc)
+    doc.apply_changes([Change("x = 1\n" * 100, Pos(2, 0), Pos(2, 0))], 4)
+    assert doc.oversized and doc.tree is None
