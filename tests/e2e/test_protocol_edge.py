@@ -312,3 +312,25 @@ def test_unknown_notifications_are_ignored(server: RawServer):
         replies = [m for m in server.messages if "method" not in m]
     errors = [m for m in replies if "error" in m]
     assert errors == []
+
+
+def test_a_request_on_a_document_that_is_not_open_is_32602(server: RawServer):
+    nope = {"uri": "file:///tmp/aurelis-raw/not-open.py"}
+    pos = {"line": 0, "character": 0}
+    for method, params in [
+        ("textDocument/documentSymbol", {"textDocument": nope}),
+        (
+            "textDocument/codeAction",
+            {"textDocument": nope, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}},
+        ),
+        ("workspace/executeCommand", {"command": "aurelis.syntaxTree", "arguments": [nope]}),
+    ]:
+        reply = server.call(method, params)
+        if "error" in reply:  # (a provider may also answer "nothing here")
+            assert reply["error"]["code"] == INVALID_PARAMS, (method, reply)
+            assert "not open" in reply["error"]["message"]
+        else:
+            assert reply["result"] in (None, []), (method, reply)
+    assert (
+        server.call("textDocument/documentSymbol", {"textDocument": nope})["error"]["code"] == INVALID_PARAMS
+    )

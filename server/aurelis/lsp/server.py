@@ -6,6 +6,8 @@ feature services. Nothing below it imports it back."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError
@@ -14,12 +16,14 @@ from pygls.lsp.server import LanguageServer
 from aurelis import __version__
 from aurelis.engine import Engine
 from aurelis.lsp.context import ServerContext
+from aurelis.lsp.errors import document_errors_are_invalid_params
 from aurelis.lsp.handlers import Services, register_all
 from aurelis.lsp.lifecycle import Lifecycle
 from aurelis.lsp.log_bridge import attach
 from aurelis.lsp.protocol import AurelisProtocol
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class AurelisServer(LanguageServer):
@@ -58,6 +62,16 @@ class AurelisServer(LanguageServer):
         instead of popping up; failed requests already carry their error response."""
         if source is not FeatureRequestError:
             log.error("%s: %s", getattr(source, "__name__", source), error)
+
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[F], F]:
+        """pygls' ``feature``, with a handler's DocumentError answered as InvalidParams."""
+        register = super().feature(feature_name, options)
+
+        def decorator(fn: F) -> F:
+            register(document_errors_are_invalid_params(fn))
+            return fn
+
+        return decorator
 
 
 def create_server() -> AurelisServer:
