@@ -18,7 +18,9 @@ version. ruff must be 0.17.x (the pin in the dev extra): the peer the issue name
 Aurelis runs with indexing and the cross-file pass off, and (``--background``) with them on.
 Rounds interleave files and servers, so a burst of load on this shared machine hits all of
 them; p50/p95 are over all rounds' samples and the ratio to ruff server is the median of the
-per-round ratios of p50s. Prints a table per file with the load average; writes
+per-round ratios of p50s. The CPU the server process spent per edit is printed too: on a
+loaded machine the wall-clock figures (and their ratios) are mostly waiting for a core, and
+the CPU figure says what each server costs. Prints a table per file with the load average; writes
 bench/results/diagnostics_bench.json.
 """
 
@@ -38,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
@@ -210,7 +213,9 @@ async def measure(
     uri = path.as_uri()
     line = insertion_line(text)
     s = Session(name, command, init_options)
+    before = set(_children())
     await s.start(root)
+    server = next(iter(set(_children()) - before), None)  # the server process this session spawned
     try:
         open_latency, _open_count = await s.wait(
             uri,
@@ -223,23 +228,42 @@ async def measure(
             timeout=120,
         )
         latencies, counts = [], []
+        cpu0 = _cpu(server)
         for i in range(edits):
             params = probe_change(uri, line, i)
             dt, count = await s.wait(uri, i + 2, lambda p=params: s.client.text_document_did_change(p))
             latencies.append(dt)
             counts.append(count)
+        cpu = _cpu(server) - cpu0
         return {
             "server": name,
             "open_ms": round(open_latency * 1000, 2),
             "p50_ms": round(statistics.median(latencies) * 1000, 2),
             "p95_ms": round(p95(latencies) * 1000, 2),
             "min_ms": round(min(latencies) * 1000, 2),
+            # CPU the server process spent per edit (all its threads): unlike the wall-clock
+            # figures, this barely moves with the machine's load.
+            "cpu_ms_per_edit": round(cpu * 1000 / edits, 2),
             "latencies_ms": [round(x * 1000, 3) for x in latencies],
             "diagnostics_with_problem": counts[0],
             "diagnostics_without": counts[1] if len(counts) > 1 else None,
         }
     finally:
         await s.stop()
+
+
+def _children() -> list[psutil.Process]:
+    return psutil.Process().children()
+
+
+def _cpu(proc: psutil.Process | None) -> float:
+    if proc is None:
+        return float("nan")
+    try:
+        t = proc.cpu_times()
+        return t.user + t.system
+    except psutil.Error:
+        return float("nan")
 
 
 # name -> (sdist, version, source folder in the sdist, file in it); None: the interpreter's asyncio
@@ -369,6 +393,7 @@ def summarize(rounds: list[dict[str, dict]]) -> list[dict]:
             "p95_ms": round(p95(pooled), 2),
             "round_p50_ms": [r["p50_ms"] for r in runs],
             "open_ms": round(statistics.median(r["open_ms"] for r in runs), 2),
+            "cpu_ms_per_edit": round(statistics.median(r["cpu_ms_per_edit"] for r in runs), 2),
             "diagnostics_with_problem": runs[0]["diagnostics_with_problem"],
             "diagnostics_without": runs[0]["diagnostics_without"],
         }
@@ -394,14 +419,17 @@ def main() -> None:
     args = ap.parse_args()
     results = asyncio.run(main_async(args))
     print(f"\nload average at the end: {load()}")
-    print(f"{'file':<10}{'server':<28}{'p50 ms':>9}{'p95 ms':>9}{'open ms':>9}{'x ruff':>8}")
+    print(f"{'file':<10}{'server':<28}{'p50 ms':>9}{'p95 ms':>9}{'open ms':>9}{'x ruff':>8}{'cpu/edit':>10}")
     for f, rows in results.items():
         for r in rows:
             if "error" in r:
                 print(f"{f:<10}{r['server']:<28} error: {r['error']}")
                 continue
             ratio = f"{r['ratio_to_ruff']:.2f}" if "ratio_to_ruff" in r else ""
-            print(f"{f:<10}{r['server']:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['open_ms']:>9}{ratio:>8}")
+            cpu = r.get("cpu_ms_per_edit", "")
+            print(
+                f"{f:<10}{r['server']:<28}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['open_ms']:>9}{ratio:>8}{cpu:>10}"
+            )
     for f, rows in results.items():
         for r in rows:
             if "ratio_to_ruff" in r:
