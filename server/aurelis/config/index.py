@@ -91,7 +91,8 @@ class IndexSettings(BaseModel):
         128,
         ge=16,
         le=512,
-        description="Word pieces embedded per chunk (all-MiniLM-L6-v2 was trained at 128; 256 halves throughput).",
+        description="Word pieces embedded per chunk. all-MiniLM-L6-v2 was trained at 128; measured on stdlib "
+        "docstring->function search, 256 halves throughput and ranks no better (MRR@10 within noise).",
     )
     batch_size: int = Field(
         8,
