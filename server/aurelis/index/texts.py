@@ -5,8 +5,8 @@ so the part that survives the model's token limit says it; then the code as writ
 lexical side is identifier sub-tokens (camelCase and snake_case split) plus the whole
 identifiers, with the name's field weighted above the body's (a BM25F by repetition).
 
-``DENSE`` and ``LEXICAL`` hold the choices; ``bench/search_quality.py`` swaps in the other
-variants it measures (each was kept or dropped on its test split, see the bench).
+``DENSE``, ``LEXICAL`` and ``QUERY`` hold the choices; ``bench/search_quality.py`` swaps in
+the variants it measures (a change was kept only when the test split showed a gain).
 """
 
 from __future__ import annotations
