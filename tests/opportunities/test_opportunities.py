@@ -51,10 +51,12 @@ def test_rank_orders_by_severity_size_and_churn():
 
 def test_report_on_the_examples_in_every_format():
     ranked = rank(collect(EXAMPLES, use_index=False))
-    md = render(ranked, "markdown", root=EXAMPLES, top=3, link="command")
+    md = render(ranked, "markdown", root=EXAMPLES, top=len(ranked), link="command")
     assert md.startswith("# Aurelis opportunities in `sample_workspace`")
-    first = md.split("\n")[6]
-    assert "dead-code" in first and "(command:aurelis.plan?" in first  # the top group links to its plan
+    rows = md.split("\n")[6 : 6 + len(ranked)]
+    for o, row in zip(ranked, rows, strict=True):  # large ones link to their plan, the rest do not
+        assert row.startswith(f"| {ranked.index(o) + 1} | {o.score:g} | {o.kind} | {o.code} |")
+        assert ("(command:aurelis.plan?" in row) == o.large
     data = json.loads(render(ranked, "json", root=EXAMPLES))
     assert data["total"] == len(ranked) and data["opportunities"][0]["id"] == ranked[0].id
     assert "<table" in render(ranked, "html", root=EXAMPLES)
@@ -121,4 +123,5 @@ def test_cli_report_on_the_examples(tmp_path: Path):
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["opportunities"][0]["kind"] == "dead-code" and data["total"] >= 10
+    scores = [o["score"] for o in data["opportunities"]]
+    assert data["total"] == len(scores) >= 10 and scores == sorted(scores, reverse=True)  # ranked
