@@ -80,22 +80,9 @@ def start_scenario(
     timeout: float = 240,
     binary: Path | None = None,
 ) -> Running:
-    home = tmp_path / "home"
     result = tmp_path / f"{name}.json"
     full_env = {
-        **os.environ,
-        # Isolated editor and server state: no user config, a fresh cache (index, AI responses).
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        # `aurelis` on PATH for the default cmd of lsp/aurelis.lua.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "AURELIS_SERVER_CMD": json.dumps(SERVER_COMMAND),
-        "AURELIS_NVIM_TESTS": str(TESTS),
+        **scenario_env(tmp_path),
         "AURELIS_NVIM_RESULT": str(result),
         **(env or {}),
     }
@@ -120,6 +107,37 @@ def start_scenario(
         text=True,
     )
     return Running(proc, result, timeout)
+
+
+def trust(workspace: Path, tmp_path: Path) -> None:
+    """What a user does once for a repository whose pyproject names a provider: `aurelis trust`
+    (in the scenario's user config dir, so the server started by Neovim sees it)."""
+    subprocess.run(
+        [sys.executable, "-m", "aurelis", "trust", str(workspace)],
+        env=scenario_env(tmp_path),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def scenario_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    return {
+        **os.environ,
+        # Isolated editor and server state: no user config, a fresh cache (index, AI responses).
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        # `aurelis` on PATH for the default cmd of lsp/aurelis.lua.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "AURELIS_SERVER_CMD": json.dumps(SERVER_COMMAND),
+        "AURELIS_NVIM_TESTS": str(TESTS),
+    }
 
 
 def run_scenario(

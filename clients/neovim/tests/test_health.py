@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nvim_driver import make_workspace, run_scenario
+from nvim_driver import make_workspace, run_scenario, trust
 
 from aurelis import __version__
 
@@ -26,6 +26,7 @@ def test_checkhealth_reports_ok(tmp_path, how):
     if how == "running":
         with (ws / "pyproject.toml").open("a") as fh:
             fh.write(PYPROJECT_PROVIDER)
+        trust(ws, tmp_path)  # a provider URL from a repository is honoured only once the user trusts it
     outcome = run_scenario(
         "checkhealth", ws, tmp_path, env={"AURELIS_HEALTH_CMD": how, "AURELIS_LLM_PORT": "9"}
     )
