@@ -8,7 +8,7 @@ import asyncio
 import logging
 import time
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -44,7 +44,9 @@ class CommandProgress:
         future = self.ctx.ls.work_done_progress.tokens.get(token)
         if future is not None and task is not None:
             # pygls cancels this future on window/workDoneProgress/cancel.
-            future.add_done_callback(lambda f: f.cancelled() and loop.call_soon_threadsafe(task.cancel))
+            future.add_done_callback(
+                lambda f: f.cancelled() and loop.call_soon_threadsafe(_cancel_once, task)
+            )
         self.ctx.ls.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(title=f"Aurelis: {self.title}", cancellable=True, message=message),
@@ -74,3 +76,12 @@ class CommandProgress:
         self.ctx.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
         self.ctx.ls.work_done_progress.tokens.pop(self.token, None)
         self.token = None
+
+
+def _cancel_once(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` unless a cancel is already under way. A client may send both
+    ``$/cancelRequest`` and ``window/workDoneProgress/cancel`` (Neovim's :AurelisCancel does);
+    a second cancel would interrupt httpx's cleanup of the first, which closes the provider's
+    connection, and leave the HTTP request hanging."""
+    if not task.done() and not task.cancelling():
+        task.cancel()
