@@ -122,9 +122,14 @@ async def test_untrusted_workspace_provider_receives_nothing_until_the_user_trus
     assert attacker.requests[0].headers["authorization"] == f"Bearer {SECRET}"
     trusted = json.loads((STATE / "user-config" / "trusted-folders.json").read_text())
     assert str(ws.resolve()) in trusted["folders"]
-    # revoked through the command: the provider is gone again
+    # revoked through the command: the provider is gone again, and the user who just decided is
+    # not asked again (the answer "Trust folder" still stands in this client: a new question would
+    # be answered with it and trust the folder again)
     await command(client, "aurelis.trustFolder", {"uri": ws.as_uri(), "revoke": True})
     await wait_until_providers(client, ws, 0)
+    await asyncio.sleep(0.5)
+    settings = await command(client, "aurelis.settings", {"uri": ws.as_uri()})
+    assert settings["ai"]["providers"] == [] and len(client.asked) == 1
 
 
 async def wait_until_providers(client: LanguageClient, ws: Path, n: int) -> None:

@@ -27,6 +27,8 @@ class ServerContext:
         self.code_actions = CodeActionProviders()
         self.diagnostics = DiagnosticsHub(ls)
         self.shut_down = False  # set by `shutdown`: from then on only responses are sent
+        # folders whose trust the user declined or revoked this session: not asked again until restart
+        self.trust_declined: set[str] = set()
 
     @property
     def thread_pool(self) -> ThreadPoolExecutor:

@@ -78,7 +78,10 @@ def report_warnings(ctx: ServerContext) -> None:
 
 
 def offer_trust(ctx: ServerContext, warning: UntrustedSettings) -> None:
-    """Ask the user (without waiting for the answer here); trust only what was shown."""
+    """Ask the user (without waiting for the answer here); trust only what was shown. A folder
+    the user declined or revoked this session is not asked again (its warning stays in the log)."""
+    if warning.folder in ctx.trust_declined:
+        return
 
     async def ask() -> None:
         try:
@@ -97,6 +100,8 @@ def offer_trust(ctx: ServerContext, warning: UntrustedSettings) -> None:
             TrustStore().allow(warning.folder, warning.digest, warning.keys)
             log.info("folder trusted by the user: %s", warning.folder)
             reload(ctx)
+        elif choice is not None and choice.title == KEEP:
+            ctx.trust_declined.add(warning.folder)
 
     task = asyncio.ensure_future(ask())
     _pending.add(task)  # held until done: the loop keeps only weak references to tasks

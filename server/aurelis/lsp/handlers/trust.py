@@ -37,10 +37,13 @@ def register(ctx: ServerContext) -> None:
         done = []
         for path in folders:
             if args.revoke:
-                trust.TrustStore().revoke(str(Path(path).resolve()))
+                key = str(Path(path).resolve())
+                trust.TrustStore().revoke(key)
+                ctx.trust_declined.add(key)  # the user just decided: not asked again this session
                 done.append({"folder": str(path), "trusted": False, "settings": []})
             else:
                 key, values = trust.trust_folder(path)
+                ctx.trust_declined.discard(key)
                 done.append({"folder": key, "trusted": True, "settings": list(values)})
         reload(ctx)
         return {"folders": done}
