@@ -47,7 +47,8 @@ async def client(lsp_client: LanguageClient, llm: FakeLLM, tmp_path: Path):
             "cache": False,
             "retries": 0,
             "implement_test_command": TESTS,  # the user's own setting: it runs something
-        }
+        },
+        "analysis": {"extend_select": ["AUR410"]},  # off by default: this user selects it
     }
     await lsp_client.initialize_session(
         types.InitializeParams(

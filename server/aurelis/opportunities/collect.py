@@ -27,6 +27,7 @@ KINDS = {
     "AUR406": "complex-function",
 }
 DEAD_CODE = "AUR411"
+DUPLICATE_CODE = "AUR410"
 LARGE_CODES = frozenset([*KINDS, DEAD_CODE])
 
 
@@ -68,7 +69,7 @@ def group(root: Path, checked: list[Checked]) -> list[Opportunity]:
     for c in checked:
         for f in c.findings:
             summary = getattr(rules.get(f.code), "summary", f.code)
-            if f.code == "AUR410":
+            if f.code == DUPLICATE_CODE:
                 sites = [_function_site(root, c, f.start)]
                 for r in f.related:
                     path = to_path(r.uri)
@@ -153,7 +154,21 @@ def check_workspace(root: Path, settings: Any = None, use_index: bool = True) ->
     return list(checked.values())
 
 
+def with_rule(settings: Any, code: str) -> Any:
+    """``settings`` with the rule ``code`` selected too (an explicit `ignore` of it still wins)."""
+    a = settings.analysis
+    more = {"extend_select": [*a.extend_select, code]}
+    return settings.model_copy(update={"analysis": a.model_copy(update=more)})
+
+
 def collect(root: Path, settings: Any = None, use_index: bool = True) -> list[Opportunity]:
+    """The workspace's opportunities; with ``use_index``, its duplicate groups too (AUR410 is off
+    as a diagnostic for precision, but a report ranks groups by size: the biggest are worth reading)."""
+    from aurelis.config.settings import Settings
+
+    settings = settings or Settings()
+    if use_index:
+        settings = with_rule(settings, DUPLICATE_CODE)
     return group(root.resolve(), check_workspace(root, settings, use_index))
 
 

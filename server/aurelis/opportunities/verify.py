@@ -102,7 +102,13 @@ def _remaining(root: Path, o: Opportunity, after: dict[str, str], settings: Any)
     """Which of the opportunity's findings are still reported on the text after the change."""
     from aurelis.analysis.crossfile.workspace import CrossFileWorkspace
     from aurelis.analysis.engine import analyze
+    from aurelis.config.settings import Settings
+    from aurelis.opportunities.collect import with_rule
 
+    # the opportunity's own rule is checked even where it is off by default (AUR410 is)
+    if not isinstance(settings, Settings):  # None, or the analysis settings alone
+        settings = Settings() if settings is None else Settings(analysis=settings)
+    settings = with_rule(settings, o.code)
     symbols = {s.symbol for s in o.sites if s.symbol}
     if o.kind in ("duplicate", "dead-code"):
         ws = CrossFileWorkspace(root, settings)

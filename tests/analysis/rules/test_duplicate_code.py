@@ -17,6 +17,7 @@ from aurelis.config.index import IndexSettings
 from aurelis.config.settings import Settings
 from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
+from aurelis.opportunities.collect import with_rule
 from tests.analysis.crossfile.support import write_tree
 from tests.analysis.crossfile.workspace_fixture import FILES
 from tests.analysis.rule_support import run
@@ -48,6 +49,7 @@ def project(tmp_path_factory):
 
 def _workspace(project, settings: Settings | None = None):
     root, index = project
+    settings = with_rule(settings or Settings(), "AUR410")  # off by default: these tests select it
     ws = load_workspace(root, settings)
     units, neighbours = units_from_index(index, root, ws.sources.get)
     ws.set_units(units, neighbours)
@@ -126,3 +128,20 @@ def test_suppression_comment_silences_it(project):
 
 def test_without_a_workspace_the_rule_is_silent():
     assert run(DuplicateCode, SHORT) == []
+
+
+def test_off_by_default_and_on_when_selected(project):
+    """Below the precision bar (bench/precision): not reported unless selected; an `ignore` still wins."""
+    root, _index = project
+    assert not DuplicateCode.enabled_by_default
+    orders = (root / "shop/orders.py").as_posix()
+
+    def reported(settings: Settings) -> list:
+        ws = load_workspace(root, settings)
+        units, neighbours = units_from_index(project[1], root, ws.sources.get)
+        ws.set_units(units, neighbours)
+        return [f for f in ws.findings(orders) if f.code == "AUR410"]
+
+    assert reported(Settings()) == []
+    assert len(reported(Settings(analysis={"extend_select": ["AUR410"]}))) == 1
+    assert reported(Settings(analysis={"extend_select": ["AUR410"], "ignore": ["AUR410"]})) == []
