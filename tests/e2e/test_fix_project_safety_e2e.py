@@ -63,3 +63,40 @@ async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient,
         edited = [e.new_text for e in doc_edit.edits]
         ranges = [(e.range.start.line, e.range.end.line) for e in doc_edit.edits]
         assert ranges == [(0, 1)] and edited == [""], (action.title, ranges, edited)  # only `import os`
+
+
+async def test_a_name_another_module_starts_importing_is_no_longer_flagged(client: LanguageClient, tmp_path):
+    """AUR401 in an open file follows edits of *other* files: when api.py starts importing `os`
+    from urls.py, urls.py's finding goes away without urls.py being touched (a quick fix offered
+    on the stale finding would break api.py), and comes back when the import is removed."""
+    root = tmp_path / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg/__init__.py").write_text("")
+    (root / "pkg/urls.py").write_text(URLS)
+    (root / "pkg/api.py").write_text(API)
+    prepare(client)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(encodings=["utf-8"], code_action_resolve=False),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options={"index": {"enabled": False}},
+        )
+    )
+    urls, api = (root / "pkg/urls.py").as_uri(), (root / "pkg/api.py").as_uri()
+    open_doc(client, urls, URLS)
+    open_doc(client, api, API)
+
+    def unused() -> list[str] | None:
+        got = [d.message for d in client.diagnostics.get(urls, []) if d.code == "AUR401"]
+        return got if urls in client.diagnostics else None
+
+    assert await wait_until(lambda: unused() == ["`os` imported but unused"], timeout=60)
+    for version, text in ((2, "from .urls import os\n" + API), (3, API)):
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=api, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        want = [] if version == 2 else ["`os` imported but unused"]
+        await wait_until(lambda want=want: unused() == want, timeout=60)

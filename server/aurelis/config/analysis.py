@@ -50,5 +50,8 @@ class AnalysisSettings(BaseModel):
         "builds a distributable package (pyproject.toml `[project]` name, setup.py or setup.cfg).",
     )
     cross_file: bool = Field(
-        True, description="Run workspace-wide rules (duplicates, dead code) in the background."
+        True,
+        description="Run the selected workspace-wide rules (duplicates, dead code) in the background. "
+        "The project's import graph, which keeps fixes from removing names other modules import, is "
+        "read either way.",
     )

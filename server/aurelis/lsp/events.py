@@ -50,3 +50,4 @@ class Events:
         self.folders_changed = Event("folders_changed")  # (added: list[Folder], removed: list[Folder])
         self.files_changed = Event("files_changed")  # (list[tuple[uri, kind]]) kind: created|changed|deleted
         self.shutdown = Event("shutdown")  # ()
+        self.crossfile_pass_done = Event("crossfile_pass_done")  # () a cross-file pass finished

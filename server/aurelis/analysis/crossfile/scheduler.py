@@ -65,6 +65,9 @@ class Sink(Protocol):
     def clear(self, path: str) -> None:
         """``path``'s folder is gone: its findings are no longer shown."""
 
+    def pass_done(self) -> None:
+        """A pass finished: the names other modules import from a file (``exports``) may have changed."""
+
 
 class _Superseded(Exception):
     """Newer input arrived during a pass: the pass stops, the next one redoes what is left."""
@@ -215,6 +218,7 @@ class CrossFileScheduler:
             try:
                 self._pass(reload, texts, index, fresh or reload)
                 self.passes += 1
+                self.sink.pass_done()
             except _Superseded:
                 self.superseded += 1
                 with self._cond:  # texts and a reload are already applied; the duplicates are redone
@@ -256,8 +260,10 @@ class CrossFileScheduler:
             if old is not None:
                 state.published = old.published
             self.folders[uri] = state
-            if not ws.rules_for(folder.path.as_posix() + "/x.py"):
-                continue  # analysis or the cross-file rules are off: read nothing (old findings get cleared)
+            if not settings.analysis.enabled:
+                continue  # analysis is off: read nothing (old findings get cleared)
+            # Read even with every cross-file rule off (AUR410 and AUR411 are off by default): the
+            # import graph tells AUR401 and every fix which names other modules import (`exports`).
             # a reload is never abandoned (no abortable checkpoint): what it read stays valid
             load_workspace(folder.path, settings, ws=ws, step=self._checkpoint)
             for doc in self._documents:  # open buffers win over the disk

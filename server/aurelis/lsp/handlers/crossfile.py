@@ -64,6 +64,10 @@ class CrossFilePublisher:
             uri = from_path(path)
             self.loop.call_soon_threadsafe(lambda: self.ctx.diagnostics.clear(uri, PRODUCER))
 
+    def pass_done(self) -> None:
+        if self.loop is not None:  # per-file rules (AUR401's re-exports) may see other exports now
+            self.loop.call_soon_threadsafe(self.ctx.events.crossfile_pass_done.fire)
+
     def _diagnostic(
         self, ws: CrossFileWorkspace, doc: Document, report: Report, finding: Finding, encoding: Encoding
     ) -> types.Diagnostic:

@@ -84,6 +84,7 @@ class RuleDiagnostics:
         self.ctx = ctx
         self.exports = exports  # module-level names other modules import from a file (cross-file pass)
         self.reports: dict[str, tuple[Document, Report]] = {}  # uri -> (analysed snapshot, report)
+        self.used_exports: dict[str, frozenset[str]] = {}  # uri -> the exports its report was computed with
         self._dirty: set[str] = set()
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -104,7 +105,24 @@ class RuleDiagnostics:
         exports = self.exports(snap.uri)
         report = analyze(snap, settings, root=folder.path if folder else None, exports=exports)
         self.reports[snap.uri] = (snap, report)
+        self.used_exports[snap.uri] = exports
         return report
+
+    def exports_changed(self) -> None:
+        """After a cross-file pass: a document whose exports changed (another module started or
+        stopped importing one of its names) is checked again, so AUR401 stops (or starts)
+        reporting a re-export without waiting for an edit of that document."""
+        stale = [
+            doc
+            for doc in self.ctx.engine.documents
+            if doc.uri in self.used_exports and self.exports(doc.uri) != self.used_exports[doc.uri]
+        ]
+        for doc in stale:
+            self.reports.pop(doc.uri, None)
+            self.used_exports.pop(doc.uri, None)
+            self.schedule(doc)
+        if stale and self.pull and self.ctx.client_supports("workspace.diagnostics.refresh_support"):
+            self.ctx.ls.workspace_diagnostic_refresh(None)
 
     def current(self, doc: Document) -> tuple[Document, Report]:
         """The report for ``doc``'s current version (computed now if the cached one is older)."""
@@ -163,6 +181,7 @@ class RuleDiagnostics:
     def closed(self, uri: str) -> None:
         self._dirty.discard(uri)
         self.reports.pop(uri, None)
+        self.used_exports.pop(uri, None)
         self.ctx.diagnostics.clear(uri, PRODUCER)
 
     def rerun_all(self) -> None:
@@ -197,6 +216,7 @@ def register(ctx: ServerContext, exports: Callable[[str], frozenset[str]]) -> Ru
     ctx.events.changed.subscribe(svc.schedule)
     ctx.events.closed.subscribe(svc.closed)
     ctx.events.settings_changed.subscribe(svc.rerun_all)
+    ctx.events.crossfile_pass_done.subscribe(svc.exports_changed)
 
     @ctx.ls.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
