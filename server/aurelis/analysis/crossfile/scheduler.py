@@ -79,6 +79,7 @@ class _FolderState:
         self.ws = ws
         self.settings_key = settings_key
         self.published: dict[str, tuple[Any, ...] | None] = {}  # path -> signature of what was handed on
+        self.loaded = False  # the folder has been read once: its import graph is whole
 
 
 class CrossFileScheduler:
@@ -187,6 +188,19 @@ class CrossFileScheduler:
                 return graph.protected(key)
         return frozenset()
 
+    def exports_known(self, uri: str) -> bool:
+        """False while the folder of ``uri`` has not been read yet: its ``exports`` are not known,
+        so a fix must not unbind any module-level name (another module may import it)."""
+        path = to_path(uri)
+        if path is None:
+            return True
+        key = path.as_posix()
+        for state in list(self.folders.values()):
+            if key.startswith(state.folder.path.as_posix().rstrip("/") + "/"):
+                return state.loaded
+        # not in a folder the scheduler knows: a folder still to be read, or a file outside any
+        return not any(key.startswith(f.path.as_posix().rstrip("/") + "/") for f in self._folders)
+
     @property
     def idle(self) -> bool:
         with self._cond:
@@ -266,6 +280,7 @@ class CrossFileScheduler:
             # import graph tells AUR401 and every fix which names other modules import (`exports`).
             # a reload is never abandoned (no abortable checkpoint): what it read stays valid
             load_workspace(folder.path, settings, ws=ws, step=self._checkpoint)
+            state.loaded = True
             for doc in self._documents:  # open buffers win over the disk
                 p = to_path(doc.uri)
                 if (

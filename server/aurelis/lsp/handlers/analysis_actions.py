@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcContentModified
 
 from aurelis.analysis.crossfile.scheduler import CrossFileScheduler
 from aurelis.analysis.engine import Report
-from aurelis.analysis.fixes import fix_all, verified_fix
+from aurelis.analysis.fixes import bindings, fix_all, verified_fix
 from aurelis.analysis.rule import Finding
 from aurelis.lsp import convert
 from aurelis.lsp.code_actions import Provider
@@ -107,7 +107,7 @@ def provide(
                 data={**base, "action": "fix"},
             )
             if not lazy:
-                fix = verified_fix(snap, f, report, settings, cross.exports(doc.uri))
+                fix = verified_fix(snap, f, report, settings, _protected(cross, snap))
                 if fix is None:
                     continue
                 action.edit = workspace_edit(snap, list(fix.edits))
@@ -135,6 +135,14 @@ def provide(
     return actions
 
 
+def _protected(cross: CrossFileScheduler, snap: Document) -> frozenset[str]:
+    """Names a fix must keep bound: what other modules import from this file, or, while its
+    folder has not been read yet, every module-level name (unknown is not "nobody")."""
+    if cross.exports_known(snap.uri):
+        return cross.exports(snap.uri)
+    return frozenset(bindings(snap.source) or ())
+
+
 def _fix_all_edit(
     ctx: ServerContext, cross: CrossFileScheduler, snap: Document
 ) -> types.WorkspaceEdit | None:
@@ -144,7 +152,7 @@ def _fix_all_edit(
         snap,
         engine.settings_for(snap.uri).analysis,
         root=folder.path if folder else None,
-        protected=cross.exports(snap.uri),
+        protected=_protected(cross, snap),
     )
     if result.applied == 0 or result.source == snap.source:
         return None
@@ -164,7 +172,7 @@ def resolve(
         return action
     finding = _find(report, data)
     settings = ctx.engine.settings_for(doc.uri).analysis
-    fix = verified_fix(snap, finding, report, settings, cross.exports(doc.uri)) if finding else None
+    fix = verified_fix(snap, finding, report, settings, _protected(cross, snap)) if finding else None
     if fix is None:
         raise JsonRpcContentModified(message=f"{data.get('code')}: the fix no longer applies")
     action.edit = workspace_edit(snap, list(fix.edits))
