@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Parser, Tree
 
-from aurelis.workspace import languages
+from aurelis.workspace import edit_shape, languages
 from aurelis.workspace.positions import Encoding, LineIndex, Pos, text_units, ts_point
 
 
@@ -154,7 +154,8 @@ class Document:
         old_end = self.lines.offset(change.end, self.encoding)
         if old_end < start:  # a reversed range: treat as its normalised form
             start, old_end = old_end, start
-        inserted = _encode(change.text)
+        # the same edit, placed where the incremental reparse is cheap (edit_shape.py)
+        start, old_end, inserted = edit_shape.shape(old, start, old_end, _encode(change.text))
         new = old[:start] + inserted + old[old_end:]
         new_end = start + len(inserted)
         if self.tree is not None:
