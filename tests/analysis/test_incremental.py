@@ -200,3 +200,27 @@ def test_an_edit_in_one_method_reanalyses_a_few_units_not_the_file():
         analyze(doc, cache=cache)
         # the method, its class shell and the module shell (their holes moved), nothing else
         assert cache.misses - before <= 3
+
+
+def test_units_reused_by_position_never_hide_a_same_length_edit():
+    """Units outside the edited bytes are taken from the previous run by position; one whose
+    bytes changed (here `==` became `is`, same length, same span) must be analysed again."""
+    path = LIB / "asyncio" / "base_events.py"
+    doc = Document(path.as_uri(), path.read_text(encoding="utf-8"), 1, "python")
+    cache = UnitCache()
+    analyze(doc, ALL, cache=cache)
+    line = doc.text.split("\n").index("    def run_forever(self):")
+    probe = "    def _probe(self, value):\n        unused = value == None\n        return value\n\n"
+    doc.apply_changes([Change(probe, Pos(line, 0), Pos(line, 0))], 2)
+    before = cache.reused
+    assert "AUR104" in {f[0] for f in findings(doc, cache)}  # `== None`
+    assert cache.reused - before > 100  # the other units came from the previous run by position
+    doc.apply_changes([Change("is", Pos(line + 1, 23), Pos(line + 1, 25))], 3)
+    assert doc.text.split("\n")[line + 1] == "        unused = value is None"
+    got = findings(doc, cache)
+    assert "AUR104" not in {f[0] for f in got}
+    assert got == findings(doc, UnitCache())
+    doc.apply_changes([Change("", Pos(line, 0), Pos(line + 4, 0))], 4)  # and the probe goes again
+    assert findings(doc, cache) == findings(
+        Document(path.as_uri(), path.read_text(encoding="utf-8"), 1, "python"), UnitCache()
+    )

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from aurelis.workspace.document import Document
 
 log = logging.getLogger(__name__)
+MEMO_MAX_BYTES = 4 << 20  # a document's previous run is kept for reuse by position up to this size
 
 
 @dataclass
@@ -46,15 +48,45 @@ class _Entry:
     results: dict[str, tuple[Any, list[Finding], bool]] = field(default_factory=dict)
 
 
+@dataclass
+class _Memo:
+    """One document's previous run: each definition unit's place, key and entry. A unit of the
+    next run whose bytes (and class header) lie where the text did not change has the same key,
+    so it is found here by position instead of hashed again (``_reused_key``)."""
+
+    base: bytes
+    source: bytes
+    spots: dict[tuple[Any, ...], tuple[bytes, _Entry]]
+
+
 class UnitCache:
     """A bounded LRU of unit entries, shared by every document (content-addressed)."""
 
-    def __init__(self, max_entries: int = 20_000) -> None:
+    def __init__(self, max_entries: int = 20_000, max_memos: int = 64) -> None:
         self.max_entries = max_entries
+        self.max_memos = max_memos
         self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
+        self._memos: OrderedDict[str, _Memo] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.reused = 0  # hits found by position in the previous run (``_Memo``), not by key
+
+    def memo(self, uri: str) -> _Memo | None:
+        with self._lock:
+            return self._memos.get(uri)
+
+    def remember(self, uri: str, memo: _Memo | None, reused: int = 0) -> None:
+        with self._lock:
+            self.hits += reused
+            self.reused += reused
+            if memo is None:
+                self._memos.pop(uri, None)
+                return
+            self._memos[uri] = memo
+            self._memos.move_to_end(uri)
+            while len(self._memos) > self.max_memos:
+                self._memos.popitem(last=False)
 
     def get(self, key: bytes) -> _Entry | None:
         with self._lock:
@@ -76,6 +108,7 @@ class UnitCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._memos.clear()
 
 
 DEFAULT_CACHE = UnitCache()
@@ -89,17 +122,85 @@ def _digest(*parts: bytes) -> bytes:
     return h.digest()
 
 
-def _keys(units: list[Unit], source: bytes, base: bytes) -> list[bytes]:
-    """Each unit's cache key; a shell's is made from its own text and its holes' keys."""
+def _keys(
+    units: list[Unit], source: bytes, base: bytes, memo: _Memo | None = None
+) -> tuple[list[bytes], dict[int, _Entry]]:
+    """Each unit's cache key (a shell's is made from its own text and its holes' keys), and
+    the entries of the units whose key the previous run's ``memo`` gave by position."""
     keys: dict[int, bytes] = {}
+    known: dict[int, _Entry] = {}
+    place = _placer(memo, source, base)
     by_span = {(u.start, u.end): i for i, u in enumerate(units) if u.kind != "module"}
     # definitions first, then class shells (holes: methods), then the module shell (holes: the rest)
     order = sorted(range(len(units)), key=lambda i: (units[i].kind == "module", bool(units[i].holes)))
     for i in order:
         u = units[i]
+        if place is not None and not u.holes:
+            spot = place(u)
+            hit = memo.spots.get(spot) if memo is not None and spot is not None else None
+            if hit is not None:
+                keys[i], known[i] = hit
+                continue
         holes = [keys[by_span[h]] for h in u.holes] if u.holes else []
         keys[i] = _unit_key(u, source, base, holes)
-    return [keys[i] for i in range(len(units))]
+    return [keys[i] for i in range(len(units))], known
+
+
+def _spot(unit: Unit) -> tuple[Any, ...]:
+    return (unit.kind, unit.start, unit.end, unit.header, unit.needs_pass)
+
+
+def _placer(
+    memo: _Memo | None, source: bytes, base: bytes
+) -> Callable[[Unit], tuple[Any, ...] | None] | None:
+    """Maps a definition unit to its spot in the previous run when every byte its key is made
+    of (its text, a method's class header) lies in text that did not change, else None. Same
+    bytes and the same kind, span length and header length make the same key (``_unit_key``)."""
+    if memo is None or memo.base != base:
+        return None
+    old = memo.source
+    head, tail = _unchanged(old, source)
+    tail_start = len(source) - tail
+    delta = len(source) - len(old)
+
+    def moved(span: tuple[int, int]) -> tuple[int, int] | None:
+        if span[1] <= head:
+            return span
+        if span[0] >= tail_start:
+            return span[0] - delta, span[1] - delta
+        return None
+
+    def place(unit: Unit) -> tuple[Any, ...] | None:
+        span = moved((unit.start, unit.end))
+        header = moved(unit.header) if unit.header is not None else None
+        if span is None or (unit.header is not None and header is None):
+            return None
+        return (unit.kind, span[0], span[1], header, unit.needs_pass)
+
+    return place
+
+
+def _unchanged(old: bytes, new: bytes) -> tuple[int, int]:
+    """(head, tail): ``new`` starts with ``old``'s first ``head`` bytes and ends with its last
+    ``tail`` ones, ``head + tail`` within both lengths. Binary searches whose compares run in C."""
+    n = min(len(old), len(new))
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    head = lo
+    lo, hi = 0, n - head
+    a, b = len(old), len(new)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[a - mid : a - lo] == new[b - mid : b - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return head, lo
 
 
 def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes]) -> bytes:
@@ -214,7 +315,8 @@ def run_units(
         ",".join(sorted(exports)).encode(),
     )
     units = split(doc)
-    keys = _keys(units, source, base)
+    memo = cache.memo(doc.uri)
+    keys, known = _keys(units, source, base, memo)
     contexts: dict[int, RuleContext] = {}  # units analysed in this run, by position
 
     def context(i: int) -> RuleContext:
@@ -226,7 +328,7 @@ def run_units(
     # 1. per unit: its imports and the module-aware rules' facts (cached with its content)
     entries: list[_Entry] = []
     for i, key in enumerate(keys):
-        entry = cache.get(key)
+        entry = known.get(i) or cache.get(key)
         if entry is None:
             ctx = context(i)
             entry = _Entry(_import_pairs(ctx), _gather(ctx, aware_rules, failed))
@@ -273,7 +375,13 @@ def run_units(
                 absolute = _run(ctx, chosen, failed)
                 found = _shift(absolute, -unit.start)
                 entry.results[group] = (against, found, not _reaches_outside(absolute, unit))
-            out.extend(_shift(found, unit.start))
+            if found:
+                out.extend(_shift(found, unit.start))
+    memo = None
+    if len(source) <= MEMO_MAX_BYTES:
+        spots = {_spot(u): (k, e) for u, k, e in zip(units, keys, entries, strict=True) if not u.holes}
+        memo = _Memo(base, source, spots)
+    cache.remember(doc.uri, memo, len(known))
     return out
 
 
