@@ -149,6 +149,8 @@ class IndexRunner:
         loop = asyncio.get_running_loop()
         if (old := self.pending.pop(doc.uri, None)) is not None:
             old.cancel()
+        if not settings.enabled:  # no timer per keystroke, nor a decode of the whole text, for nothing
+            return
         self.pending[doc.uri] = loop.call_later(settings.debounce_ms / 1000, self._changed_now, doc.uri)
 
     def _changed_now(self, uri: str) -> None:
