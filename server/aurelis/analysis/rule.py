@@ -113,7 +113,7 @@ class Rule:
     good: ClassVar[str]  # the idiomatic alternative
     fixable: ClassVar[bool] = False
     enabled_by_default: ClassVar[bool] = True
-    noqa: ClassVar[tuple[str, ...]] = ()  # ruff/flake8 codes whose `# noqa: X` also silences this rule
+    noqa: ClassVar[tuple[str, ...]] = ()  # ruff/flake8 codes whose noqa comments also silence this rule
     tags: ClassVar[frozenset[Tag]] = frozenset()
     languages: ClassVar[tuple[str, ...]] = ("python",)
     cross_file: ClassVar[bool] = False  # needs the workspace (index, references): run in the background

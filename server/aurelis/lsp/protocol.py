@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
@@ -19,9 +19,19 @@ from pygls.protocol.language_server import lsp_method
 from aurelis.lsp.context import ServerContext
 from aurelis.workspace.positions import choose_encoding
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+    from pygls.lsp.server import LanguageServer
+
 
 class AurelisProtocol(LanguageServerProtocol):
     ctx: ServerContext  # set by the server right after pygls creates the protocol
+
+    def __init__(self, server: LanguageServer, converter: Converter) -> None:
+        super().__init__(server, converter)
+        # executeCommand takes pygls' builtin slot under its own name: a coroutine is not an
+        # override of pygls' generator method (different types), it replaces it in the table.
+        self.fm.add_builtin_feature(types.WORKSPACE_EXECUTE_COMMAND, self.execute_command)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
@@ -62,8 +72,7 @@ class AurelisProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, None]:
         yield from self._feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
-    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
-    async def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams) -> Any:  # type: ignore[override]
+    async def execute_command(self, params: types.ExecuteCommandParams) -> Any:
         handler = self.fm.commands.get(params.command)
         if handler is None:
             raise self.ctx.commands.unknown(params.command)
