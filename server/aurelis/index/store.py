@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from aurelis.index.backends.weights import file_sha256
 from aurelis.index.chunk import Chunk
 from aurelis.index.vectors import VectorIndex
 
@@ -58,14 +59,6 @@ class StoreProblem(Exception):
     """Why a persisted index cannot be used (the caller rebuilds and logs this)."""
 
 
-def _sha_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def load(directory: Path, model_id: str, dim: int | None = None) -> Snapshot:
     """The index in ``directory`` if it is sound and built by ``model_id`` (and, when the model
     is loaded, of its dimension ``dim``); else StoreProblem saying why."""
@@ -87,7 +80,7 @@ def load(directory: Path, model_id: str, dim: int | None = None) -> Snapshot:
         raise StoreProblem(f"dimension {m.get('dimension')} in the manifest, the model gives {dim}")
     try:
         vpath = directory / m["vectors_file"]
-        if not vpath.exists() or _sha_file(vpath) != m["vectors_sha256"]:
+        if not vpath.exists() or file_sha256(vpath) != m["vectors_sha256"]:
             raise StoreProblem("vectors file missing or corrupt (hash mismatch)")
         chunks = {c["id"]: Chunk.from_json(c) for c in m["chunks"]}
         labels = {cid: int(label) for label, cid in m["labels"].items()}
@@ -121,7 +114,7 @@ def save(directory: Path, snap: Snapshot) -> None:
         "embedding": snap.embedding,
         "dimension": snap.dim,
         "vectors_file": vname,
-        "vectors_sha256": _sha_file(directory / vname),
+        "vectors_sha256": file_sha256(directory / vname),
         "next_label": snap.next_label,
         "labels": {str(label): cid for cid, label in snap.labels.items()},
         "files": {p: vars(e) for p, e in snap.files.items()},

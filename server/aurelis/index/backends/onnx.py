@@ -22,29 +22,24 @@ from typing import Any
 import numpy as np
 
 from aurelis.index.backends.base import DEFAULT_ALIASES, DEFAULT_MODEL, BackendError, onnx_folder
-from aurelis.index.backends.weights import file_sha256, files_sha256, physical_cores
+from aurelis.index.backends.local import LocalBackend
+from aurelis.index.backends.weights import file_sha256, files_sha256
 
 log = logging.getLogger(__name__)
 
 SHIPPED = Path(__file__).with_name("minilm")  # tokenizer + pooling config of all-MiniLM-L6-v2
 
 
-class OnnxBackend:
+class OnnxBackend(LocalBackend):
     name = "onnx"
 
     def __init__(self, model: str, max_tokens: int = 128, threads: int = 0, state_dir: Path | None = None):
-        self.model = model
-        self.max_tokens = max_tokens
-        self.threads = threads or physical_cores()
-        self._state_dir = state_dir
-        self._sha: str | None = None
-        self._session: Any = None  # onnxruntime.InferenceSession once loaded
+        super().__init__(model, max_tokens, threads, state_dir)  # _model: an onnxruntime.InferenceSession
         self._tokenizer: Any = None  # tokenizers.Tokenizer
         self._counter: Any = None  # a second tokenizer without truncation, for count_tokens
         self._inputs: list[str] = []
         self._lock = threading.Lock()
         self._pooling: str | None = None
-        self._dim: int | None = None
 
     # -- where things are ------------------------------------------------------
     @property
@@ -114,20 +109,13 @@ class OnnxBackend:
             self._dim = self._dim or dim
         return self._pooling
 
-    @property
-    def dim(self) -> int:
-        """From the pooling config when it names one (no load needed), else from the loaded graph."""
+    def _dim_without_loading(self) -> int | None:
+        """From the pooling config when it names one, else the loaded graph tells."""
         self._read_pooling()
-        if self._dim is None:
-            self.load()
-        return self._dim  # type: ignore[return-value]
-
-    @property
-    def loaded(self) -> bool:
-        return self._session is not None
+        return self._dim
 
     def load(self) -> None:
-        if self._session is not None:
+        if self._model is not None:
             return
         weights = self._weights()
         self._verify(weights)
@@ -159,7 +147,7 @@ class OnnxBackend:
         out_dim = session.get_outputs()[0].shape[-1]
         if isinstance(out_dim, int):
             self._dim = out_dim  # the graph has the last word
-        self._session = session
+        self._model = session
         log.info("onnx embedding model %s loaded (%s, %d threads)", self.model, weights, self.threads)
 
     def _load_tokenizer(self, truncate: bool) -> Any:
@@ -175,17 +163,14 @@ class OnnxBackend:
         return tok
 
     # -- work ------------------------------------------------------------------
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        self.load()
+    def _encode(self, texts: list[str]) -> np.ndarray:
         encs = self._tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in encs], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
-        states = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        states = self._model.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         vecs = _pool(np.asarray(states, dtype=np.float32), mask, self._read_pooling())
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs.astype(np.float32, copy=False)

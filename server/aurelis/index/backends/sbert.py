@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from aurelis.index.backends.base import DEFAULT_ALIASES, BackendError, installed
-from aurelis.index.backends.weights import files_sha256, physical_cores
+from aurelis.index.backends.local import LocalBackend
+from aurelis.index.backends.weights import files_sha256
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +35,8 @@ def resolve_model(name: str) -> str:
     return str(p) if p.exists() else name
 
 
-class SentenceTransformersBackend:
-    name = "sentence-transformers"
-
-    def __init__(self, model: str, max_tokens: int = 128, threads: int = 0, state_dir: Path | None = None):
-        self.model = model
-        self.max_tokens = max_tokens
-        self.threads = threads or physical_cores()
-        self._state_dir = state_dir
-        self._sha: str | None = None
-        self._st: Any = None  # a SentenceTransformer once loaded
-        self._dim: int | None = None
+class SentenceTransformersBackend(LocalBackend):
+    name = "sentence-transformers"  # its _model: a SentenceTransformer once loaded
 
     @property
     def weights_sha256(self) -> str:
@@ -62,18 +54,8 @@ class SentenceTransformersBackend:
             self._sha = files_sha256(files, self._state_dir) if files else "unresolved-" + self.model
         return self._sha
 
-    @property
-    def dim(self) -> int:
-        if self._dim is None:
-            self.load()
-        return self._dim  # type: ignore[return-value]
-
-    @property
-    def loaded(self) -> bool:
-        return self._st is not None
-
     def load(self) -> None:
-        if self._st is not None:
+        if self._model is not None:
             return
         if not installed("sentence_transformers"):
             raise BackendError(f"the sentence-transformers backend is not installed: {_EXTRA_HINT}")
@@ -98,16 +80,13 @@ class SentenceTransformersBackend:
         dim_of = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
         dim: Any = dim_of()
         self._dim = int(dim)
-        self._st = st
+        self._model = st
         log.info(
             "sentence-transformers model %s loaded (dim %d, %d threads)", self.model, self._dim, self.threads
         )
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        self.load()
-        vecs = self._st.encode(
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vecs = self._model.encode(
             texts,
             batch_size=max(1, len(texts)),
             normalize_embeddings=True,
@@ -118,5 +97,5 @@ class SentenceTransformersBackend:
 
     def count_tokens(self, text: str) -> int:
         self.load()
-        tok = self._st.tokenizer
+        tok = self._model.tokenizer
         return len(tok(text, add_special_tokens=False, truncation=False)["input_ids"])
