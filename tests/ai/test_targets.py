@@ -89,7 +89,7 @@ def _plan(answer: str, needle: str, col: int = 0) -> str:
     d = doc()
     target = targets.docstring_target(d, at(row_of(needle), col))
     assert target is not None
-    return docstrings.plan(d, target, answer).result
+    return docstrings.plan(d, target, answer).result.decode()
 
 
 def test_docstring_edit_at_column_zero_keeps_the_class_intact():

@@ -80,7 +80,7 @@ class Section:
 @dataclass
 class Context:
     target: str = ""
-    target_start: int = 0  # character offset of the target in the document
+    target_start: int = 0  # byte offsets of the target in the document's source
     target_end: int = 0
     target_line: int = 1  # 1-based first line of the target
     sections: list[Section] = field(default_factory=list)
@@ -95,10 +95,6 @@ class Context:
     @property
     def tokens(self) -> int:
         return estimate_tokens(self.target) + sum(estimate_tokens(s.text) for s in self.sections)
-
-
-def char_offset(doc: Document, byte_offset: int) -> int:
-    return len(doc.source[:byte_offset].decode("utf-8", "surrogatepass"))
 
 
 # -- the target ------------------------------------------------------------------------
@@ -379,7 +375,7 @@ class _ImportResolver:
                         project=project,
                         environment=jedi.InterpreterEnvironment(),
                     )
-                row, col_bytes = ident.start_point
+                row, col_bytes = ident.start_point  # jedi's own edge: it counts columns in characters
                 col = len(self.doc.lines.line_bytes(row)[:col_bytes].decode("utf-8", "replace"))
                 names = self._script.goto(row + 1, col, follow_imports=True)
             except Exception as exc:  # jedi must never take a command down
@@ -470,7 +466,7 @@ def build(
         span = target_span(doc, start_byte, end_byte, prefer_definition=prefer_definition)
         target = doc.source[span[0] : span[1]].decode("utf-8", "replace")
         ctx.target = redact(target)
-        ctx.target_start, ctx.target_end = char_offset(doc, span[0]), char_offset(doc, span[1])
+        ctx.target_start, ctx.target_end = span
         ctx.target_line = doc.source.count(b"\n", 0, span[0]) + 1
         if imp := imports(doc):
             candidates.append(Section("imports of this file", imp, 1))

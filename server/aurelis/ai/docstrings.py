@@ -78,7 +78,6 @@ def _existing_docstring(body: Node) -> Node | None:
 
 def plan(doc: Document, target: Definition, answer: str) -> edits.PlannedEdit:
     """The edit that sets ``target``'s docstring to the one in ``answer``."""
-    text = doc.text
     code = edits.extract_code(answer, "python")
     if code is None:
         raise EditRejected("Aurelis AI: the answer contains no code block; nothing was changed.", answer)
@@ -97,23 +96,15 @@ def plan(doc: Document, target: Definition, answer: str) -> edits.PlannedEdit:
             "Nothing was changed.",
             answer,
         )
-    data = doc.source
-    line_start = data.rfind(b"\n", 0, first.start_byte) + 1
-    indent = data[line_start : first.start_byte].decode("utf-8", "replace")
-    new = _reindent(lines, column, indent) + "\n"
+    source = doc.source
+    start = source.rfind(b"\n", 0, first.start_byte) + 1
+    new = _reindent(lines, column, edits.indent_of(source[start : first.start_byte])) + "\n"
     old = _existing_docstring(body)
-    start = edits_char(doc, line_start)
+    end = start
     if old is not None:  # replace the old docstring's whole lines
-        end_line = data.find(b"\n", old.end_byte)
-        end = edits_char(doc, len(data) if end_line == -1 else end_line + 1)
+        end_line = source.find(b"\n", old.end_byte)
+        end = len(source) if end_line == -1 else end_line + 1
         if end_line == -1:
             new = new.rstrip("\n")
-    else:
-        end = start
-    s, e, replacement = edits.minimal(text, start, end, new)
-    planned = edits.PlannedEdit(s, e, replacement, text[:s] + replacement + text[e:])
-    return edits.check(text, planned, doc.language_id, answer, doc.tree)
-
-
-def edits_char(doc: Document, byte_offset: int) -> int:
-    return len(doc.source[:byte_offset].decode("utf-8", "surrogatepass"))
+    planned = edits.planned(source, start, end, edits.encode(new))
+    return edits.check(source, planned, doc.language_id, answer, doc.tree)

@@ -29,7 +29,9 @@ from aurelis.workspace.document import Document
 
 @dataclass
 class Target:
-    """What a task works on: a snapshot (never the live document) and a byte range."""
+    """What a task works on: a snapshot (never the live document) and a byte range of its source.
+    Every offset in ``ai/`` is a byte offset into ``doc.source`` (tree-sitter's); only the LSP
+    layer and the CLI convert, once, from and to positions."""
 
     doc: Document
     start: int
@@ -54,7 +56,7 @@ class EditAnswer:
     edit: edits.PlannedEdit | None
     error: str | None = None
     path: Path | None = None  # for tests: the file the edit is for (None = the target document)
-    base_text: str = ""  # the text ``edit`` offsets refer to
+    base: bytes = b""  # the source ``edit``'s byte offsets refer to
     confirm: str | None = None  # set: the edit needs the user's explicit confirmation, and why
 
 
@@ -189,16 +191,15 @@ class AIService:
             "generate", ctx.render(), target=target, instruction=redact(instruction), extra=extra
         )
         done = await self._ask(prompt, ai, on_delta, use_cache)
-        text = t.doc.text
-        offset = ctxmod.char_offset(t.doc, t.start)
+        source = t.doc.source
         if insert:
             return self._plan(
                 done,
-                text,
-                lambda a: edits.plan_insert(text, offset, a, t.doc.language_id, t.doc.tree),
+                source,
+                lambda a: edits.plan_insert(source, t.start, a, t.doc.language_id, t.doc.tree),
                 ai=ai,
             )
-        return self._plan_replace(done, t, text, ai=ai)
+        return self._plan_replace(done, t, ai=ai)
 
     async def fix(
         self,
@@ -229,7 +230,7 @@ class AIService:
         fixed = edits.extract_code(done.text, t.doc.language_id) or ""
         if _DEF.match(ctx.target) and fixed.strip() and not _DEF.match(fixed.lstrip("\n")):
             span = None  # the model answered with the fixed lines only: replace just those
-        answer = self._plan_replace(done, t, t.doc.text, span, ai=ai)
+        answer = self._plan_replace(done, t, span, ai=ai)
         if answer.edit is not None:
             reason = await asyncio.to_thread(
                 verify.check, t.doc, answer.edit.result, code=code, settings=analysis, root=t.root
@@ -261,7 +262,7 @@ class AIService:
         done = await self._ask(prompt, ai, on_delta, use_cache)
         snapshot = t.doc
         return self._plan(
-            done, snapshot.text, lambda a: docstrings.plan(snapshot, definition, a), ai=ai, guarded=False
+            done, snapshot.source, lambda a: docstrings.plan(snapshot, definition, a), ai=ai, guarded=False
         )
 
     async def tests(
@@ -269,7 +270,7 @@ class AIService:
         t: Target,
         ai: AISettings,
         *,
-        existing: str | None,
+        existing: bytes | None,
         test_path: Path,
         module: str,
         on_delta: OnDelta | None = None,
@@ -279,11 +280,12 @@ class AIService:
         extra = f"## Module\nImport the code under test from `{module}`. The tests go to `{test_path.name}`."
         if existing:
             extra += (
-                f"\nThat file already has:\n```python\n{redact(existing[:4000])}\n```\nWrite only new tests."
+                f"\nThat file already has:\n```python\n{redact(existing[:4000].decode('utf-8', 'replace'))}\n```"
+                "\nWrite only new tests."
             )
         prompt = prompts.build("tests", ctx.render(), target=ctx.target, extra=extra)
         done = await self._ask(prompt, ai, on_delta, use_cache)
-        base = existing or ""
+        base = existing or b""
         answer = self._plan(done, base, lambda a: edits.plan_append(base, a, "python"), ai=ai, guarded=False)
         answer.path = test_path
         return answer
@@ -293,21 +295,18 @@ class AIService:
         self,
         done: Completion,
         t: Target,
-        text: str,
         span: tuple[int, int] | None = None,
         *,
         ai: AISettings | None = None,
     ) -> EditAnswer:
-        if span is None:
-            start, end = ctxmod.char_offset(t.doc, t.start), ctxmod.char_offset(t.doc, t.end)
-        else:
-            start, end = span
-        original = text[start:end]
+        source = t.doc.source
+        start, end = span or (t.start, t.end)
+        original = source[start:end].decode("utf-8", "surrogatepass")  # what redaction may restore
         return self._plan(
             done,
-            text,
+            source,
             lambda a: edits.plan_replace(
-                text, start, end, restore(a, original), t.doc.language_id, t.doc.tree
+                source, start, end, restore(a, original), t.doc.language_id, t.doc.tree
             ),
             ai=ai,
             target=(start, end),
@@ -316,28 +315,26 @@ class AIService:
     @staticmethod
     def _plan(
         done: Completion,
-        text: str,
+        source: bytes,
         make: Callable[[str], edits.PlannedEdit],
         *,
         ai: AISettings | None = None,
         target: tuple[int, int] | None = None,
         guarded: bool = True,
     ) -> EditAnswer:
-        """Plan the edit of ``done``'s answer; ``target`` (character span) bounds what it may touch."""
+        """Plan the edit of ``done``'s answer; ``target`` (byte span) bounds what it may touch."""
         if done.truncated:  # half an answer is never applied
-            return EditAnswer(done.text, done, None, truncated_message(done, ai), base_text=text)
+            return EditAnswer(done.text, done, None, truncated_message(done, ai), base=source)
         try:
             planned = make(done.text)
             if guarded and target is not None:
-                guard.inside(text, planned, target[0], target[1], done.text)
+                guard.inside(source, planned, target[0], target[1], done.text)
         except EditRejected as exc:
-            return EditAnswer(done.text, done, None, str(exc), base_text=text)
+            return EditAnswer(done.text, done, None, str(exc), base=source)
         if planned.is_noop():
-            return EditAnswer(
-                done.text, done, None, "Aurelis AI: the answer changes nothing.", base_text=text
-            )
-        confirm = guard.confirmation(text, planned, *target) if guarded and target is not None else None
-        return EditAnswer(done.text, done, planned, base_text=text, confirm=confirm)
+            return EditAnswer(done.text, done, None, "Aurelis AI: the answer changes nothing.", base=source)
+        confirm = guard.confirmation(source, planned, *target) if guarded and target is not None else None
+        return EditAnswer(done.text, done, planned, base=source, confirm=confirm)
 
 
 def truncated_message(done: Completion, ai: AISettings | None) -> str:

@@ -37,14 +37,14 @@ def own_rule(code: object) -> bool:
 
 def check(
     doc: Document,
-    new_text: str,
+    new_source: bytes,
     *,
     code: str | None = None,
     settings: AnalysisSettings | None = None,
     root: PurePath | None = None,
 ) -> str | None:
-    """None when ``new_text`` (the whole document after the edit) passes; else the reason."""
-    after_doc = with_text(doc, new_text.encode("utf-8", "surrogatepass"))
+    """None when ``new_source`` (the whole document after the edit) passes; else the reason."""
+    after_doc = with_text(doc, new_source)
     if not parses(after_doc):
         return "the result does not parse"
     if doc.language_id != "python":

@@ -236,7 +236,7 @@ def run_fix(args: argparse.Namespace) -> int:
             return 1
         diff = difflib.unified_diff(
             doc.text.splitlines(keepends=True),
-            answer.edit.result.splitlines(keepends=True),
+            answer.edit.result.decode("utf-8", "surrogatepass").splitlines(keepends=True),
             fromfile=f"a/{path}",
             tofile=f"b/{path}",
         )
@@ -249,7 +249,7 @@ def run_fix(args: argparse.Namespace) -> int:
             if path.read_bytes() != doc.source:
                 print(f"aurelis fix: {path} changed while the fix was computed; not written", file=sys.stderr)
                 return 1
-            path.write_bytes(answer.edit.result.encode("utf-8", "surrogatepass"))
+            path.write_bytes(answer.edit.result)
             print(f"aurelis fix: wrote {path}", file=sys.stderr)
         return 0
 

@@ -120,7 +120,7 @@ class Job:
     analysis: AnalysisSettings | None = None  # … and the rules' settings, to check the fix
     test_path: Path | None = None  # tests: the file the tests go to …
     module: str = ""  # … the module they import …
-    existing: str | None = None  # … its current text (None: it does not exist yet) …
+    existing: bytes | None = None  # … its current source (None: it does not exist yet) …
     test_version: int | None = None  # … and its open version
     retriever: Retriever | None = None  # ask: related code from the index
 
@@ -218,11 +218,7 @@ def _tests_job(ctx: ServerContext, args: TestsArgs) -> Job:
             if existing_bytes is None:
                 raise request_failed(f"Aurelis AI: cannot use {test_path}: {reason}.")
     open_doc = ctx.engine.documents.find(from_path(test_path))
-    existing = (
-        open_doc.text
-        if open_doc
-        else (existing_bytes.decode("utf-8", "replace") if existing_bytes is not None else None)
-    )
+    existing = open_doc.source if open_doc else existing_bytes
     return Job(
         args.uri,
         doc,
@@ -301,7 +297,7 @@ async def _tests_result(ctx: ServerContext, job: Job, answer: EditAnswer) -> dic
         else:  # the client cannot create files: an empty one on disk, then the text edit
             job.test_path.parent.mkdir(parents=True, exist_ok=True)
             job.test_path.touch(exist_ok=True)
-    changes.append(_text_edit(test_uri, job.test_version, answer.base_text, answer.edit, ctx.engine.encoding))
+    changes.append(_text_edit(test_uri, job.test_version, answer.base, answer.edit, ctx.engine.encoding))
     return await send(ctx, changes, "Aurelis: tests", out)
 
 
@@ -456,24 +452,21 @@ def as_command(ctx: ServerContext, service: AIService, entry: AICommand[A]) -> C
 
 
 # -- edits -----------------------------------------------------------------------------------
-def _char_to_byte(text: str, offset: int) -> int:
-    return len(text[:offset].encode("utf-8", "surrogatepass"))
-
-
 CONFIRM = "aurelis.confirm"  # the change annotation of an edit that needs the user's confirmation
 
 
 def _text_edit(
     uri: str,
     version: int | None,
-    base_text: str,
+    base: bytes,
     edit: PlannedEdit,
     encoding: Encoding,
     annotation: str | None = None,
 ) -> types.TextDocumentEdit:
-    lines = LineIndex(base_text.encode("utf-8", "surrogatepass"))
-    start = lines.position(_char_to_byte(base_text, edit.start), encoding)
-    end = lines.position(_char_to_byte(base_text, edit.end), encoding)
+    """The edge: ``edit``'s byte offsets into ``base`` become positions in the client's encoding."""
+    lines = LineIndex(base)
+    start = lines.position(edit.start, encoding)
+    end = lines.position(edit.end, encoding)
     rng = types.Range(start=lsp_pos(start), end=lsp_pos(end))
     text_edit: types.TextEdit | types.AnnotatedTextEdit = (
         types.AnnotatedTextEdit(range=rng, new_text=edit.new_text, annotation_id=annotation)
@@ -550,7 +543,7 @@ async def apply(
             CONFIRM: types.ChangeAnnotation(label=label, needs_confirmation=True, description=answer.confirm)
         }
     doc = ctx.engine.documents.find(uri)
-    if doc is None or doc.version != version or doc.text != answer.base_text:
+    if doc is None or doc.version != version or doc.source != answer.base:
         out.update(
             applied=False,
             message="Aurelis AI: the document changed while the answer was computed; "
@@ -560,7 +553,7 @@ async def apply(
         return out
     return await send(
         ctx,
-        [_text_edit(uri, version, answer.base_text, answer.edit, doc.encoding, annotation)],
+        [_text_edit(uri, version, answer.base, answer.edit, doc.encoding, annotation)],
         label,
         out,
         annotations,
@@ -636,10 +629,9 @@ def rule_description(code: Any) -> str:
 
 def review_diagnostic(doc: Document, line: int, severity: str, message: str) -> types.Diagnostic:
     row = max(0, min(line - 1, doc.line_count - 1))
-    text = doc.lines.line_bytes(row).decode("utf-8", "replace").rstrip("\r\n")
-    indent = len(text) - len(text.lstrip())
-    start = doc.position_at(doc.lines.starts[row] + len(text[:indent].encode()))
-    end = doc.position_at(doc.lines.starts[row] + len(text.encode()))
+    line_bytes = doc.lines.line_bytes(row)
+    start = doc.position_at(doc.lines.starts[row] + len(line_bytes) - len(line_bytes.lstrip()))
+    end = doc.position_at(doc.lines.starts[row] + len(line_bytes))
     sev = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}.get(
         severity, types.DiagnosticSeverity.Information
     )

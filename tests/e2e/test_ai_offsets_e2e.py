@@ -1,0 +1,236 @@
+"""AI edits on text that is not ASCII land exactly, in both position encodings.
+
+Inside the server every offset is a byte of the UTF-8 source; positions are converted
+once, at the LSP edge. The client here applies edits the way an editor does, counting
+characters in the negotiated encoding (UTF-16 code units: an astral character such as
+an emoji is two of them; UTF-8: bytes), so an edit placed with the wrong unit lands
+beside its target and the text comparison fails. The provider is a real HTTP server on
+127.0.0.1 (tests/support/fake_llm.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.lsp_support import capabilities, command, open_doc, prepare, wait_until
+from tests.support.fake_llm import FakeLLM, Reply
+
+STATE = Path(tempfile.mkdtemp(prefix="aurelis-ai-offsets-"))
+ENV = {**os.environ, "AURELIS_CACHE_DIR": str(STATE / "cache"), "HF_HUB_OFFLINE": "1"}
+SERVER = [sys.executable, "-m", "aurelis", "serve", "--log-file", str(STATE / "server.log")]
+
+SOURCE = (
+    '"""Café — 数据 🐍 module."""\n'
+    "\n"
+    "\n"
+    "def greet(name):\n"
+    '    return "héllo 🌍 " + name  # 挨拶 😀\n'
+    "\n"
+    "\n"
+    "def total(values):\n"
+    "    s = 0  # 合計 🧮\n"
+    "    for v in values:\n"
+    "        s += v\n"
+    "    return s\n"
+)
+GREET = 4  # the line of greet's return
+
+
+def units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def char_index(line: str, character: int, encoding: str) -> int:
+    """The str index of ``character`` units into ``line`` (what an editor does)."""
+    count = 0
+    for i, ch in enumerate(line):
+        if count >= character:
+            return i
+        count += units(ch, encoding)
+    return len(line)
+
+
+class Editor:
+    """Applies TextDocumentEdits to its own copy in the negotiated units and reports them back."""
+
+    def __init__(self, client: LanguageClient, encoding: str) -> None:
+        self.client, self.encoding = client, encoding
+        self.texts: dict[str, str] = {}
+        self.versions: dict[str, int] = {}
+        self.ranges: list[types.Range] = []
+
+    def offset(self, text: str, p: types.Position) -> int:
+        lines = text.split("\n")
+        return sum(len(line) + 1 for line in lines[: p.line]) + char_index(
+            lines[p.line], p.character, self.encoding
+        )
+
+    def apply(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        for change in params.edit.document_changes or []:
+            assert isinstance(change, types.TextDocumentEdit)
+            uri = change.text_document.uri
+            if change.text_document.version != self.versions[uri]:
+                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
+            text = self.texts[uri]
+            for e in change.edits:
+                self.ranges.append(e.range)
+                a, b = self.offset(text, e.range.start), self.offset(text, e.range.end)
+                text = text[:a] + e.new_text + text[b:]
+            self.texts[uri] = text
+            self.versions[uri] += 1
+            self.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                )
+            )
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+
+@pytest.fixture
+def llm():
+    with FakeLLM(reply="unused") as server:
+        yield server
+
+
+@pytest.fixture(params=["utf-16", "utf-8"])
+def encoding(request) -> str:
+    return request.param
+
+
+CONFIG = ClientServerConfig(server_command=SERVER, server_env=ENV)
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def client(lsp_client: LanguageClient, llm: FakeLLM, encoding: str, tmp_path: Path):
+    prepare(lsp_client)
+    editor = Editor(lsp_client, encoding)
+
+    @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
+    def _apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        return editor.apply(params)
+
+    caps = capabilities(encodings=[encoding])
+    caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(document_changes=True)
+    provider = {
+        "name": "local",
+        "kind": "openai",
+        "base_url": llm.openai_base_url,
+        "model": "m",
+        "timeout": 10,
+    }
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
+            initialization_options={
+                "ai": {"providers": [provider], "cache": False, "retries": 1},
+                "index": {"enabled": False},
+            },
+        )
+    )
+    assert result.capabilities.position_encoding == encoding
+    uri = (tmp_path / "mod.py").as_uri()
+    (tmp_path / "mod.py").write_text(SOURCE, "utf-8")
+    editor.texts[uri], editor.versions[uri] = SOURCE, 1
+    open_doc(lsp_client, uri, SOURCE)
+    lsp_client.editor, lsp_client.uri = editor, uri
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def server_text(client: LanguageClient) -> str:
+    return (await command(client, "aurelis.syntaxTree", {"uri": client.uri, "include_text": True}))["text"]
+
+
+def pos(line: int, before: str, encoding: str) -> dict:
+    """The position just after ``before`` (the start of the line) in ``encoding`` units."""
+    return {"line": line, "character": units(before, encoding)}
+
+
+async def test_a_one_line_change_after_astral_characters_lands_on_its_characters(
+    client: LanguageClient, llm: FakeLLM, encoding: str
+):
+    line = SOURCE.split("\n")[GREET]
+    llm.enqueue(Reply('```python\nreturn "héllo 🌍 " + name.title()  # 挨拶 😀\n```'))
+    rng = {"start": pos(GREET, "", encoding), "end": pos(GREET, line, encoding)}
+    result = await command(
+        client, "aurelis.generate", {"uri": client.uri, "range": rng, "instruction": "title-case the name"}
+    )
+    assert result["applied"] is True, result
+    expected = SOURCE.replace("+ name  #", "+ name.title()  #")
+    assert client.editor.texts[client.uri] == expected
+    # narrowed to the inserted characters, which sit after an emoji (2 UTF-16 units, 4 bytes)
+    (edit,) = client.editor.ranges
+    assert edit.start == edit.end
+    assert edit.start.character == units('    return "héllo 🌍 " + name', encoding)
+    await wait_until(lambda: client.editor.versions[client.uri] == 2)
+    assert await server_text(client) == expected
+
+
+async def test_changing_one_accented_letter_replaces_the_whole_character(
+    client: LanguageClient, llm: FakeLLM, encoding: str
+):
+    # é and è share their first UTF-8 byte: a byte-level narrowing would split the character
+    line = SOURCE.split("\n")[GREET]
+    llm.enqueue(Reply('```python\nreturn "hèllo 🌍 " + name  # 挨拶 😀\n```'))
+    rng = {"start": pos(GREET, "", encoding), "end": pos(GREET, line, encoding)}
+    result = await command(
+        client, "aurelis.generate", {"uri": client.uri, "range": rng, "instruction": "grave"}
+    )
+    assert result["applied"] is True, result
+    assert client.editor.texts[client.uri] == SOURCE.replace("héllo", "hèllo")
+    (edit,) = client.editor.ranges
+    assert edit.start.character == units('    return "h', encoding)
+    assert edit.end.character == units('    return "hé', encoding)
+
+
+async def test_a_fix_replaces_a_function_below_lines_with_cjk_and_emoji(
+    client: LanguageClient, llm: FakeLLM, encoding: str
+):
+    llm.enqueue(Reply("```python\ndef total(values):\n    return sum(values)  # 合計 🧮\n```"))
+    start = SOURCE.split("\n").index("    s = 0  # 合計 🧮")
+    rng = {"start": pos(start, "    ", encoding), "end": pos(start, "    s = 0", encoding)}
+    result = await command(client, "aurelis.fix", {"uri": client.uri, "range": rng})
+    assert result["applied"] is True, result
+    head = SOURCE[: SOURCE.index("def total")]
+    assert client.editor.texts[client.uri] == head + "def total(values):\n    return sum(values)  # 合計 🧮\n"
+
+
+async def test_a_selection_after_an_emoji_reaches_the_prompt_exactly(
+    client: LanguageClient, llm: FakeLLM, encoding: str
+):
+    # the fix prompt quotes the selected characters: a position read in the wrong unit
+    # would quote a shifted slice
+    llm.enqueue(Reply('```python\nreturn "héllo 🌍 " + str(name)  # 挨拶 😀\n```'))
+    before = '    return "héllo 🌍 " + '
+    rng = {"start": pos(GREET, before, encoding), "end": pos(GREET, before + "name", encoding)}
+    diagnostic = {"range": rng, "message": "name may not be a str", "source": "other"}
+    result = await command(client, "aurelis.fix", {"uri": client.uri, "range": rng, "diagnostic": diagnostic})
+    assert "(at line 5: `name`)" in llm.prompt_text(-1)
+    assert result["applied"] is True, result
+    assert client.editor.texts[client.uri] == SOURCE.replace("+ name  #", "+ str(name)  #")
+
+
+async def test_review_findings_span_the_line_in_client_units(
+    client: LanguageClient, llm: FakeLLM, encoding: str
+):
+    llm.enqueue(Reply("5: info: greet could use an f-string"))
+    result = await command(client, "aurelis.review", {"uri": client.uri})
+    assert result["findings"] == 1
+    diags = await wait_until(
+        lambda: [d for d in client.diagnostics.get(client.uri, []) if d.source == "aurelis-ai"]
+    )
+    line = SOURCE.split("\n")[GREET]
+    assert (diags[0].range.start.line, diags[0].range.start.character) == (GREET, 4)
+    assert (diags[0].range.end.line, diags[0].range.end.character) == (GREET, units(line, encoding))
