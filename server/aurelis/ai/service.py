@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aurelis.ai import context as ctxmod
-from aurelis.ai import docstrings, edits, guard, prompts, targets, verify
+from aurelis.ai import docstrings, edits, guard, prompts, targets, tokens, verify
 from aurelis.ai.chain import Completion, ProviderChain
 from aurelis.ai.errors import EditRejected
 from aurelis.ai.providers.base import OnDelta
@@ -92,13 +92,14 @@ class AIService:
         for task in list(self.inflight):
             task.cancel()
 
-    async def _context(self, target: Target, ai: AISettings, **kw: Any) -> ctxmod.Context:
+    async def _context(self, task: str, target: Target, ai: AISettings, **kw: Any) -> ctxmod.Context:
         return await asyncio.to_thread(
             ctxmod.build,
             target.doc,
             target.start,
             target.end,
             budget=ai.context_tokens,
+            estimate=tokens.for_task(ai, task),
             root=target.root,
             retriever=target.retriever,
             related_k=ai.related_chunks,
@@ -114,7 +115,7 @@ class AIService:
     async def explain(
         self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
     ) -> TextAnswer:
-        ctx = await self._context(t, ai)
+        ctx = await self._context("explain", t, ai)
         prompt = prompts.build("explain", ctx.render(), target=ctx.target)
         done = await self._ask(prompt, ai, on_delta, use_cache)
         return TextAnswer(done.text, done)
@@ -132,7 +133,7 @@ class AIService:
     ) -> TextAnswer:
         snapshot = doc or Document("file:///question", "", None, "python")
         t = Target(snapshot, 0, 0, root, retriever)
-        ctx = await self._context(t, ai, summary=True, query=question, with_target=False)
+        ctx = await self._context("ask", t, ai, summary=True, query=question, with_target=False)
         prompt = prompts.build("ask", ctx.render(), instruction=redact(question))
         done = await self._ask(prompt, ai, on_delta, use_cache)
         known = {s.path for s in ctx.sections if s.path}
@@ -149,7 +150,7 @@ class AIService:
     async def review(
         self, t: Target, ai: AISettings, *, on_delta: OnDelta | None = None, use_cache: bool = True
     ) -> ReviewAnswer:
-        ctx = await self._context(t, ai)
+        ctx = await self._context("review", t, ai)
         prompt = prompts.build("review", ctx.render(), target=ctx.numbered_target())
         done = await self._ask(prompt, ai, on_delta, use_cache)
         first, last = ctx.target_line, ctx.target_line + ctx.target.count("\n")
@@ -181,7 +182,7 @@ class AIService:
         on_delta: OnDelta | None = None,
         use_cache: bool = True,
     ) -> EditAnswer:
-        ctx = await self._context(t, ai)
+        ctx = await self._context("generate", t, ai)
         target = ctx.target if not insert else ""
         extra = ""
         if insert:
@@ -213,7 +214,7 @@ class AIService:
         use_cache: bool = True,
     ) -> EditAnswer:
         """``code``: the diagnostic's code; an Aurelis rule's finding must be gone after the edit."""
-        ctx = await self._context(t, ai, prefer_definition=True)
+        ctx = await self._context("fix", t, ai, prefer_definition=True)
         extra = f"## Problem\n{redact(problem)}" if problem else ""
         if problem and t.end > t.start:
             line = t.doc.source.count(b"\n", 0, t.start) + 1
@@ -252,7 +253,7 @@ class AIService:
             )
         outer = definition.outer
         t = Target(t.doc, outer.start_byte, outer.end_byte, t.root, t.retriever)
-        ctx = await self._context(t, ai)
+        ctx = await self._context("docstring", t, ai)
         prompt = prompts.build(
             "docstring",
             ctx.render(),
@@ -276,7 +277,7 @@ class AIService:
         on_delta: OnDelta | None = None,
         use_cache: bool = True,
     ) -> EditAnswer:
-        ctx = await self._context(t, ai)
+        ctx = await self._context("tests", t, ai)
         extra = f"## Module\nImport the code under test from `{module}`. The tests go to `{test_path.name}`."
         if existing:
             extra += (

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+DEFAULT_CHARS_PER_TOKEN = 4.0
 TASKS = ("explain", "generate", "fix", "docstring", "tests", "review", "ask", "plan", "implement")
 
 
@@ -35,6 +36,15 @@ class ProviderSettings(BaseModel):
         60.0, gt=0, description="Seconds to wait for the provider (connect and between bytes)."
     )
     max_tokens: int = Field(1024, ge=1, description="Most tokens the model may answer with.")
+    chars_per_token: float = Field(
+        DEFAULT_CHARS_PER_TOKEN,
+        ge=1.0,
+        le=16.0,
+        description="Characters per token of this model's tokenizer, for the prompt budget "
+        "(`ai.context_tokens`): about 4 for English and code with GPT, Llama or Claude tokenizers; lower "
+        "(2-3) for text in other scripts or a small-vocabulary model. A task's context is sized for the "
+        "smallest value among the providers it may use.",
+    )
     temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature.")
     stream: bool = Field(True, description="Stream the answer (partial output shows in the progress report).")
     requests_per_minute: float = Field(

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from aurelis.ai.chain import Completion
-from aurelis.ai.context import Retriever, estimate_tokens
+from aurelis.ai.context import Retriever
 from aurelis.ai.prompts import Prompt
 from aurelis.ai.redaction import redact
+from aurelis.ai.tokens import Estimate, for_task
 from aurelis.opportunities.model import Opportunity
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,16 @@ def references(root: Path, o: Opportunity) -> list[str]:
 
 
 def build_prompt(
-    root: Path, o: Opportunity, retriever: Retriever | None = None, budget: int = 6000, related_k: int = 4
+    root: Path,
+    o: Opportunity,
+    retriever: Retriever | None = None,
+    budget: int = 6000,
+    related_k: int = 4,
+    estimate: Estimate | None = None,
 ) -> Prompt:
+    """The plan prompt: counted with the provider's ``estimate``, a related hit with the
+    embedding tokenizer's count when the index gave one."""
+    estimate = estimate or Estimate()
     parts = [
         f"## Opportunity\n{o.title}\nRule {o.code} ({o.kind}), severity {o.severity}, {o.size} lines in "
         f"{len(o.files)} file(s).\n" + "\n".join(f"- {m}" for m in o.messages)
@@ -136,7 +145,7 @@ def build_prompt(
     refs = references(root, o)
     if refs:
         parts.append("## References to these symbols\n" + "\n".join(f"- {r}" for r in refs))
-    used = sum(estimate_tokens(p) for p in parts)
+    used = sum(estimate.count(p) for p in parts)
     if retriever is not None and related_k > 0:
         try:
             hits = retriever(
@@ -151,10 +160,12 @@ def build_prompt(
         for h in hits:
             if (h.path, h.start_line) in own:
                 continue
-            section = f"## Related: `{h.path}` lines {h.start_line}-{h.end_line}\n```python\n{h.text}\n```"
-            if used + estimate_tokens(section) > budget:
+            header = f"## Related: `{h.path}` lines {h.start_line}-{h.end_line}\n```python\n"
+            section = f"{header}{h.text}\n```"
+            cost = estimate.count(section) if h.tokens is None else h.tokens + estimate.count(header) + 2
+            if used + cost > budget:
                 break
-            used += estimate_tokens(section)
+            used += cost
             parts.append(section)
     parts.append("## Instruction\nWrite the implementation plan for this opportunity.")
     return Prompt("plan", SYSTEM, redact("\n\n".join(parts)))
@@ -170,7 +181,9 @@ async def make_plan(
     on_delta=None,
     use_cache: bool = True,
 ) -> Plan:
-    prompt = await asyncio.to_thread(build_prompt, root, o, retriever, ai.context_tokens, ai.related_chunks)
+    prompt = await asyncio.to_thread(
+        build_prompt, root, o, retriever, ai.context_tokens, ai.related_chunks, for_task(ai, "plan")
+    )
     done: Completion = await chain.complete(prompt, ai, on_delta=on_delta, use_cache=use_cache)
     markdown = f"# Plan: {o.title}\n\n_Opportunity `{o.id}` · {o.code} · files: {', '.join(f'`{f}`' for f in o.files)}_\n\n{done.text.strip()}\n"
     if done.truncated:

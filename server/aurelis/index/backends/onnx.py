@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +35,7 @@ class OnnxBackend(LocalBackend):
     def __init__(self, model: str, max_tokens: int = 128, threads: int = 0, state_dir: Path | None = None):
         super().__init__(model, max_tokens, threads, state_dir)  # _model: an onnxruntime.InferenceSession
         self._tokenizer: Any = None  # tokenizers.Tokenizer
-        self._counter: Any = None  # a second tokenizer without truncation, for count_tokens
         self._inputs: list[str] = []
-        self._lock = threading.Lock()
         self._pooling: str | None = None
 
     # -- where things are ------------------------------------------------------
@@ -150,10 +147,13 @@ class OnnxBackend(LocalBackend):
         self._model = session
         log.info("onnx embedding model %s loaded (%s, %d threads)", self.model, weights, self.threads)
 
+    def _tokenizer_file(self) -> Path:
+        return self._config_dir() / "tokenizer.json"
+
     def _load_tokenizer(self, truncate: bool) -> Any:
         from tokenizers import Tokenizer
 
-        tok = Tokenizer.from_file(str(self._config_dir() / "tokenizer.json"))
+        tok = Tokenizer.from_file(str(self._tokenizer_file()))
         tok.no_padding()
         tok.no_truncation()
         if truncate:
@@ -174,12 +174,6 @@ class OnnxBackend(LocalBackend):
         vecs = _pool(np.asarray(states, dtype=np.float32), mask, self._read_pooling())
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs.astype(np.float32, copy=False)
-
-    def count_tokens(self, text: str) -> int:
-        with self._lock:
-            if self._counter is None:
-                self._counter = self._load_tokenizer(truncate=False)
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
 
 def verified_default_weights() -> Path:

@@ -95,7 +95,14 @@ class SentenceTransformersBackend(LocalBackend):
         )
         return np.asarray(vecs, dtype=np.float32)
 
-    def count_tokens(self, text: str) -> int:
+    def _tokenizer_file(self) -> Path | None:
+        try:
+            path = Path(resolve_model(self.model)) / "tokenizer.json"
+        except BackendError:
+            return None
+        return path if path.is_file() else None
+
+    def _count_loaded(self, text: str) -> int:
         self.load()
         tok = self._model.tokenizer
         return len(tok(text, add_special_tokens=False, truncation=False)["input_ids"])
