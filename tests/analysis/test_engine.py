@@ -156,3 +156,38 @@ def test_suppression_on_the_first_line_of_a_multiline_statement_or_the_name():
     )
     flagged = [f.message for f in analyze(doc_of(src)).findings if f.code == "AUR401"]
     assert flagged == ["`h` imported but unused", "`i` imported but unused"]
+
+
+def test_suppression_markers_rescanned_only_where_the_text_changed_equal_a_full_scan():
+    import random
+
+    from aurelis.analysis import engine
+
+    rng = random.Random(3)
+    pieces = [
+        b"noqa",
+        b"NoQa",
+        b"aurelis",
+        b"AURELIS",
+        b"x",
+        b" ",
+        b"#",
+        b"\n",
+        b"aure",
+        b"lis",
+        b"no",
+        b"qa",
+    ]
+    checked = 0
+    for trial in range(400):
+        uri = f"file:///marks/{trial % 3}.py"  # a document's previous scan is reused by the next
+        src = b"".join(rng.choice(pieces) for _ in range(rng.randrange(40)))
+        for _ in range(20):
+            low = src.lower()
+            full = sorted(i for word in (b"aurelis", b"noqa") for i in engine._find_all(low, word))
+            assert engine._marks(uri, src) == full, src
+            checked += len(full)
+            a = rng.randrange(len(src) + 1)
+            b = rng.randrange(a, len(src) + 1)
+            src = src[:a] + b"".join(rng.choice(pieces) for _ in range(rng.randrange(3))) + src[b:]
+    assert checked > 1000

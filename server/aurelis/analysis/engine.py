@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,7 @@ from aurelis.analysis.context import RuleContext
 from aurelis.analysis.registry import all_rules
 from aurelis.analysis.rule import Finding, Rule
 from aurelis.analysis.suppressions import Suppressions, scan
-from aurelis.analysis.unit_runner import UnitCache, run_units
+from aurelis.analysis.unit_runner import UnitCache, run_units, unchanged
 from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:
@@ -59,12 +61,47 @@ def rules_for(
     ]
 
 
-def _find_all(data: bytes, word: bytes) -> list[int]:
-    out, pos = [], data.find(word)
-    while pos >= 0:
+def _find_all(data: bytes, word: bytes, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets of the occurrences of ``word`` that start in ``data[start:end]``."""
+    end = len(data) if end is None else end
+    out, pos = [], data.find(word, start)
+    while 0 <= pos < end:
         out.append(pos)
         pos = data.find(word, pos + len(word))
     return out
+
+
+_MARKERS = (b"aurelis", b"noqa")  # suppression comments name one of these (any case)
+_marks_lock = threading.Lock()
+_MARKS: OrderedDict[str, tuple[bytes, list[int]]] = OrderedDict()  # uri -> (source, marker offsets)
+
+
+def _marks(uri: str, src: bytes) -> list[int]:
+    """Offsets of the markers in ``src``, sorted. A document's previous scan is kept: markers in
+    the text that did not change since are shifted, only the changed stretch is scanned again
+    (markers do not overlap themselves or each other, so a marker that starts outside that
+    stretch lies wholly in unchanged text)."""
+    with _marks_lock:
+        prior = _MARKS.get(uri)
+    if prior is None:
+        low = src.lower()  # then plain finds: a case-insensitive regex over the file costs ten times more
+        found = sorted(i for word in _MARKERS for i in _find_all(low, word))
+    else:
+        old, old_marks = prior
+        head, tail = unchanged(old, src)
+        delta = len(src) - len(old)
+        longest = max(len(w) for w in _MARKERS)
+        lo, hi = max(0, head - longest + 1), len(src) - tail  # markers starting in lo..hi are new
+        window = src[lo : hi + longest - 1].lower()
+        found = [i for i in old_marks if i < lo]
+        found += sorted(lo + i for word in _MARKERS for i in _find_all(window, word, 0, hi - lo))
+        found += [i + delta for i in old_marks if i + delta >= hi and i >= len(old) - tail]
+    with _marks_lock:
+        _MARKS[uri] = (src, found)
+        _MARKS.move_to_end(uri)
+        while len(_MARKS) > 64:
+            _MARKS.popitem(last=False)
+    return found
 
 
 def suppressions_of(doc: Document) -> Suppressions:
@@ -76,9 +113,7 @@ def suppressions_of(doc: Document) -> Suppressions:
     root = doc.tree.root_node
     found: list[tuple[int, str]] = []
     seen: set[int] = set()
-    low = src.lower()  # then plain finds: a case-insensitive regex over the file costs ten times more
-    hits = sorted(i for word in (b"aurelis", b"noqa") for i in _find_all(low, word))
-    for hit in hits:
+    for hit in _marks(doc.uri, src):
         node = root.descendant_for_byte_range(hit, hit + 1)
         if node is None or node.type != "comment" or node.start_byte in seen:
             continue

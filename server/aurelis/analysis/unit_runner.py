@@ -67,10 +67,32 @@ class UnitCache:
         self.max_memos = max_memos
         self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
         self._memos: OrderedDict[str, _Memo] = OrderedDict()
+        self._facts_keys: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
         self.reused = 0  # hits found by position in the previous run (``_Memo``), not by key
+
+    def facts_key(self, rule: type[Rule], facts: list[tuple[int, Any]], group: int) -> Any:
+        """``rule().facts_key(facts, group)``, remembered by the facts (their values are hashable,
+        and cached units hand in the very same objects, so a lookup costs a hash of the list, not
+        the rule's merge of every unit's facts). The same result object also makes the check
+        against a site's cached findings an identity comparison."""
+        try:
+            sig = (rule.code, group, tuple(facts))
+            hash(sig)
+        except TypeError:  # a rule whose facts are not hashable after all: no memo
+            return rule().facts_key(facts, group)
+        with self._lock:
+            if sig in self._facts_keys:
+                self._facts_keys.move_to_end(sig)
+                return self._facts_keys[sig]
+        value = rule().facts_key(facts, group)
+        with self._lock:
+            self._facts_keys[sig] = value
+            while len(self._facts_keys) > self.max_memos * 4:
+                self._facts_keys.popitem(last=False)
+        return value
 
     def memo(self, uri: str) -> _Memo | None:
         with self._lock:
@@ -109,6 +131,7 @@ class UnitCache:
         with self._lock:
             self._entries.clear()
             self._memos.clear()
+            self._facts_keys.clear()
 
 
 DEFAULT_CACHE = UnitCache()
@@ -159,7 +182,7 @@ def _placer(
     if memo is None or memo.base != base:
         return None
     old = memo.source
-    head, tail = _unchanged(old, source)
+    head, tail = unchanged(old, source)
     tail_start = len(source) - tail
     delta = len(source) - len(old)
 
@@ -180,7 +203,7 @@ def _placer(
     return place
 
 
-def _unchanged(old: bytes, new: bytes) -> tuple[int, int]:
+def unchanged(old: bytes, new: bytes) -> tuple[int, int]:
     """(head, tail): ``new`` starts with ``old``'s first ``head`` bytes and ends with its last
     ``tail`` ones, ``head + tail`` within both lengths. Binary searches whose compares run in C."""
     n = min(len(old), len(new))
@@ -350,7 +373,7 @@ def run_units(
 
     def facts_key(rule: type[Rule], group: int) -> Any:
         if (rule.code, group) not in shared:
-            shared[(rule.code, group)] = rule().facts_key(module.facts[rule.code], group)
+            shared[(rule.code, group)] = cache.facts_key(rule, module.facts[rule.code], group)
         return shared[(rule.code, group)]
 
     for ctx in contexts.values():
