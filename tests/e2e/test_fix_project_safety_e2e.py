@@ -3,6 +3,8 @@ module of the workspace imports, and AUR401 takes such a name for a re-export.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
@@ -19,7 +21,8 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient, tmp_path):
+async def start(client: LanguageClient, tmp_path) -> Path:
+    """A package whose urls.py imports names api.py imports from it; the session on it."""
     root = tmp_path / "ws"
     (root / "pkg").mkdir(parents=True)
     (root / "pkg/__init__.py").write_text("")
@@ -33,6 +36,11 @@ async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient,
             initialization_options={"index": {"enabled": False}},
         )
     )
+    return root
+
+
+async def test_fix_all_keeps_what_sibling_modules_import(client: LanguageClient, tmp_path):
+    root = await start(client, tmp_path)
 
     async def read() -> bool:
         status = await command(client, "aurelis.crossfileStatus", {})
@@ -69,19 +77,7 @@ async def test_a_name_another_module_starts_importing_is_no_longer_flagged(clien
     """AUR401 in an open file follows edits of *other* files: when api.py starts importing `os`
     from urls.py, urls.py's finding goes away without urls.py being touched (a quick fix offered
     on the stale finding would break api.py), and comes back when the import is removed."""
-    root = tmp_path / "ws"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg/__init__.py").write_text("")
-    (root / "pkg/urls.py").write_text(URLS)
-    (root / "pkg/api.py").write_text(API)
-    prepare(client)
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(encodings=["utf-8"], code_action_resolve=False),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-            initialization_options={"index": {"enabled": False}},
-        )
-    )
+    root = await start(client, tmp_path)
     urls, api = (root / "pkg/urls.py").as_uri(), (root / "pkg/api.py").as_uri()
     open_doc(client, urls, URLS)
     open_doc(client, api, API)
