@@ -90,6 +90,9 @@ class Source:
 
     async def read(self, timeout: float | None) -> bytes | None:
         if self._pending is None:
+            if timeout is None:  # the common case, once per message: no task, no wait set
+                result: bytes = await self._read()
+                return result
             self._pending = asyncio.ensure_future(self._read())
         done, _ = await asyncio.wait({self._pending}, timeout=timeout)
         if not done:

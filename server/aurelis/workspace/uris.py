@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 
+@functools.lru_cache(maxsize=4096)  # asked several times per keystroke; a Path is immutable
 def to_path(uri: str) -> Path | None:
     """The filesystem path of a ``file:`` URI, or None for other schemes (untitled:, …)."""
     parsed = urlparse(uri)
