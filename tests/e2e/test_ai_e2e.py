@@ -49,10 +49,12 @@ def total(values):
 
 class Editor:
     """The client side of workspace/applyEdit: applies TextDocumentEdits to its own copy
-    (refusing a stale version, as editors do) and reports the change to the server."""
+    (refusing a stale version, as editors do, and counting characters in the negotiated
+    ``encoding``) and reports the change to the server."""
 
-    def __init__(self, client: LanguageClient) -> None:
+    def __init__(self, client: LanguageClient, encoding: str = "utf-16") -> None:
         self.client = client
+        self.encoding = encoding
         self.texts: dict[str, str] = {}
         self.versions: dict[str, int] = {}
         self.edits: list[types.ApplyWorkspaceEditParams] = []
@@ -88,7 +90,7 @@ class Editor:
             for e in sorted(
                 change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
             ):
-                a, b = offset(text, e.range.start), offset(text, e.range.end)
+                a, b = offset(text, e.range.start, self.encoding), offset(text, e.range.end, self.encoding)
                 text = text[:a] + e.new_text + text[b:]
             if self.versions[uri]:
                 self.change(uri, text)
@@ -97,9 +99,19 @@ class Editor:
         return types.ApplyWorkspaceEditResult(applied=True)
 
 
-def offset(text: str, p: types.Position) -> int:
+def units(text: str, encoding: str = "utf-16") -> int:
+    """Length of ``text`` in an LSP position encoding's units."""
+    return len(text.encode("utf-8")) if encoding == "utf-8" else len(text.encode("utf-16-le")) // 2
+
+
+def offset(text: str, p: types.Position, encoding: str = "utf-16") -> int:
+    """The str index of ``p``, counting its character in ``encoding`` units as an editor does."""
     lines = text.split("\n")
-    return sum(len(line) + 1 for line in lines[: p.line]) + p.character
+    line, count, i = lines[p.line] if p.line < len(lines) else "", 0, 0
+    while i < len(line) and count < p.character:
+        count += units(line[i], encoding)
+        i += 1
+    return sum(len(line) + 1 for line in lines[: p.line]) + i
 
 
 def provider(llm: FakeLLM, name: str = "local", **extra) -> dict:

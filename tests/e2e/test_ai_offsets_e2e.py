@@ -9,9 +9,6 @@ beside its target and the text comparison fails. The provider is a real HTTP ser
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,12 +16,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp_support import capabilities, command, open_doc, prepare, wait_until
+from tests.e2e.test_ai_e2e import ENV, SERVER, Editor, provider, settings, units
+from tests.lsp_support import capabilities, command, prepare, wait_until
 from tests.support.fake_llm import FakeLLM, Reply
-
-STATE = Path(tempfile.mkdtemp(prefix="aurelis-ai-offsets-"))
-ENV = {**os.environ, "AURELIS_CACHE_DIR": str(STATE / "cache"), "HF_HUB_OFFLINE": "1"}
-SERVER = [sys.executable, "-m", "aurelis", "serve", "--log-file", str(STATE / "server.log")]
 
 SOURCE = (
     '"""Café — 数据 🐍 module."""\n'
@@ -41,59 +35,7 @@ SOURCE = (
     "    return s\n"
 )
 GREET = 4  # the line of greet's return
-
-
-def units(text: str, encoding: str) -> int:
-    if encoding == "utf-8":
-        return len(text.encode("utf-8"))
-    return len(text.encode("utf-16-le")) // 2
-
-
-def char_index(line: str, character: int, encoding: str) -> int:
-    """The str index of ``character`` units into ``line`` (what an editor does)."""
-    count = 0
-    for i, ch in enumerate(line):
-        if count >= character:
-            return i
-        count += units(ch, encoding)
-    return len(line)
-
-
-class Editor:
-    """Applies TextDocumentEdits to its own copy in the negotiated units and reports them back."""
-
-    def __init__(self, client: LanguageClient, encoding: str) -> None:
-        self.client, self.encoding = client, encoding
-        self.texts: dict[str, str] = {}
-        self.versions: dict[str, int] = {}
-        self.ranges: list[types.Range] = []
-
-    def offset(self, text: str, p: types.Position) -> int:
-        lines = text.split("\n")
-        return sum(len(line) + 1 for line in lines[: p.line]) + char_index(
-            lines[p.line], p.character, self.encoding
-        )
-
-    def apply(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
-        for change in params.edit.document_changes or []:
-            assert isinstance(change, types.TextDocumentEdit)
-            uri = change.text_document.uri
-            if change.text_document.version != self.versions[uri]:
-                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
-            text = self.texts[uri]
-            for e in change.edits:
-                self.ranges.append(e.range)
-                a, b = self.offset(text, e.range.start), self.offset(text, e.range.end)
-                text = text[:a] + e.new_text + text[b:]
-            self.texts[uri] = text
-            self.versions[uri] += 1
-            self.client.text_document_did_change(
-                types.DidChangeTextDocumentParams(
-                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-                )
-            )
-        return types.ApplyWorkspaceEditResult(applied=True)
+LINE = SOURCE.split("\n")[GREET]
 
 
 @pytest.fixture
@@ -107,10 +49,7 @@ def encoding(request) -> str:
     return request.param
 
 
-CONFIG = ClientServerConfig(server_command=SERVER, server_env=ENV)
-
-
-@pytest_lsp.fixture(config=CONFIG)
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
 async def client(lsp_client: LanguageClient, llm: FakeLLM, encoding: str, tmp_path: Path):
     prepare(lsp_client)
     editor = Editor(lsp_client, encoding)
@@ -121,30 +60,19 @@ async def client(lsp_client: LanguageClient, llm: FakeLLM, encoding: str, tmp_pa
 
     caps = capabilities(encodings=[encoding])
     caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(document_changes=True)
-    provider = {
-        "name": "local",
-        "kind": "openai",
-        "base_url": llm.openai_base_url,
-        "model": "m",
-        "timeout": 10,
-    }
     result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=caps,
             root_uri=tmp_path.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
-            initialization_options={
-                "ai": {"providers": [provider], "cache": False, "retries": 1},
-                "index": {"enabled": False},
-            },
+            initialization_options=settings(provider(llm)),
         )
     )
     assert result.capabilities.position_encoding == encoding
-    uri = (tmp_path / "mod.py").as_uri()
     (tmp_path / "mod.py").write_text(SOURCE, "utf-8")
-    editor.texts[uri], editor.versions[uri] = SOURCE, 1
-    open_doc(lsp_client, uri, SOURCE)
-    lsp_client.editor, lsp_client.uri = editor, uri
+    lsp_client.uri = (tmp_path / "mod.py").as_uri()
+    editor.open(lsp_client.uri, SOURCE)
+    lsp_client.editor = editor
     yield
     await lsp_client.shutdown_session()
 
@@ -158,39 +86,36 @@ def pos(line: int, before: str, encoding: str) -> dict:
     return {"line": line, "character": units(before, encoding)}
 
 
+async def rewrite_greet(client: LanguageClient, llm: FakeLLM, encoding: str, new_line: str) -> types.Range:
+    """aurelis.generate over greet's return line, answered with ``new_line``: the one edit's range."""
+    llm.enqueue(Reply(f"```python\n{new_line.strip()}\n```"))
+    rng = {"start": pos(GREET, "", encoding), "end": pos(GREET, LINE, encoding)}
+    result = await command(
+        client, "aurelis.generate", {"uri": client.uri, "range": rng, "instruction": "edit"}
+    )
+    assert result["applied"] is True, result
+    assert client.editor.texts[client.uri] == SOURCE.replace(LINE, new_line)
+    (edit,) = client.editor.edits[-1].edit.document_changes[0].edits
+    return edit.range
+
+
 async def test_a_one_line_change_after_astral_characters_lands_on_its_characters(
     client: LanguageClient, llm: FakeLLM, encoding: str
 ):
-    line = SOURCE.split("\n")[GREET]
-    llm.enqueue(Reply('```python\nreturn "héllo 🌍 " + name.title()  # 挨拶 😀\n```'))
-    rng = {"start": pos(GREET, "", encoding), "end": pos(GREET, line, encoding)}
-    result = await command(
-        client, "aurelis.generate", {"uri": client.uri, "range": rng, "instruction": "title-case the name"}
-    )
-    assert result["applied"] is True, result
-    expected = SOURCE.replace("+ name  #", "+ name.title()  #")
-    assert client.editor.texts[client.uri] == expected
+    new_line = LINE.replace("+ name  #", "+ name.title()  #")
+    edit = await rewrite_greet(client, llm, encoding, new_line)
     # narrowed to the inserted characters, which sit after an emoji (2 UTF-16 units, 4 bytes)
-    (edit,) = client.editor.ranges
     assert edit.start == edit.end
     assert edit.start.character == units('    return "héllo 🌍 " + name', encoding)
     await wait_until(lambda: client.editor.versions[client.uri] == 2)
-    assert await server_text(client) == expected
+    assert await server_text(client) == SOURCE.replace(LINE, new_line)
 
 
 async def test_changing_one_accented_letter_replaces_the_whole_character(
     client: LanguageClient, llm: FakeLLM, encoding: str
 ):
     # é and è share their first UTF-8 byte: a byte-level narrowing would split the character
-    line = SOURCE.split("\n")[GREET]
-    llm.enqueue(Reply('```python\nreturn "hèllo 🌍 " + name  # 挨拶 😀\n```'))
-    rng = {"start": pos(GREET, "", encoding), "end": pos(GREET, line, encoding)}
-    result = await command(
-        client, "aurelis.generate", {"uri": client.uri, "range": rng, "instruction": "grave"}
-    )
-    assert result["applied"] is True, result
-    assert client.editor.texts[client.uri] == SOURCE.replace("héllo", "hèllo")
-    (edit,) = client.editor.ranges
+    edit = await rewrite_greet(client, llm, encoding, LINE.replace("héllo", "hèllo"))
     assert edit.start.character == units('    return "h', encoding)
     assert edit.end.character == units('    return "hé', encoding)
 
@@ -231,6 +156,5 @@ async def test_review_findings_span_the_line_in_client_units(
     diags = await wait_until(
         lambda: [d for d in client.diagnostics.get(client.uri, []) if d.source == "aurelis-ai"]
     )
-    line = SOURCE.split("\n")[GREET]
     assert (diags[0].range.start.line, diags[0].range.start.character) == (GREET, 4)
-    assert (diags[0].range.end.line, diags[0].range.end.character) == (GREET, units(line, encoding))
+    assert (diags[0].range.end.line, diags[0].range.end.character) == (GREET, units(LINE, encoding))
