@@ -115,8 +115,13 @@ class Query:
     name: str
 
 
-def prepare(lib: Library, cache: Path) -> tuple[Path, list[Query]]:
-    """The docstring-stripped copy of ``lib`` (a workspace folder) and its queries."""
+FUNCTIONS = ("function", "method")
+
+
+def prepare(lib: Library, cache: Path, kinds: tuple[str, ...] = FUNCTIONS) -> tuple[Path, list[Query]]:
+    """The docstring-stripped copy of ``lib`` (a workspace folder) and its queries (about chunks of
+    ``kinds``: functions and methods for the score; classes for ``--kinds class``, a check that a
+    change which favours functions does not lose the classes)."""
     from aurelis.index.chunker import chunk_source
 
     src_root = fetch_sources(lib, cache)
@@ -139,10 +144,10 @@ def prepare(lib: Library, cache: Path) -> tuple[Path, list[Query]]:
             spans = {
                 c.name: c.end_line - c.start_line + 1
                 for c in chunk_source(rel, stripped, "python")
-                if c.kind in ("function", "method") and c.part <= 1
+                if c.kind in kinds and c.part <= 1
             }
             for c in chunk_source(rel, src, "python"):
-                if c.kind not in ("function", "method") or c.part > 1 or not c.docstring:
+                if c.kind not in kinds or c.part > 1 or not c.docstring:
                     continue
                 text = first_sentence(c.docstring)
                 if spans.get(c.name, 0) < 3 or len(text.split()) < 3:
@@ -177,6 +182,10 @@ def changes() -> dict[str, tuple[str, dict]]:
         "lex:members": ("lex", {"members": True}),
         "lex:query-stopwords": ("lex", {"query_stopwords": True}),
         "query:markup": ("query", {"markup": True}),
+        "query:no-prefix": ("query", {"dense_prefix": ""}),
+        "query:def": ("query", {"dense_prefix": "def "}),
+        "query:function": ("query", {"dense_prefix": "function "}),
+        "query:code": ("query", {"dense_prefix": "code: "}),
     }
     for w in (1, 3, 5, 8, 12):
         table[f"lex:name-x{w}"] = ("lex", {"name_weight": w})
@@ -207,7 +216,7 @@ def baseline() -> dict[str, object]:
         _TARGETS["lex"]: texts.LexicalOptions(
             name_weight=2, owner_weight=2, path_weight=1, body_weight=1, query_stopwords=False, members=True
         ),
-        _TARGETS["query"]: texts.QueryOptions(markup=False),
+        _TARGETS["query"]: texts.QueryOptions(markup=False, dense_prefix=""),
         _TARGETS["fusion"]: fusion.FusionOptions(method="rrf", dense_weight=1.0, lexical_weight=1.0, k=60),
         _TARGETS["bm25"]: {"k1": 1.5, "b": 0.75, "method": "lucene"},
     }
@@ -400,6 +409,12 @@ def main() -> int:
     ap.add_argument("--lib", action="append", help="only these libraries")
     ap.add_argument("--variant", action="append", help="variants to run (default: default)")
     ap.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "lexical"))
+    ap.add_argument(
+        "--kinds",
+        choices=("function", "class"),
+        default="function",
+        help="what the queries look for: functions and methods (the score), or classes (a check)",
+    )
     ap.add_argument("--latency", action="store_true", help="clear the query-vector cache before each query")
     ap.add_argument(
         "--cold", metavar="LIB", help="measure cold index throughput on LIB, baseline vs default text"
@@ -422,7 +437,8 @@ def main() -> int:
     ]
     if args.cold:
         libs = [lib for lib in LIBRARIES if lib.name == args.cold]
-    prepared = {lib.name: prepare(lib, args.cache) for lib in libs}
+    kinds = FUNCTIONS if args.kinds == "function" else ("class",)
+    prepared = {lib.name: prepare(lib, args.cache, kinds) for lib in libs}
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for lib in libs:
         print(

@@ -51,6 +51,7 @@ def main() -> int:
     from aurelis.index.embedder import Embedder
     from aurelis.index.service import WorkspaceIndex
     from aurelis.index.shared import close_clients
+    from aurelis.index.texts import dense_query
 
     work = Path(tempfile.mkdtemp(prefix="aurelis-shared-bench-"))
     cache = Path(
@@ -101,7 +102,7 @@ def main() -> int:
     ]
     sides = {"hnswlib": local, "qdrant": shared, "qdrant+overlay": overlay}
     for q in queries:  # the query vectors are cached from here on
-        emb.encode_query(q)
+        emb.encode_query(dense_query(q))
 
     for mode in ("dense", "hybrid"):
         times: dict[str, list[float]] = {name: [] for name in sides}

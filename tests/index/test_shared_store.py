@@ -14,7 +14,7 @@ from aurelis.config.index import IndexSettings, StoreSettings
 from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
 from aurelis.index.shared import SharedIndexError, close_clients, collection_name, repository_key
-from aurelis.index.texts import dense_text
+from aurelis.index.texts import dense_query, dense_text
 from tests.index.workspace_fixture import make_workspace
 
 SHIPPING_EDITED = '''"""Shipping."""
@@ -195,7 +195,7 @@ def assert_scored_by_current_text(idx: WorkspaceIndex, model: Embedder, query: s
     """The dense score of ``name`` is its current text's, not a stale vector's (which scores higher here)."""
     hit = next(h for h in idx.search(query, 10, "dense") if h.name == name)
     chunk = next(c for c in idx.chunks() if c.name == name)
-    current = float(model.encode([dense_text(chunk)])[0] @ model.encode_query(query))
+    current = float(model.encode([dense_text(chunk)])[0] @ model.encode_query(dense_query(query)))
     assert hit.score == pytest.approx(current, abs=1e-4)
 
 

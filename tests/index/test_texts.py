@@ -76,6 +76,17 @@ def test_query_markup_is_dropped_for_both_legs_when_configured(monkeypatch):
     assert texts.clean_query("``") == "``"
 
 
+def test_the_embedded_query_carries_the_prefix_and_the_lexical_one_does_not(monkeypatch):
+    q = "Parse the :class:`Link` header."
+    assert texts.dense_query(q) == "def " + q
+    monkeypatch.setattr(texts, "QUERY", QueryOptions(dense_prefix="snippet "))
+    assert texts.dense_query(q) == "snippet " + q
+    assert "snippet" not in texts.query_tokens(q)  # the prefix is the dense leg's only
+    # An empty prefix leaves the (cleaned) query as it is.
+    monkeypatch.setattr(texts, "QUERY", QueryOptions(markup=True, dense_prefix=""))
+    assert texts.dense_query(q) == "Parse the Link header."
+
+
 def test_question_words_leave_the_lexical_query_when_configured(monkeypatch):
     q = "how do I parse the header links"
     assert "how" in texts.query_tokens(q)

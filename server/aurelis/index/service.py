@@ -34,7 +34,7 @@ from aurelis.index.shared import SharedIndex, SharedIndexError
 from aurelis.index.shared_side import SharedSide, content_sha, merge
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
-from aurelis.index.texts import chunk_tokens, clean_query, dense_text, dense_version, query_tokens
+from aurelis.index.texts import chunk_tokens, dense_query, dense_text, dense_version, query_tokens
 from aurelis.index.vectors import VectorIndex
 from aurelis.priority import ForegroundGate
 from aurelis.workspace import containment, languages
@@ -539,7 +539,7 @@ class WorkspaceIndex(SharedSide):
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            qvec = self.embedder.encode_query(clean_query(query))
+            qvec = self.embedder.encode_query(dense_query(query))
             self._fits(int(qvec.shape[-1]))
             with self._lock:
                 if self._vectors is not None:

@@ -117,6 +117,10 @@ class LexicalOptions:
 @dataclass(frozen=True)
 class QueryOptions:
     markup: bool = False  # drop reST/Markdown markup (:class:`~x.Y`, ``code``, **bold**) from queries
+    # Put before the query that is embedded (not the lexical leg's): "def " makes a description
+    # look a little more like the code it is compared with (dev split: dense MRR@10 0.572 -> 0.600,
+    # hybrid 0.632 -> 0.642; class-seeking queries gain too, 0.434 -> 0.450).
+    dense_prefix: str = "def "
 
 
 DENSE = DenseOptions()
@@ -131,6 +135,11 @@ def clean_query(query: str) -> str:
     if not QUERY.markup:
         return query
     return " ".join(_MARKUP.sub(" ", query).split()) or query
+
+
+def dense_query(query: str) -> str:
+    """The text of a query that is embedded."""
+    return QUERY.dense_prefix + clean_query(query)
 
 
 def dense_text(chunk: Chunk) -> str:
