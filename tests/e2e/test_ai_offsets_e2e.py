@@ -158,3 +158,26 @@ async def test_review_findings_span_the_line_in_client_units(
     )
     assert (diags[0].range.start.line, diags[0].range.start.character) == (GREET, 4)
     assert (diags[0].range.end.line, diags[0].range.end.character) == (GREET, units(LINE, encoding))
+
+
+UTIL = '"""Ünïcode 数据 🐍."""\n\n\ndef add(item, items=[]):\n    items.append(item)\n    return items  # 合計 🧮'
+
+
+async def test_an_implementation_replaces_a_closed_file_up_to_its_real_end(
+    client: LanguageClient, llm: FakeLLM, encoding: str, tmp_path: Path
+):
+    # util.py is not open: the end of its whole-file edit comes from the text on disk, whose
+    # last line (no final newline) holds CJK and an emoji
+    (tmp_path / "util.py").write_text(UTIL, "utf-8")
+    site = {"path": "util.py", "start_line": 4, "end_line": 6, "symbol": "add"}
+    opportunity = {"kind": "finding", "code": "AUR101", "title": "mutable default", "severity": "warning"}
+    plan = {"opportunity": {**opportunity, "sites": [site]}, "markdown": "Use None as the default."}
+    fixed = UTIL.replace("items=[]):\n", "items=None):\n    items = [] if items is None else items\n")
+    llm.enqueue(Reply(f"```python path=util.py\n{fixed}\n```"))
+    result = await command(client, "aurelis.implement", {"plan": plan})
+    assert result["verified"] is True, result.get("message")
+    (change,) = [c for c in result["edit"]["documentChanges"] if c["textDocument"]["uri"].endswith("util.py")]
+    (edit,) = change["edits"]
+    last = UTIL.split("\n")[-1]
+    assert edit["range"]["start"] == {"line": 0, "character": 0}
+    assert edit["range"]["end"] == {"line": UTIL.count("\n"), "character": units(last, encoding)}

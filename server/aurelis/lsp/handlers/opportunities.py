@@ -30,6 +30,7 @@ from aurelis.opportunities import implement as impl
 from aurelis.opportunities.model import Opportunity
 from aurelis.opportunities.plan import Plan, make_plan
 from aurelis.opportunities.verify import verify
+from aurelis.workspace.positions import LineIndex
 from aurelis.workspace.uris import from_path
 
 if TYPE_CHECKING:
@@ -88,12 +89,14 @@ def _opportunity(ctx: ServerContext, args: PlanArgs, root: Path) -> Opportunity:
 def _whole_file_edit(ctx: ServerContext, root: Path, rel: str, old: str | None, new: str) -> list[Any]:
     uri = from_path(root / rel)
     doc = ctx.engine.documents.find(uri)
-    base = doc.text if doc is not None else (old or "")
-    lines = base.split("\n")
-    end = types.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
-    if doc is not None:
-        end_pos = doc.end_position()
-        end = types.Position(line=end_pos.line, character=end_pos.character)
+    # the end of the file in the negotiated encoding (a file not open: as it is on disk)
+    on_disk = (old or "").encode("utf-8", "surrogatepass")
+    end_pos = (
+        doc.end_position()
+        if doc is not None
+        else LineIndex(on_disk).position(len(on_disk), ctx.engine.encoding)
+    )
+    end = types.Position(line=end_pos.line, character=end_pos.character)
     changes: list[Any] = []
     if old is None and doc is None:
         changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
