@@ -21,7 +21,8 @@ from aurelis.analysis.context import RuleContext
 from aurelis.analysis.registry import all_rules
 from aurelis.analysis.rule import Finding, Rule
 from aurelis.analysis.suppressions import Suppressions, scan
-from aurelis.analysis.unit_runner import UnitCache, run_units, unchanged
+from aurelis.analysis.unit_runner import UnitCache, run_units
+from aurelis.workspace.edit_shape import common_ends
 from aurelis.workspace.uris import to_path
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _marks(uri: str, src: bytes) -> list[int]:
         found = sorted(i for word in _MARKERS for i in _find_all(low, word))
     else:
         old, old_marks = prior
-        head, tail = unchanged(old, src)
+        head, tail = common_ends(old, src)
         delta = len(src) - len(old)
         longest = max(len(w) for w in _MARKERS)
         lo, hi = max(0, head - longest + 1), len(src) - tail  # markers starting in lo..hi are new

@@ -27,6 +27,7 @@ from aurelis.analysis.astutil import ImportMap, ast_index
 from aurelis.analysis.context import ModuleFacts, RuleContext
 from aurelis.analysis.rule import Edit, Facts, Finding, Fix, Rule
 from aurelis.analysis.units import Unit, split
+from aurelis.workspace.edit_shape import common_ends
 
 if TYPE_CHECKING:
     from aurelis.config.analysis import AnalysisSettings
@@ -182,7 +183,7 @@ def _placer(
     if memo is None or memo.base != base:
         return None
     old = memo.source
-    head, tail = unchanged(old, source)
+    head, tail = common_ends(old, source)
     tail_start = len(source) - tail
     delta = len(source) - len(old)
 
@@ -201,29 +202,6 @@ def _placer(
         return (unit.kind, span[0], span[1], header, unit.needs_pass)
 
     return place
-
-
-def unchanged(old: bytes, new: bytes) -> tuple[int, int]:
-    """(head, tail): ``new`` starts with ``old``'s first ``head`` bytes and ends with its last
-    ``tail`` ones, ``head + tail`` within both lengths. Binary searches whose compares run in C."""
-    n = min(len(old), len(new))
-    lo, hi = 0, n
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[lo:mid] == new[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    head = lo
-    lo, hi = 0, n - head
-    a, b = len(old), len(new)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[a - mid : a - lo] == new[b - mid : b - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return head, lo
 
 
 def _unit_key(unit: Unit, source: bytes, base: bytes, hole_keys: list[bytes]) -> bytes:

@@ -37,16 +37,36 @@ def shape(old: bytes, start: int, old_end: int, inserted: bytes) -> tuple[int, i
 
 def _trim(old: bytes, start: int, old_end: int, inserted: bytes) -> tuple[int, int, bytes]:
     """Drop the prefix and suffix that the replaced and the inserted bytes share."""
-    n = min(old_end - start, len(inserted))
-    i = 0
-    while i < n and old[start + i] == inserted[i]:
-        i += 1
-    j = 0
-    while j < n - i and old[old_end - 1 - j] == inserted[len(inserted) - 1 - j]:
-        j += 1
+    if start == old_end or not inserted:
+        return start, old_end, inserted
+    i, j = common_ends(old[start:old_end], inserted)
     if i or j:
         start, old_end, inserted = start + i, old_end - j, inserted[i : len(inserted) - j]
     return start, old_end, inserted
+
+
+def common_ends(old: bytes, new: bytes) -> tuple[int, int]:
+    """(head, tail): ``new`` starts with ``old``'s first ``head`` bytes and ends with its last
+    ``tail`` ones, ``head + tail`` within both lengths. Binary searches whose compares run in C,
+    so a megabyte costs microseconds, not a Python loop over its bytes."""
+    n = min(len(old), len(new))
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    head = lo
+    lo, hi = 0, n - head
+    a, b = len(old), len(new)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[a - mid : a - lo] == new[b - mid : b - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return head, lo
 
 
 def _slide(old: bytes, start: int, old_end: int, inserted: bytes) -> tuple[int, int, bytes]:
