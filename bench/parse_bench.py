@@ -91,6 +91,45 @@ def bench_parse(runs: int) -> None:
     print(
         f"speed-up full/incremental        {statistics.median(full) / statistics.median(incremental):7.1f}x"
     )
+    bench_method_insert(doc, parser, runs)
+
+
+PROBE = "    def _probe(self, value):\n        unused = value == None\n        return value\n\n"
+
+
+def bench_method_insert(doc: Document, parser, runs: int) -> None:
+    """A method inserted at the start of a line before another method (what the latency bench
+    does): the reparse as Document places the edit (``workspace/edit_shape.py``: slid inside
+    the line) against the same edit told to tree-sitter at the line start."""
+    rng = random.Random(1)
+    lines = doc.text.split("\n")
+    starts = [i for i in range(100, len(lines) - 100) if lines[i].startswith("    def ")]
+    shaped, at_line_start = [], []
+    version = 10_000
+    for _ in range(runs):
+        line = rng.choice(starts)
+        pos = doc.position_at(doc.lines.starts[line])
+        at = doc.lines.starts[line]
+        old, tree = doc.source, doc.tree.copy()
+        new = old[:at] + PROBE.encode() + old[at:]
+        t = time.perf_counter()
+        row = old.count(b"\n", 0, at)
+        tree.edit(at, at, at + len(PROBE), (row, 0), (row, 0), (row + PROBE.count("\n"), 0))
+        parser.parse(new, tree)
+        at_line_start.append(time.perf_counter() - t)
+        version += 2
+        t = time.perf_counter()
+        doc.apply_changes([Change(PROBE, pos, pos)], version)
+        shaped.append(time.perf_counter() - t)
+        end = doc.position_at(doc.lines.starts[line + PROBE.count("\n")])
+        doc.apply_changes([Change("", pos, end)], version + 1)  # and removed again
+    ms = 1000
+    print(
+        f"method inserted at a line start, didChange as placed by edit_shape  median {statistics.median(shaped) * ms:7.3f} ms   p95 {p95(shaped) * ms:7.3f} ms  (n={runs})"
+    )
+    print(
+        f"  the same edit told to tree-sitter at the line start (reparse only) median {statistics.median(at_line_start) * ms:7.3f} ms   p95 {p95(at_line_start) * ms:7.3f} ms"
+    )
 
 
 def _frame(msg: dict) -> bytes:
