@@ -135,7 +135,8 @@ def test_a_local_onnx_folder_is_run_by_auto_and_hashed(tmp_path, onnx):
     assert choose("auto", str(folder)) == "onnx"
     local = make_backend("auto", str(folder), state_dir=tmp_path / "state")
     assert local.name == "onnx"
-    assert np.allclose(local.encode([CODE, FAR]), onnx.encode([CODE, FAR]), atol=1e-5)
+    # the folder's graph runs as it is; the default's int8-keeping rewrite agrees to the 4th digit
+    assert (local.encode([CODE, FAR]) * onnx.encode([CODE, FAR])).sum(axis=1).min() > 0.999
     first = local.weights_sha256
     assert first != onnx.weights_sha256  # hashes the folder's files, not the package's declaration
     # other weights or tokenizer: another identity, so an index built with the first is rebuilt
