@@ -16,14 +16,15 @@ log = logging.getLogger(__name__)
 _DB = "cache.db"
 
 
-def open_cache(directory: Path, size_limit: int, label: str) -> Any:
-    """A ``diskcache.Cache`` at ``directory`` (recreated if its database is corrupt), or None."""
+def open_cache(directory: Path, size_limit: int, label: str, **settings: Any) -> Any:
+    """A ``diskcache.Cache`` at ``directory`` (recreated if its database is corrupt), or None.
+    ``settings``: more diskcache settings (e.g. ``sqlite_mmap_size``)."""
     import diskcache
 
     directory = Path(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(str(directory), size_limit=size_limit)
+        return diskcache.Cache(str(directory), size_limit=size_limit, **settings)
     except sqlite3.DatabaseError as exc:
         if not set_aside(directory, label, exc):
             return None
@@ -31,7 +32,7 @@ def open_cache(directory: Path, size_limit: int, label: str) -> Any:
         log.warning("%s cache unavailable at %s: %s", label, directory, exc)
         return None
     try:
-        return diskcache.Cache(str(directory), size_limit=size_limit)
+        return diskcache.Cache(str(directory), size_limit=size_limit, **settings)
     except Exception as exc:
         log.warning("%s cache unavailable at %s: %s", label, directory, exc)
         return None

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from aurelis.index.backends import DEFAULT_MODEL, BackendError, EmbeddingBackend, identity, make_backend
+from aurelis.index.memory import release_freed_memory
 from aurelis.priority import ForegroundGate
 from aurelis.priority.imports import paced_imports
 
@@ -150,7 +151,11 @@ class Embedder:
         if self._cache is None and self._cache_dir is not None:
             from aurelis.index.caches import open_cache
 
-            self._cache = open_cache(self._cache_dir, 2**30, "embeddings")
+            # Lookups by key, each row read once per build: sqlite's defaults (64 MB memory map,
+            # 32 MB page cache per thread) would keep the database in the server's RSS for nothing.
+            self._cache = open_cache(
+                self._cache_dir, 2**30, "embeddings", sqlite_mmap_size=0, sqlite_cache_size=256
+            )
             if self._cache is None:  # a broken cache costs speed, never correctness
                 self._cache_dir = None
         return self._cache
@@ -245,6 +250,7 @@ def _freeze_heap(gate: ForegroundGate | None) -> None:
         gate.wait_idle()
     gc.collect()
     gc.freeze()
+    release_freed_memory()  # what building the session freed (onnxruntime: tens of MB)
 
 
 _shared: dict[tuple[Any, ...], Embedder] = {}

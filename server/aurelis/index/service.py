@@ -253,6 +253,7 @@ class WorkspaceIndex(SharedSide):
                 self.save()
             if self.warm_queries:
                 self._lexical.refresh()
+            release_freed_memory()  # saving and the BM25 rebuild freed large buffers
             self.state = "ready"
             self._progress(progress, total, total)
         except Cancelled:
