@@ -207,6 +207,9 @@ def changes() -> dict[str, tuple[str, dict]]:
         table[f"rrf:dense-x{wd}"] = ("fusion", {"dense_weight": wd})
     for k in (10, 30):
         table[f"rrf:k={k}"] = ("fusion", {"k": k})
+    table["names:off"] = ("fusion", {"lexical_weight": 0.4, "name_weight": 0.0})
+    for wn in (0.05, 0.1, 0.15):
+        table[f"names:{wn}"] = ("fusion", {"lexical_weight": 0.4 - wn, "name_weight": wn})
     table["rrf"] = ("fusion", {"method": "rrf", "dense_weight": 1.0, "lexical_weight": 1.0})
     for wd in (0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
         table[f"score:dense={wd}"] = (
@@ -226,7 +229,9 @@ def baseline() -> dict[str, object]:
             name_weight=2, owner_weight=2, path_weight=1, body_weight=1, query_stopwords=False, members=True
         ),
         _TARGETS["query"]: texts.QueryOptions(markup=False, dense_prefix=""),
-        _TARGETS["fusion"]: fusion.FusionOptions(method="rrf", dense_weight=1.0, lexical_weight=1.0, k=60),
+        _TARGETS["fusion"]: fusion.FusionOptions(
+            method="rrf", dense_weight=1.0, lexical_weight=1.0, name_weight=0.0, k=60
+        ),
         _TARGETS["bm25"]: {"k1": 1.5, "b": 0.75, "method": "lucene"},
     }
 

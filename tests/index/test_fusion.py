@@ -50,3 +50,28 @@ def test_fuse_follows_the_configured_method(monkeypatch):
     assert by_rank[0][1] == pytest.approx(1 / 61 + 1 / 62)
     monkeypatch.setattr(fusion, "FUSION", FusionOptions(method="score", dense_weight=0.5, lexical_weight=0.5))
     assert fuse(dense, lexical)[0][0] == "x"
+
+
+def test_the_name_leg_counts_with_its_weight_and_not_when_off(monkeypatch):
+    dense = [("a", 0.9), ("b", 0.1)]
+    lexical = [("a", 5.0), ("b", 1.0)]
+    names = [("b", 3.0), ("c", 1.0)]
+    monkeypatch.setattr(
+        fusion, "FUSION", FusionOptions(dense_weight=0.6, lexical_weight=0.3, name_weight=0.1)
+    )
+    # a = 0.6 + 0.3; b = 0 + 0 + 0.1; c = 0.1 * 0 (the name leg's last)
+    assert dict(fuse(dense, lexical, names)) == pytest.approx({"a": 0.9, "b": 0.1, "c": 0.0})
+    monkeypatch.setattr(
+        fusion, "FUSION", FusionOptions(dense_weight=0.5, lexical_weight=0.0, name_weight=1.0)
+    )
+    assert fuse(dense, lexical, names)[0][0] == "b"
+    assert fuse(dense, lexical)[0][0] == "a"  # no name leg given
+    monkeypatch.setattr(
+        fusion, "FUSION", FusionOptions(dense_weight=0.5, lexical_weight=0.0, name_weight=0.0)
+    )
+    assert "c" not in dict(fuse(dense, lexical, names))
+    # RRF takes the leg as a third ranking.
+    monkeypatch.setattr(
+        fusion, "FUSION", FusionOptions(method="rrf", dense_weight=1.0, lexical_weight=1.0, name_weight=2.0)
+    )
+    assert fuse(dense, lexical, names)[0] == ("b", pytest.approx(1 / 62 + 1 / 62 + 2 / 61))

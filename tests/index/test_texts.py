@@ -50,6 +50,16 @@ def test_lexical_fields_count_the_own_name_and_the_owners_as_configured(monkeypa
     assert Counter(texts.chunk_tokens(chunk))["parse_header_links"] == 2
 
 
+def test_the_name_leg_holds_the_own_name_twice_and_the_owner_and_nothing_of_the_body():
+    method = _chunks()["pkg.headers.HeaderMap.parse_header_links"]
+    counts = Counter(texts.name_tokens(method))
+    assert counts == {"parse": 2, "header": 3, "link": 2, "parse_header_links": 2, "headermap": 1, "map": 1}
+    # A top-level function's owner is its module.
+    assert texts.name_tokens(_chunks()["pkg.headers.send_file"]) == ["send", "file", "send_file"] * 2 + [
+        "header"
+    ]
+
+
 def test_a_class_leaves_its_members_names_to_the_members_when_configured(monkeypatch):
     cls = _chunks()["pkg.headers.HeaderMap"]
     monkeypatch.setattr(texts, "LEXICAL", LexicalOptions(members=True))

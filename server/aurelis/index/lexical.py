@@ -2,6 +2,8 @@
 
 bm25s has no incremental update, so the index is rebuilt lazily at the next
 query after a change (tokens per chunk are kept, only the BM25 matrix is redone).
+``ChunkLexicon`` keeps a folder's two lexical legs: the whole chunk (its name weighted above
+its body) and the name alone (where a short name is not drowned by a long body).
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import threading
 from typing import Any
 
 import numpy as np
+
+from aurelis.index.chunk import Chunk
+from aurelis.index.texts import chunk_tokens, name_tokens
 
 # BM25 parameters (bm25s's defaults; the bench measures others).
 BM25_PARAMS: dict[Any, Any] = {"k1": 1.5, "b": 0.75, "method": "lucene"}
@@ -75,3 +80,27 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top])]
         return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class ChunkLexicon:
+    def __init__(self) -> None:
+        self.whole = LexicalIndex()
+        self.names = LexicalIndex()
+
+    def set(self, chunk_id: str, chunk: Chunk) -> None:
+        self.whole.set(chunk_id, chunk_tokens(chunk))
+        self.names.set(chunk_id, name_tokens(chunk))
+
+    def remove(self, chunk_id: str) -> None:
+        self.whole.remove(chunk_id)
+        self.names.remove(chunk_id)
+
+    def refresh(self) -> None:
+        self.whole.refresh()
+        self.names.refresh()
+
+    def search(
+        self, query_tokens: list[str], k: int, allowed: builtins.set[str] | None = None
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """Up to ``k`` hits of each leg: (whole chunk, name alone)."""
+        return self.whole.search(query_tokens, k, allowed), self.names.search(query_tokens, k, allowed)

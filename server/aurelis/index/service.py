@@ -26,7 +26,7 @@ from aurelis.index.chunk import Chunk
 from aurelis.index.chunker import ChunkOptions, chunk_source
 from aurelis.index.embedder import Embedder, EmbedderError
 from aurelis.index.fusion import fuse
-from aurelis.index.lexical import LexicalIndex
+from aurelis.index.lexical import ChunkLexicon
 from aurelis.index.memory import release_freed_memory
 from aurelis.index.paths import folder_index_dir
 from aurelis.index.scan import ScanOptions, is_ignored, read_source, walk
@@ -34,7 +34,7 @@ from aurelis.index.shared import SharedIndex, SharedIndexError
 from aurelis.index.shared_side import SharedSide, content_sha, merge
 from aurelis.index.store import FileEntry, Snapshot, StoreProblem
 from aurelis.index.symbols import match as match_symbols
-from aurelis.index.texts import chunk_tokens, dense_query, dense_text, dense_version, query_tokens
+from aurelis.index.texts import dense_query, dense_text, dense_version, query_tokens
 from aurelis.index.vectors import VectorIndex
 from aurelis.priority import ForegroundGate
 from aurelis.workspace import containment, languages
@@ -102,7 +102,7 @@ class WorkspaceIndex(SharedSide):
         self._files: dict[str, FileEntry] = {}
         self._next_label = 0
         self._vectors: VectorIndex | None = None
-        self._lexical = LexicalIndex()
+        self._lexical = ChunkLexicon()
         self._generation: Counter[str] = Counter()  # per file: bumped by every direct update
         self._loaded = False
         self._dirty = False  # in-memory state differs from the disk
@@ -176,7 +176,7 @@ class WorkspaceIndex(SharedSide):
             self._by_label = {v: k for k, v in self._labels.items()}
             self._next_label, self._vectors = snap.next_label, snap.vectors
             for cid, chunk in self._chunks.items():
-                self._lexical.set(cid, chunk_tokens(chunk))
+                self._lexical.set(cid, chunk)
             log.info("index of %s loaded: %d chunks", self.root, len(self._chunks))
             return True
 
@@ -399,7 +399,7 @@ class WorkspaceIndex(SharedSide):
                 self._vectors = VectorIndex(int(vecs.shape[1]), capacity=max(1024, 2 * len(chunks)))
             for chunk in chunks:
                 self._chunks[chunk.id] = chunk
-                self._lexical.set(chunk.id, chunk_tokens(chunk))
+                self._lexical.set(chunk.id, chunk)
             if chunks and vecs is not None:  # None: the vectors live in the shared collection (no label)
                 assert self._vectors is not None
                 labels = list(range(self._next_label, self._next_label + len(chunks)))
@@ -539,6 +539,7 @@ class WorkspaceIndex(SharedSide):
         pool = max(50, 3 * k)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
+        names: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             qvec = self.embedder.encode_query(dense_query(query))
             self._fits(int(qvec.shape[-1]))
@@ -556,13 +557,13 @@ class WorkspaceIndex(SharedSide):
             if self.shared is not None:
                 dense = merge(dense, self._shared_dense(qvec, pool, allowed), pool)
         if mode in ("hybrid", "lexical"):
-            lexical = self._lexical.search(query_tokens(query), pool, allowed)
+            lexical, names = self._lexical.search(query_tokens(query), pool, allowed)
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
         else:
-            ranked = fuse(dense, lexical)
+            ranked = fuse(dense, lexical, names)
         return self._hits(ranked, k)
 
     def _allowed(self, paths: Iterable[str] | None) -> set[str] | None:

@@ -212,6 +212,13 @@ def chunk_tokens(chunk: Chunk) -> list[str]:
     return out + tokens(f"{chunk.docstring} {_lexical_body(chunk, o)}") * o.body_weight
 
 
+def name_tokens(chunk: Chunk) -> list[str]:
+    """The name leg: the chunk's own name (twice) and its owner's last part (``Table`` of
+    ``rich.table.Table.padding``, the module for a function), nothing of the body."""
+    owners, _, own = chunk.name.rpartition(".")
+    return tokens(own) * 2 + tokens(owners.rpartition(".")[2])
+
+
 # A member as the chunker leaves it in its class: decorators, then a signature ending ": ..."
 _MEMBER = re.compile(
     r"^[ \t]*(?:@[^\n]*\n[ \t]*)*(?:async[ \t]+)?(?:def|class)[ \t].*?:[ \t]*\.\.\.[ \t]*$", re.M | re.S
