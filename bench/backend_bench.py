@@ -1,7 +1,8 @@
 """The two embedding backends side by side, same run, same chunks: `index_bench.py` once per
 backend (fresh process, fresh cache each), then one table.
 
-Rows: cold index throughput, the model alone, RSS after indexing, search p50/p95 with the
+Rows: cold index throughput, the model alone, RSS after indexing (index_bench.py's own process,
+not a server: see bench/server_rss_bench.py), search p50/p95 with the
 query embedding, warm re-index, and retrieval quality (MRR@10) with a 95% bootstrap
 confidence interval of the paired per-query difference (onnx - torch).
 

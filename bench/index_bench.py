@@ -2,7 +2,9 @@
 
 Prints: cold index time and chunks/s; the model's raw encode throughput on the
 same chunks (the limit); warm re-index time; search latency p50/p95 (dense and
-hybrid, query embedding included); RSS after indexing; retrieval quality with
+hybrid, query embedding included); RSS after indexing (of this process, which runs the
+index in-process without an LSP server: bench/server_rss_bench.py measures the real `aurelis
+serve`, which holds more: 320 against 292 MB in one run before the int8 graph); retrieval quality with
 the docstrings stripped from the corpus and each docstring's first sentence as
 the query (MRR@10, recall@10 for lexical, dense, hybrid).
 
