@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from aurelis.index.backends import DEFAULT_MODEL, BackendError, EmbeddingBackend, identity, make_backend
-from aurelis.index.memory import release_freed_memory
+from aurelis.index.memory import map_large_blocks, release_freed_memory
 from aurelis.priority import ForegroundGate
 from aurelis.priority.imports import paced_imports
 
@@ -99,6 +99,7 @@ class Embedder:
         module by module, giving way to the foreground between modules."""
         with self._load_lock:
             if not self.backend.loaded:
+                map_large_blocks()
                 try:
                     with paced_imports(gate) if gate is not None else nullcontext():
                         self.backend.load()

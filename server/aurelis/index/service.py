@@ -7,6 +7,7 @@ searches stay fast while a build runs in another thread.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -253,6 +254,7 @@ class WorkspaceIndex(SharedSide):
                 self.save()
             if self.warm_queries:
                 self._lexical.refresh()
+            gc.collect()  # the build's cyclic garbage goes before the heap is trimmed
             release_freed_memory()  # saving and the BM25 rebuild freed large buffers
             self.state = "ready"
             self._progress(progress, total, total)
