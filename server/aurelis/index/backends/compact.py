@@ -31,6 +31,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from aurelis.index.backends.weights import file_sha256
+
 log = logging.getLogger(__name__)
 
 # Part of the cached file's name and of the vectors' identity: bump it when the rewrite changes.
@@ -57,7 +59,7 @@ def compact_model(source: Path, source_sha256: str, state_dir: Path, timeout: fl
     digest_file = dest.with_suffix(".sha256")
     if dest.is_file() and digest_file.is_file():
         try:
-            if _sha256(dest) == digest_file.read_text("ascii").strip():
+            if file_sha256(dest) == digest_file.read_text("ascii").strip():
                 return dest
         except OSError:
             pass
@@ -109,14 +111,6 @@ def _copy_verified(made: Path, dest: Path) -> bool:
         return True
     except OSError:
         return False
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # -- the child process -------------------------------------------------------------------------
