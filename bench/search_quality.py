@@ -314,11 +314,11 @@ def fmt(s: dict[str, tuple[float, float, float]]) -> str:
 
 
 # -- running ----------------------------------------------------------------------------------
-def make_embedder():
+def make_embedder(backend: str | None = None):
     from aurelis.config.index import IndexSettings
     from aurelis.index.embedder import shared_embedder
 
-    s = IndexSettings()
+    s = IndexSettings(backend=backend) if backend else IndexSettings()
     extra = {"backend": s.backend} if hasattr(s, "backend") else {}
     return s, shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, **extra)
 
@@ -434,6 +434,7 @@ def main() -> int:
         "--cold", metavar="LIB", help="measure cold index throughput on LIB, baseline vs default text"
     )
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--backend", help="embedding backend (default: the settings' default, onnx)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args()
@@ -458,7 +459,7 @@ def main() -> int:
         print(
             f"{lib.name:<9} ({lib.split}) {lib.sdist or 'stdlib ' + ','.join(lib.roots)}: {len(prepared[lib.name][1])} queries"
         )
-    settings, emb = make_embedder()
+    settings, emb = make_embedder(args.backend)
     if args.cold:
         cold_throughput(args.cold, prepared, settings, args.rounds, variant("baseline"), variant("default"))
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
