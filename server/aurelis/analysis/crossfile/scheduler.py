@@ -338,8 +338,11 @@ class CrossFileScheduler:
     # -- handing results on -----------------------------------------------------------------
     def _publish_changed(self, state: _FolderState, encoding: Encoding) -> None:
         ws = state.ws
+        # no cross-file rule selected (the default): the folder is read for its import graph only;
+        # asking each file for dead code would be a whole-workspace analysis per pass for nothing
+        rules_on = bool(ws.rules_for(state.folder.path.as_posix() + "/x.py"))
         for path in set(ws.python_paths()) | set(state.published):
-            live = path in ws.sources and ws.may_have_findings(path)
+            live = rules_on and path in ws.sources and ws.may_have_findings(path)
             sig = (state.settings_key, encoding, ws.signature(path)) if live else None
             if state.published.get(path) == sig:
                 continue
