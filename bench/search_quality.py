@@ -61,6 +61,47 @@ LIBRARIES = (
     Library("attrs", "attrs==24.2.0", ("src/attr", "src/attrs"), "test"),
     Library("jinja2", "jinja2==3.1.4", ("src/jinja2",), "test"),
     Library("werkzeug", "werkzeug==3.0.6", ("src/werkzeug",), "test"),
+    # The split the learned reranker is fitted on (``bench/search_train.py``): neither dev nor test.
+    Library("requests", "requests==2.32.3", ("src/requests",), "train"),
+    Library("flask", "flask==3.0.3", ("src/flask",), "train"),
+    Library("httpx", "httpx==0.27.2", ("httpx",), "train"),
+    Library("more-itertools", "more-itertools==10.5.0", ("more_itertools",), "train"),
+    Library("boltons", "boltons==24.1.0", ("boltons",), "train"),
+    Library("tornado", "tornado==6.4.1", ("tornado",), "train"),
+    Library("markdown", "markdown==3.7", ("markdown",), "train"),
+    Library("packaging", "packaging==24.2", ("src/packaging",), "train"),
+    Library(
+        "stdlib-train",
+        "",
+        (
+            "asyncio",
+            "collections",
+            "concurrent",
+            "importlib",
+            "unittest",
+            "urllib",
+            "xml",
+            "argparse.py",
+            "typing.py",
+            "inspect.py",
+            "difflib.py",
+            "textwrap.py",
+            "shutil.py",
+            "tarfile.py",
+            "zipfile.py",
+            "configparser.py",
+            "pathlib.py",
+            "pydoc.py",
+            "tempfile.py",
+            "subprocess.py",
+            "threading.py",
+            "fractions.py",
+            "_pydecimal.py",
+            "calendar.py",
+            "string.py",
+        ),
+        "train",
+    ),
 )
 
 
@@ -141,7 +182,7 @@ def prepare(lib: Library, cache: Path, kinds: tuple[str, ...] = FUNCTIONS) -> tu
         base = src_root / root
         files = [base] if base.is_file() else sorted(base.rglob("*.py"))
         for path in files:
-            if "tests" in path.relative_to(src_root).parts:
+            if {"tests", "test"} & set(path.relative_to(src_root).parts):
                 continue
             rel = path.relative_to(src_root).as_posix()
             src = path.read_bytes()
@@ -174,6 +215,7 @@ _TARGETS = {
     "query": "aurelis.index.texts.QUERY",
     "fusion": "aurelis.index.fusion.FUSION",
     "bm25": "aurelis.index.lexical.BM25_PARAMS",
+    "rerank": "aurelis.index.service.RERANK",
 }
 
 
@@ -195,6 +237,8 @@ def changes() -> dict[str, tuple[str, dict]]:
         "query:def": ("query", {"dense_prefix": "def "}),
         "query:function": ("query", {"dense_prefix": "function "}),
         "query:code": ("query", {"dense_prefix": "code: "}),
+        "rerank": ("rerank", {"value": True}),
+        "rerank:off": ("rerank", {"value": False}),
     }
     for w in (1, 3, 5, 8, 12):
         table[f"lex:name-x{w}"] = ("lex", {"name_weight": w})
@@ -233,6 +277,7 @@ def baseline() -> dict[str, object]:
             method="rrf", dense_weight=1.0, lexical_weight=1.0, name_weight=0.0, k=60
         ),
         _TARGETS["bm25"]: {"k1": 1.5, "b": 0.75, "method": "lucene"},
+        _TARGETS["rerank"]: False,
     }
 
 
@@ -253,7 +298,10 @@ def variant(name: str) -> dict[str, object]:
         if dotted not in out:
             out[dotted] = _current(dotted)
         cur = out[dotted]
-        out[dotted] = {**cur, **fields} if isinstance(cur, dict) else replace(cur, **fields)
+        if isinstance(cur, bool):
+            out[dotted] = fields["value"]
+        else:
+            out[dotted] = {**cur, **fields} if isinstance(cur, dict) else replace(cur, **fields)
     return out
 
 
@@ -314,11 +362,12 @@ def fmt(s: dict[str, tuple[float, float, float]]) -> str:
 
 
 # -- running ----------------------------------------------------------------------------------
-def make_embedder(backend: str | None = None):
+def make_embedder(backend: str | None = None, model: str | None = None):
     from aurelis.config.index import IndexSettings
     from aurelis.index.embedder import shared_embedder
 
-    s = IndexSettings(backend=backend) if backend else IndexSettings()
+    given = {k: v for k, v in (("backend", backend), ("model", model)) if v}
+    s = IndexSettings(**given)
     extra = {"backend": s.backend} if hasattr(s, "backend") else {}
     return s, shared_embedder(s.model, s.max_tokens, s.batch_size, s.threads, **extra)
 
@@ -419,7 +468,7 @@ def cold_throughput(lib_name: str, prepared, settings, rounds: int, overrides_ol
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "aurelis-bench")
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    ap.add_argument("--split", choices=("dev", "test", "all", "train"), default="test")
     ap.add_argument("--lib", action="append", help="only these libraries")
     ap.add_argument("--variant", action="append", help="variants to run (default: default)")
     ap.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "lexical"))
@@ -435,6 +484,7 @@ def main() -> int:
     )
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--backend", help="embedding backend (default: the settings' default, onnx)")
+    ap.add_argument("--model", help="embedding model (a folder; default: the settings' default)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args()
@@ -448,7 +498,8 @@ def main() -> int:
     libs = [
         lib
         for lib in LIBRARIES
-        if (args.lib and lib.name in args.lib) or (not args.lib and args.split in (lib.split, "all"))
+        if (args.lib and lib.name in args.lib)
+        or (not args.lib and (args.split == lib.split or (args.split == "all" and lib.split != "train")))
     ]
     if args.cold:
         libs = [lib for lib in LIBRARIES if lib.name == args.cold]
@@ -459,7 +510,7 @@ def main() -> int:
         print(
             f"{lib.name:<9} ({lib.split}) {lib.sdist or 'stdlib ' + ','.join(lib.roots)}: {len(prepared[lib.name][1])} queries"
         )
-    settings, emb = make_embedder(args.backend)
+    settings, emb = make_embedder(args.backend, args.model)
     if args.cold:
         cold_throughput(args.cold, prepared, settings, args.rounds, variant("baseline"), variant("default"))
         print(f"load average at end: {os.getloadavg()[0]:.1f}")

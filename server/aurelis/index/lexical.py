@@ -41,6 +41,26 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._tokens)
 
+    def tokens_of(self, chunk_id: str) -> list[str]:
+        return self._tokens.get(chunk_id, [])
+
+    def idf(self, query_tokens: list[str]) -> dict[str, float]:
+        """BM25's idf of each known token (unknown ones are left out)."""
+        with self._lock:
+            if self._dirty:
+                self._build()
+            bm = self._bm25
+            if bm is None:
+                return {}
+            vocab, indptr, n = bm.vocab_dict, bm.scores["indptr"], bm.scores["num_docs"]
+            out = {}
+            for t in query_tokens:
+                v = vocab.get(t)
+                if v is not None:
+                    df = int(indptr[v + 1] - indptr[v])
+                    out[t] = float(np.log((n - df + 0.5) / (df + 0.5) + 1.0))
+            return out
+
     def _build(self) -> None:
         import bm25s
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from aurelis.config.index import IndexSettings
-from aurelis.index import store
+from aurelis.index import rerank, store
 from aurelis.index.cancelled import Cancelled
 from aurelis.index.chunk import Chunk
 from aurelis.index.chunker import ChunkOptions, chunk_source
@@ -30,6 +30,7 @@ from aurelis.index.fusion import fuse
 from aurelis.index.lexical import ChunkLexicon
 from aurelis.index.memory import release_freed_memory
 from aurelis.index.paths import folder_index_dir
+from aurelis.index.rerank import Candidate
 from aurelis.index.scan import ScanOptions, is_ignored, read_source, walk
 from aurelis.index.shared import SharedIndex, SharedIndexError
 from aurelis.index.shared_side import SharedSide, content_sha, merge
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (files done, files total, message)
 MODES = ("hybrid", "dense", "lexical")
 __all__ = ["MODES", "Cancelled", "SearchHit", "WorkspaceIndex"]
+RERANK = True  # the learned second stage over the hybrid top (the bench turns it off to compare)
 _EMBED_GROUP = 256  # chunks encoded per step of a build: progress and cancellation granularity
 
 
@@ -538,7 +540,35 @@ class WorkspaceIndex(SharedSide):
         if not query.strip():
             return []
         allowed = self._allowed(paths)
-        pool = max(50, 3 * k)
+        dense, lexical, names = self._legs(query, mode, max(50, 3 * k), allowed)
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lexical
+        else:
+            ranked = fuse(dense, lexical, names)
+            if RERANK:
+                ranked = self._reranked(query, ranked, dense, lexical, names)
+        return self._hits(ranked, k)
+
+    def candidates(
+        self, query: str, tables: rerank.Tables | None = None, paths: Iterable[str] | None = None
+    ) -> tuple[np.ndarray, list[Chunk]]:
+        """The hybrid ranking's top ``rerank.POOL`` as the second stage sees them: a feature row
+        each, and their chunks (for ``bench/search_train.py``, which fits that stage on them)."""
+        dense, lexical, names = self._legs(query, "hybrid", 50, self._allowed(paths))
+        cands, body = self._candidates(fuse(dense, lexical, names), dense, lexical, names)
+        return self._features(query, cands, body, tables), [c.chunk for c in cands]
+
+    def _features(
+        self, query: str, cands: list[Candidate], body: list[list[str]], tables: rerank.Tables | None
+    ) -> np.ndarray:
+        idf = self._lexical.whole.idf(query_tokens(query))
+        return rerank.features(query, cands, body, idf, tables)
+
+    def _legs(
+        self, query: str, mode: str, pool: int, allowed: set[str] | None
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]], list[tuple[str, float]]]:
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         names: list[tuple[str, float]] = []
@@ -560,13 +590,44 @@ class WorkspaceIndex(SharedSide):
                 dense = merge(dense, self._shared_dense(qvec, pool, allowed), pool)
         if mode in ("hybrid", "lexical"):
             lexical, names = self._lexical.search(query_tokens(query), pool, allowed)
-        if mode == "dense":
-            ranked = dense
-        elif mode == "lexical":
-            ranked = lexical
-        else:
-            ranked = fuse(dense, lexical, names)
-        return self._hits(ranked, k)
+        return dense, lexical, names
+
+    def _candidates(
+        self,
+        ranked: list[tuple[str, float]],
+        dense: list[tuple[str, float]],
+        lexical: list[tuple[str, float]],
+        names: list[tuple[str, float]],
+    ) -> tuple[list[Candidate], list[list[str]]]:
+        d, lx, nm = dict(dense), dict(lexical), dict(names)
+        out: list[Candidate] = []
+        body: list[list[str]] = []
+        with self._lock:
+            for cid, score in ranked[: rerank.POOL]:
+                c = self._chunks.get(cid)
+                if c is None:
+                    continue
+                out.append(Candidate(c, score, d.get(cid), lx.get(cid, 0.0), nm.get(cid, 0.0)))
+                body.append(self._lexical.whole.tokens_of(cid))
+        return out, body
+
+    def _reranked(
+        self,
+        query: str,
+        ranked: list[tuple[str, float]],
+        dense: list[tuple[str, float]],
+        lexical: list[tuple[str, float]],
+        names: list[tuple[str, float]],
+    ) -> list[tuple[str, float]]:
+        """The top ``rerank.POOL`` re-ordered by the learned stage (scores kept descending)."""
+        model = rerank.load_model()
+        if model is None or len(ranked) < 2:
+            return ranked
+        cands, body = self._candidates(ranked, dense, lexical, names)
+        order = model.order(self._features(query, cands, body, model.tables))
+        top = [cands[i].chunk.id for i in order]
+        scores = sorted((s for _, s in ranked[: len(top)]), reverse=True)
+        return list(zip(top, scores, strict=True)) + ranked[len(top) :]
 
     def _allowed(self, paths: Iterable[str] | None) -> set[str] | None:
         if not paths:

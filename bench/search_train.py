@@ -1,0 +1,166 @@
+"""Fit the search reranker (``aurelis/index/rerank.py``) and write its weights file.
+
+Fitted on the ``train`` libraries of ``bench/search_quality.py`` only (installed from pinned
+sdists like the others; neither the dev nor the test split): their functions', methods' and
+classes' first docstring sentences are the queries, as in the benchmark, all kinds together so
+that the reranker does not learn that every target is a function. The tables (first word ->
+kind, description word -> name sub-token) are counted on the training pairs; the training rows
+see tables counted without their own library (as a new workspace would), the shipped file has
+tables from all of them. The score is linear in ``rerank.FEATURES``, fitted with a listwise
+softmax loss (the target first among the top ``rerank.POOL``) and an L2 penalty.
+
+    .venv/bin/python bench/search_train.py             # writes server/aurelis/index/rerank_weights.json
+    .venv/bin/python bench/search_train.py --dry-run   # fit and report on dev, write nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import search_quality as sq
+
+ALL_KINDS = ("function", "method", "class")
+
+
+def training_pairs(cache: Path) -> dict[str, list]:
+    """Per train library: (query, kind, path, qualified name) of each target."""
+    from aurelis.index.chunker import chunk_source
+
+    out: dict[str, list] = {}
+    for lib in sq.LIBRARIES:
+        if lib.split != "train":
+            continue
+        corpus, queries = sq.prepare(lib, cache, ALL_KINDS)
+        kinds: dict[str, dict[str, str]] = {}
+        rows = out.setdefault(lib.name, [])
+        for q in queries:
+            if q.path not in kinds:
+                source = (corpus / q.path).read_bytes()
+                kinds[q.path] = {c.name: c.kind for c in chunk_source(q.path, source, "python")}
+            rows.append((q.text, kinds[q.path].get(q.name, "function"), q.path, q.name))
+    return out
+
+
+def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds) -> list:
+    """(features, positives) of each query whose target is among the candidates."""
+    from aurelis.index.service import WorkspaceIndex
+
+    settings, emb = sq.make_embedder()
+    emb.load()
+    sq.remember_queries(emb)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="aurelis-train-") as tmp:
+        for lib in libs:
+            corpus, queries = sq.prepare(lib, cache, kinds)
+            idx = WorkspaceIndex(corpus, settings, emb, index_dir=Path(tmp) / lib.name)
+            idx.build()
+            tables = tables_for(lib.name)
+            for q in queries:
+                x, chunks = idx.candidates(q.text, tables)
+                y = np.array([(c.path, c.name) == (q.path, q.name) for c in chunks])
+                rows.append((x, [(c.path, c.name) for c in chunks], y))
+            print(f"  {lib.name:<15} {len(queries):5d} queries", flush=True)
+    return rows
+
+
+def fit(rows, lam: float = 1e-3, epochs: int = 400, lr: float = 0.05) -> np.ndarray:
+    """Linear weights by Adam on the mean listwise softmax loss (+ lam/2 |w|^2)."""
+    data = [(x.astype(np.float64), y) for x, _, y in rows if y.any()]
+    f = data[0][0].shape[1]
+    w, m, v = np.zeros(f), np.zeros(f), np.zeros(f)
+    for ep in range(1, epochs + 1):
+        g = np.zeros(f)
+        for x, y in data:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            t = y * p
+            t /= t.sum()
+            g += x.T @ (p - t)
+        g = g / len(data) + lam * w
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= lr * (m / (1 - 0.9**ep)) / (np.sqrt(v / (1 - 0.999**ep)) + 1e-8)
+    return w
+
+
+def mrr(rows, w: np.ndarray | None) -> float:
+    """MRR@10 over (path, name) results, as the search returns them (windows merged)."""
+    rr = []
+    for x, keys, y in rows:
+        order = range(len(keys)) if w is None else sorted(range(len(keys)), key=lambda i: (-(x[i] @ w), i))
+        seen: list = []
+        rank = None
+        for i in order:
+            if keys[i] in seen:
+                continue
+            seen.append(keys[i])
+            if y[i]:
+                rank = len(seen) - 1
+                break
+            if len(seen) >= 10:
+                break
+        rr.append(0.0 if rank is None else 1.0 / (rank + 1))
+    return float(np.mean(rr))
+
+
+def main() -> int:
+    from aurelis.index import rerank, service
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "aurelis-bench")
+    ap.add_argument("--lam", type=float, default=1e-3)
+    ap.add_argument("--out", type=Path, default=rerank.WEIGHTS)
+    ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--rows", type=Path, help="also save the feature rows here (pickle) for experiments")
+    args = ap.parse_args()
+    os.environ["AURELIS_CACHE_DIR"] = str(args.cache / "aurelis")
+    service.RERANK = False  # the candidates are the fused ranking's
+
+    pairs = training_pairs(args.cache)
+    print(f"training pairs: {sum(map(len, pairs.values()))} from {len(pairs)} libraries", flush=True)
+
+    def learn(exclude: str | None) -> rerank.Tables:
+        kept = [(t, k, n) for lib, rows in pairs.items() if lib != exclude for t, k, _, n in rows]
+        return rerank.learn_tables(kept)
+
+    train_libs = [lib for lib in sq.LIBRARIES if lib.split == "train"]
+    held_out = {lib.name: learn(lib.name) for lib in train_libs}
+    train = feature_rows(train_libs, args.cache, pairs, held_out.__getitem__, ALL_KINDS)
+    w = fit(train, args.lam)
+    tables = learn(None)
+    dev_libs = [lib for lib in sq.LIBRARIES if lib.split == "dev"]
+    dev = feature_rows(dev_libs, args.cache, pairs, lambda _: tables, sq.FUNCTIONS)
+    dev_class = feature_rows(dev_libs, args.cache, pairs, lambda _: tables, ("class",))
+    if args.rows:
+        import pickle
+
+        args.rows.write_bytes(pickle.dumps({"train": train, "dev": dev, "dev classes": dev_class}))
+    for name, rows in (("train", train), ("dev", dev), ("dev classes", dev_class)):
+        print(f"{name:<12} MRR@10 fused {mrr(rows, None):.3f} -> reranked {mrr(rows, w):.3f}")
+    for n, x in sorted(zip(rerank.FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
+        print(f"   {n:<16} {x:+.3f}")
+    if args.dry_run:
+        return 0
+    payload = {
+        "about": "bench/search_train.py: linear search reranker, fitted on the train split of bench/search_quality.py",
+        "features": list(rerank.FEATURES),
+        "weights": [round(float(x), 5) for x in w],
+        "tables": {"kind": tables.kind, "words": tables.words},
+    }
+    args.out.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""A learned second stage over the hybrid ranking's top candidates.
+
+The fused ranking (dense + BM25 + names) misses what a reader sees at once: that the query's
+words *are* the candidate's name, that "Return ..." describes a function that returns, that
+"The user agent." describes a property. ``features`` turns each of the top ``POOL`` candidates
+into a few such numbers; a linear score fitted by ``bench/search_train.py`` on libraries that
+are neither the benchmark's dev nor its test split (listwise softmax, the target first) orders
+them. The weights ship in ``rerank_weights.json`` beside this module; without it, or for a
+weights file that does not match ``FEATURES``, the fused order stands.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aurelis.index.chunk import Chunk
+from aurelis.index.texts import QUERY_STOPWORDS, STOPWORDS, tokens
+
+log = logging.getLogger(__name__)
+
+POOL = 30  # candidates the second stage re-orders (the fused order stands below them)
+WEIGHTS = Path(__file__).with_name("rerank_weights.json")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk: Chunk
+    fused: float  # score in the fused ranking
+    dense: float | None  # cosine, None when the dense leg did not return it
+    lexical: float  # BM25 over the whole chunk (0: not returned)
+    names: float  # BM25 over the name alone (0: not returned)
+
+
+FEATURES = (
+    "fused",
+    "fused_rank",
+    "dense_gap",
+    "dense_rank",
+    "lexical",
+    "lexical_rank",
+    "names",
+    "names_rank",
+    "name_cov",
+    "query_in_name",
+    "owner_cov",
+    "body_cov",
+    "name_prefix_cov",
+    "name_said",
+    "params_said",
+    "method",
+    "function",
+    "class",
+    "module",
+    "private",
+    "dunder",
+    "init",
+    "log_lines",
+    "window",
+    "returns_fit",
+    "yields_fit",
+    "noun_property",
+    "called_hook",
+    "kind_fit",
+    "translation",
+    "bias",
+)
+
+_DEF = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\((.*?)\)\s*(?:->[^:]*)?:", re.S)
+_RETURN_VALUE = re.compile(r"^\s*return\s+\S", re.M)
+_YIELD = re.compile(r"\byield\b")
+_PROPERTY = re.compile(r"^\s*@(?:\w+\.)*(?:cached_)?property\b", re.M)
+_ARTICLE = ("the", "a", "an")
+_RETURN_WORDS = ("return", "returns", "get", "gets", "compute", "computes", "calculate", "calculates")
+_YIELD_WORDS = frozenset(["iterate", "iterates", "iterator", "yield", "yields", "generator", "generate"])
+_CONTENT_DROP = STOPWORDS | QUERY_STOPWORDS
+
+
+def _content(toks: Sequence[str]) -> set[str]:
+    return {t for t in toks if t not in _CONTENT_DROP}
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    owners, _, own = name.rpartition(".")
+    owner = owners.rpartition(".")[2]
+    # sub-tokens only: the whole identifier (which ``tokens`` adds for BM25) would count twice
+    return frozenset(tokens(own)) - {own.lower()}, frozenset(tokens(owner)) - {owner.lower()}
+
+
+def _params(chunk: Chunk) -> set[str]:
+    m = _DEF.match(chunk.signature or chunk.text)
+    if not m:
+        return set()
+    out = set()
+    for p in m.group(1).split(","):
+        p = p.strip().lstrip("*").split(":")[0].split("=")[0].strip()
+        if p and p not in ("self", "cls"):
+            out.add(p.lower())
+    return out
+
+
+def _dense_key(c: Candidate) -> float:
+    return c.dense + 10.0 if c.dense is not None else 0.0  # cosines are > -10; absent: unranked
+
+
+def _lexical_key(c: Candidate) -> float:
+    return c.lexical
+
+
+def _names_key(c: Candidate) -> float:
+    return c.names
+
+
+def _ranks(candidates: Sequence[Candidate], key: Callable[[Candidate], float]) -> dict[int, int]:
+    """Each candidate's rank (by ``id``) on one leg; those the leg did not return have none."""
+    ordered = sorted(candidates, key=key, reverse=True)
+    return {id(c): r for r, c in enumerate(ordered) if key(c) > 0}
+
+
+def _translation(own: frozenset[str], trans: list[dict[str, float]]) -> float:
+    """Mean over the name's sub-tokens of the best PMI any query word has with it."""
+    if not own or not trans:
+        return 0.0
+    return sum(max((t.get(tok, 0.0) for t in trans), default=0.0) for tok in own) / len(own)
+
+
+def _prefix_cov(own: frozenset[str], qtok: set[str]) -> float:
+    """Share of the name's sub-tokens that abbreviate a query word or are abbreviated by one
+    (``iter``/``iterates``, ``attr``/``attribute``, ``env``/``environment``)."""
+    hits = 0
+    for t in own:
+        if any(_abbreviates(t, q) for q in qtok):
+            hits += 1
+    return hits / len(own)
+
+
+KINDS = ("function", "method", "class", "module")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What descriptions say about the code they describe, counted on the training pairs:
+    ``kind``: log P(kind | the description's first word) minus log P(kind) ("Represents ..."
+    describes a class, "Return ..." a function); ``words``: PMI of a description word and a
+    name sub-token that is neither it nor its abbreviation ("create" / "make", "check" / "is")."""
+
+    kind: dict[str, dict[str, float]]
+    words: dict[str, dict[str, float]]
+
+
+def learn_tables(pairs: Sequence[tuple[str, str, str]], min_count: int = 5) -> Tables:
+    """``pairs``: (description, kind, qualified name) of each training target."""
+    from collections import Counter
+
+    first: Counter[str] = Counter()
+    first_kind: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[str] = Counter()
+    word_n: Counter[str] = Counter()
+    tok_n: Counter[str] = Counter()
+    both: Counter[tuple[str, str]] = Counter()
+    for text, kind, name in pairs:
+        qwords = _query_words(text)
+        f = qwords[0] if qwords else ""
+        first[f] += 1
+        first_kind[(f, kind)] += 1
+        kinds[kind] += 1
+        own, _ = _name_parts(name)
+        qtok = _content(tokens(text))
+        for w in qtok:
+            word_n[w] += 1
+        for t in own:
+            tok_n[t] += 1
+            for w in qtok:
+                if w != t and not _abbreviates(t, w):
+                    both[(w, t)] += 1
+    n = len(pairs) or 1
+    kind_table: dict[str, dict[str, float]] = {}
+    for f, c in first.items():
+        if c < min_count:
+            continue
+        kind_table[f] = {
+            k: round(math.log((first_kind[(f, k)] + 1) / (c + len(KINDS))) - math.log(kinds[k] / n + 1e-9), 3)
+            for k in KINDS
+            if kinds[k]
+        }
+    words: dict[str, dict[str, float]] = {}
+    for (w, t), c in both.items():
+        if c < min_count:
+            continue
+        pmi = math.log(c * n / (word_n[w] * tok_n[t]))
+        if pmi > 0:
+            words.setdefault(w, {})[t] = round(pmi, 3)
+    return Tables(kind_table, words)
+
+
+def _query_words(query: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", query)]
+
+
+def _abbreviates(t: str, q: str) -> bool:
+    return t == q or (len(t) >= 3 and len(q) >= 3 and (q.startswith(t) or t.startswith(q)))
+
+
+def features(
+    query: str,
+    candidates: Sequence[Candidate],
+    body_tokens: Sequence[Sequence[str]],
+    idf: dict[str, float] | None = None,
+    tables: Tables | None = None,
+) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate (``body_tokens``: each candidate's lexical tokens;
+    ``idf``: the query tokens' idf in the folder, weighting the body's coverage)."""
+    qwords = _query_words(query)
+    qset = set(qwords)
+    qtok = _content(tokens(query)) or set(tokens(query))
+    idf = idf or {}
+    qweight = {t: idf.get(t, 0.0) for t in qtok}
+    qtotal = sum(qweight.values()) or 1.0
+    first = qwords[0] if qwords else ""
+    noun = first in _ARTICLE
+    hook = "called" in qset or "hook" in qset
+    kind_fit = tables.kind.get(first, {}) if tables else {}
+    trans = [tables.words[w] for w in qtok if w in tables.words] if tables else []
+    n = len(candidates)
+    dense_vals = [c.dense for c in candidates if c.dense is not None]
+    top_dense = max(dense_vals) if dense_vals else 0.0
+    floor = min(dense_vals) if dense_vals else 0.0
+    max_lex = max((c.lexical for c in candidates), default=0.0) or 1.0
+    max_names = max((c.names for c in candidates), default=0.0) or 1.0
+    max_fused = max((c.fused for c in candidates), default=0.0) or 1.0
+    rank_of = {
+        "dense": _ranks(candidates, _dense_key),
+        "lexical": _ranks(candidates, _lexical_key),
+        "names": _ranks(candidates, _names_key),
+    }
+    rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
+    for i, (c, body) in enumerate(zip(candidates, body_tokens, strict=True)):
+        own, owner = _name_parts(c.chunk.name)
+        short = c.chunk.short_name
+        lines = c.chunk.end_line - c.chunk.start_line + 1
+        params = _params(c.chunk) if c.chunk.kind in ("function", "method") else set()
+        body_set = set(body)
+        text = c.chunk.text
+        rows[i] = (
+            c.fused / max_fused,
+            1.0 / (1 + i),
+            (c.dense if c.dense is not None else floor) - top_dense,
+            1.0 / (1 + rank_of["dense"][id(c)]) if id(c) in rank_of["dense"] else 0.0,
+            c.lexical / max_lex,
+            1.0 / (1 + rank_of["lexical"][id(c)]) if id(c) in rank_of["lexical"] else 0.0,
+            c.names / max_names,
+            1.0 / (1 + rank_of["names"][id(c)]) if id(c) in rank_of["names"] else 0.0,
+            len(own & qtok) / len(own) if own else 0.0,
+            len(own & qtok) / len(qtok) if qtok else 0.0,
+            len(owner & qtok) / len(owner) if owner else 0.0,
+            sum(w for t, w in qweight.items() if t in body_set) / qtotal,
+            _prefix_cov(own, qtok) if own else 0.0,
+            1.0 if short.lower() in qset else 0.0,
+            len(params & qset) / len(params) if params else 0.0,
+            c.chunk.kind == "method",
+            c.chunk.kind == "function",
+            c.chunk.kind in ("class", "interface"),
+            c.chunk.kind == "module",
+            short.startswith("_") and not short.startswith("__"),
+            short.startswith("__") and short.endswith("__"),
+            short == "__init__",
+            math.log1p(max(lines, 1)),
+            c.chunk.part > 0,
+            (first in _RETURN_WORDS) * (1.0 if _RETURN_VALUE.search(text) else -1.0),
+            (bool(qset & _YIELD_WORDS)) * (1.0 if _YIELD.search(text) else -1.0),
+            noun * (1.0 if _PROPERTY.search(text) else 0.0),
+            hook * (1.0 if short.startswith(("on_", "_on_", "handle")) or short.startswith("__") else 0.0),
+            kind_fit.get("class" if c.chunk.kind == "interface" else c.chunk.kind, 0.0),
+            _translation(own, trans),
+            1.0,
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: np.ndarray  # (len(FEATURES),)
+    tables: Tables
+
+    def order(self, x: np.ndarray) -> list[int]:
+        """Candidate indices, best first (ties keep the fused order)."""
+        s = x @ self.weights
+        return sorted(range(len(s)), key=lambda i: (-float(s[i]), i))
+
+
+@functools.lru_cache(maxsize=1)
+def load_model(path: Path = WEIGHTS) -> Model | None:
+    """The shipped weights, or None (the fused order stands) when absent or for other features."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names, values = data["features"], data["weights"]
+        tables = Tables(data["tables"]["kind"], data["tables"]["words"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.info("no search reranker (%s): fused order", exc)
+        return None
+    if tuple(names) != FEATURES or len(values) != len(FEATURES):
+        log.warning("search reranker weights are for other features: fused order")
+        return None
+    return Model(np.asarray(values, dtype=np.float32), tables)
