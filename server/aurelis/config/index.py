@@ -73,8 +73,9 @@ class IndexSettings(BaseModel):
     )
     model: str = Field(
         "all-MiniLM-L6-v2",
-        description="Embedding model: the default all-MiniLM-L6-v2 ships with the install (int8 ONNX; the torch "
-        "extra ships its sentence-transformers weights) and needs no network; else a local path or, "
+        description="Embedding model: the default all-MiniLM-L6-v2 ships with the install (int8 ONNX, tuned for "
+        "code search; the torch extra ships its sentence-transformers weights, untuned) and needs no network; "
+        "else a local path or, "
         "with sentence-transformers, a model name from the local cache.",
     )
     exclude: list[str] = Field(

