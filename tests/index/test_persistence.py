@@ -7,31 +7,13 @@ import json
 import os
 
 import numpy as np
-import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from aurelis.config.index import IndexSettings
 from aurelis.index.embedder import Embedder
 from aurelis.index.service import WorkspaceIndex
 from aurelis.index.store import MANIFEST
 from aurelis.index.vectors import VectorIndex
-from tests.index.workspace_fixture import make_workspace
-
-
-@pytest.fixture(scope="module")
-def embedder(tmp_path_factory):
-    emb = Embedder(cache_dir=tmp_path_factory.mktemp("embeddings"))
-    emb.load()
-    return emb
-
-
-@pytest.fixture
-def built(tmp_path, embedder):
-    root = make_workspace(tmp_path / "ws")
-    idx = WorkspaceIndex(root, IndexSettings(), embedder, index_dir=tmp_path / "index")
-    idx.build()
-    return idx
 
 
 def _reopen(idx: WorkspaceIndex, embedder: Embedder) -> WorkspaceIndex:

