@@ -126,21 +126,41 @@ async def test_a_cross_file_pass_stops_for_newer_input_and_the_next_one_finishes
     text = "from pkg.m007 import helper_7\n\n\ndef main():\n    return helper_7(1)\n"
     open_doc(client, app, text)
     # On a loaded machine the first pass may be done before the edit arrives: edit again, each time
-    # after the scheduler's quiet time (an edit inside it only delays the pass), until one lands in a pass.
+    # after the scheduler's quiet time (an edit inside it only delays the pass), until one lands in a
+    # pass. The edits alternate with a text that imports every helper, so that each later pass has
+    # every module's findings to publish too (a pass over one changed import could end before the
+    # next edit arrives, every time).
+    every = (
+        "".join(f"from pkg.m{i:03} import helper_{i}\n" for i in range(300))
+        + "\n\ndef main():\n    return 0\n"
+    )
     loop = asyncio.get_running_loop()
     deadline, version = loop.time() + 60, 1
-    while (await command(client, "aurelis.crossfileStatus", {}))["superseded"] < 1:
-        assert loop.time() < deadline, "no pass was ever stopped by newer input"
-        await asyncio.sleep(0.45)
+
+    def change(new: str) -> None:
+        nonlocal version
         version += 1
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=app, version=version),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=new)],
             )
         )
 
+    while (await command(client, "aurelis.crossfileStatus", {}))["superseded"] < 1:
+        assert loop.time() < deadline, "no pass was ever stopped by newer input"
+        await asyncio.sleep(0.45)
+        change(every if version % 2 else text)
+    if version % 2 == 0:  # the last edit imported every helper: back to the one import
+        change(text)
+
     expected = {f"helper_{i}" for i in range(300)} - {"helper_7"}
     await wait_until(lambda: dead() == expected, timeout=60)
-    status = await command(client, "aurelis.crossfileStatus", {})
-    assert status["superseded"] >= 1 and status["idle"] is True
+    # the pass that follows a stopped one may still be running: wait until the scheduler settles,
+    # then the findings must still be the last edit's
+    settle = loop.time() + 60
+    while not (status := await command(client, "aurelis.crossfileStatus", {}))["idle"]:
+        assert loop.time() < settle, "the cross-file scheduler never settled"
+        await asyncio.sleep(0.05)
+    assert status["superseded"] >= 1
+    assert dead() == expected
