@@ -34,8 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search_quality as sq
-
-ALL_KINDS = ("function", "method", "class")
+from search_train import ALL_KINDS
 
 
 def training_rows(cache: Path, seed: int = 7) -> list[tuple[str, str, str | None]]:

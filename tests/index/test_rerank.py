@@ -10,6 +10,7 @@ import pytest
 
 from aurelis.index import rerank
 from aurelis.index.chunk import Chunk
+from aurelis.index.fusion import fuse
 from aurelis.index.rerank import FEATURES, Candidate, Tables, features, learn_tables, load_model
 from aurelis.index.texts import tokens
 
@@ -121,6 +122,26 @@ def test_weights_files_that_do_not_fit_leave_the_fused_order(tmp_path):
         bad = tmp_path / "bad.json"
         bad.write_text("{not json")
         assert load_model(bad) is None
+        for tables in (
+            [],
+            {"kind": {"the": ["class"]}, "words": {}},
+            {"kind": {}, "words": {"a": {"b": "x"}}},
+        ):
+            wrong = tmp_path / "wrong.json"
+            w = [0.0] * len(FEATURES)
+            wrong.write_text(json.dumps({"features": list(FEATURES), "weights": w, "tables": tables}))
+            assert load_model(wrong) is None, tables  # a malformed table never reaches a search
+        nan = tmp_path / "nan.json"
+        nan.write_text(
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "weights": [float("nan")] * len(FEATURES),
+                    "tables": {"kind": {}, "words": {}},
+                }
+            )
+        )
+        assert load_model(nan) is None
         other = tmp_path / "other.json"
         other.write_text(
             json.dumps({"features": ["x"], "weights": [1.0], "tables": {"kind": {}, "words": {}}})
@@ -215,3 +236,18 @@ def test_a_predicate_query_finds_the_predicate_with_the_shipped_weights(index, m
     assert x[at["paths.checks.path_kind"], FEATURES.index("returns_fit")] == -1.0
     monkeypatch.setattr(service, "RERANK", True)
     assert index.search(query, 1)[0].name == "paths.checks.is_dir"
+
+
+def test_a_pooled_result_whose_chunk_went_is_dropped_and_nothing_is_listed_twice(index, monkeypatch):
+    monkeypatch.setattr(rerank, "POOL", 6)  # the small workspace has fewer chunks than the real pool
+    query = "Return True if the path is a directory."
+    dense, lexical, names = index._legs(query, "hybrid", 50, None)
+    fused = fuse(dense, lexical, names)
+    assert len(fused) > rerank.POOL  # the rest below the pool must follow the re-ordered pool
+    ranked = [("gone.py::vanished#0", fused[0][1] + 1.0), *fused]  # removed between the legs and the pool
+    out = index._reranked(query, ranked, dense, lexical, names)
+    ids = [cid for cid, _ in out]
+    assert len(ids) == len(set(ids))
+    assert "gone.py::vanished#0" not in ids and set(ids) == {cid for cid, _ in fused}
+    scores = [s for _, s in out]
+    assert scores[: rerank.POOL - 1] == sorted(scores[: rerank.POOL - 1], reverse=True)

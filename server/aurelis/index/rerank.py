@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from aurelis.index.chunk import Chunk
+from aurelis.index.names import words
 from aurelis.index.texts import QUERY_STOPWORDS, STOPWORDS, tokens
 
 log = logging.getLogger(__name__)
@@ -136,11 +137,7 @@ def _translation(own: frozenset[str], trans: list[dict[str, float]]) -> float:
 def _prefix_cov(own: frozenset[str], qtok: set[str]) -> float:
     """Share of the name's sub-tokens that abbreviate a query word or are abbreviated by one
     (``iter``/``iterates``, ``attr``/``attribute``, ``env``/``environment``)."""
-    hits = 0
-    for t in own:
-        if any(_abbreviates(t, q) for q in qtok):
-            hits += 1
-    return hits / len(own)
+    return sum(any(_abbreviates(t, q) for q in qtok) for t in own) / len(own)
 
 
 KINDS = ("function", "method", "class", "module")
@@ -203,7 +200,7 @@ def learn_tables(pairs: Sequence[tuple[str, str, str]], min_count: int = 5) -> T
 
 
 def _query_words(query: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", query)]
+    return [w.lower() for w in words(query)]
 
 
 def _abbreviates(t: str, q: str) -> bool:
@@ -303,11 +300,24 @@ def load_model(path: Path = WEIGHTS) -> Model | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         names, values = data["features"], data["weights"]
-        tables = Tables(data["tables"]["kind"], data["tables"]["words"])
+        tables = Tables(_table(data["tables"]["kind"]), _table(data["tables"]["words"]))
+        weights = np.asarray(values, dtype=np.float32)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.info("no search reranker (%s): fused order", exc)
+        log.warning("no search reranker (%s): fused order", exc)
         return None
-    if tuple(names) != FEATURES or len(values) != len(FEATURES):
+    if tuple(names) != FEATURES or weights.shape != (len(FEATURES),) or not np.isfinite(weights).all():
         log.warning("search reranker weights are for other features: fused order")
         return None
-    return Model(np.asarray(values, dtype=np.float32), tables)
+    return Model(weights, tables)
+
+
+def _table(raw: object) -> dict[str, dict[str, float]]:
+    """A {word: {key: number}} table as read from JSON; TypeError for any other shape."""
+    if not isinstance(raw, dict):
+        raise TypeError("a table is not an object")
+    out: dict[str, dict[str, float]] = {}
+    for word, row in raw.items():
+        if not isinstance(row, dict):
+            raise TypeError(f"the table's row {word!r} is not an object")
+        out[str(word)] = {str(k): float(v) for k, v in row.items()}
+    return out

@@ -627,7 +627,8 @@ class WorkspaceIndex(SharedSide):
         order = model.order(self._features(query, cands, body, model.tables))
         top = [cands[i].chunk.id for i in order]
         scores = sorted((s for _, s in ranked[: len(top)]), reverse=True)
-        return list(zip(top, scores, strict=True)) + ranked[len(top) :]
+        # below the pool the fused order stands (a pooled id whose chunk just went is dropped)
+        return list(zip(top, scores, strict=True)) + ranked[rerank.POOL :]
 
     def _allowed(self, paths: Iterable[str] | None) -> set[str] | None:
         if not paths:

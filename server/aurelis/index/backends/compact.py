@@ -69,8 +69,9 @@ def compact_model(
     """The rewritten graph of ``source`` (verified by the caller, as is ``patch``, applied first),
     made once; None when it cannot be made here (no onnx package, an onnxruntime without the
     kernel, a read-only cache): the caller runs the original graph then (patched: ``patched_graph``)."""
-    dest = cached_path(state_dir, source_sha256, patch_sha256 if patch is not None else "")
-    key = f"{source_sha256}:{patch_sha256 if patch is not None else ''}"
+    tag = patch_sha256 if patch is not None else ""
+    dest = cached_path(state_dir, source_sha256, tag)
+    key = f"{source_sha256}:{tag}"
     digest_file = dest.with_suffix(".sha256")
     if dest.is_file() and digest_file.is_file():
         try:

@@ -165,24 +165,21 @@ class OnnxBackend(LocalBackend):
         opts.enable_cpu_mem_arena = False
         opts.log_severity_level = 3
         graph = self._graph(weights)
-        try:
-            source = self._unrewritten(weights) if graph == weights else str(graph)
-            session = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
-        except BackendError:
-            raise
-        except Exception as exc:
-            if graph == weights:
-                raise BackendError(f"cannot load {weights}: {exc}") from exc
-            log.warning("cannot load %s (%s): running the original graph", graph, exc)
-            graph = weights
+        session = None
+        if graph != weights:
             try:
                 session = ort.InferenceSession(
-                    self._unrewritten(weights), sess_options=opts, providers=["CPUExecutionProvider"]
+                    str(graph), sess_options=opts, providers=["CPUExecutionProvider"]
                 )
-            except BackendError:
-                raise
-            except Exception as exc2:
-                raise BackendError(f"cannot load {weights}: {exc2}") from exc2
+            except Exception as exc:
+                log.warning("cannot load %s (%s): running the original graph", graph, exc)
+                graph = weights
+        if session is None:
+            source = self._unrewritten(weights)  # BackendError when the tuning cannot be applied
+            try:
+                session = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
+            except Exception as exc:
+                raise BackendError(f"cannot load {weights}: {exc}") from exc
         self._read_pooling()
         self._inputs = [i.name for i in session.get_inputs()]
         self._tokenizer = self._load_tokenizer(truncate=True)
