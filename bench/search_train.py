@@ -73,20 +73,26 @@ def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds) -
 
 
 def fit(rows, lam: float = 1e-3, epochs: int = 400, lr: float = 0.05) -> np.ndarray:
-    """Linear weights by Adam on the mean listwise softmax loss (+ lam/2 |w|^2)."""
+    """Linear weights by Adam on the mean listwise softmax loss (+ lam/2 |w|^2). The lists are
+    padded to one length (padding masked out) so that each epoch is a few array operations."""
     data = [(x.astype(np.float64), y) for x, _, y in rows if y.any()]
-    f = data[0][0].shape[1]
+    n, f = len(data), data[0][0].shape[1]
+    width = max(len(y) for _, y in data)
+    xs = np.zeros((n, width, f))
+    ys = np.zeros((n, width))
+    real = np.zeros((n, width), dtype=bool)
+    for i, (x, y) in enumerate(data):
+        xs[i, : len(y)] = x
+        ys[i, : len(y)] = y
+        real[i, : len(y)] = True
     w, m, v = np.zeros(f), np.zeros(f), np.zeros(f)
     for ep in range(1, epochs + 1):
-        g = np.zeros(f)
-        for x, y in data:
-            z = x @ w
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            t = y * p
-            t /= t.sum()
-            g += x.T @ (p - t)
-        g = g / len(data) + lam * w
+        z = np.where(real, xs @ w, -np.inf)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        t = ys * p  # the loss is -log P(any of the target's windows)
+        t /= t.sum(axis=1, keepdims=True)
+        g = np.einsum("nk,nkf->f", p - t, xs) / n + lam * w
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w -= lr * (m / (1 - 0.9**ep)) / (np.sqrt(v / (1 - 0.999**ep)) + 1e-8)
