@@ -167,8 +167,48 @@ def test_the_shipped_weights_load_and_fit_the_features():
     assert model is not None, (
         "server/aurelis/index/rerank_weights.json is missing or stale: run bench/search_train.py"
     )
-    assert model.weights.shape == (len(FEATURES),)
-    assert np.isfinite(model.weights).all()
+    assert model.trees is not None, "the shipped reranker is the tree ensemble"
+    x = np.random.default_rng(0).normal(size=(30, len(FEATURES)))
+    s = model.trees.score(x)
+    assert s.shape == (30,) and np.isfinite(s).all() and len(set(s.round(9))) > 1
+    assert sorted(model.order(x)) == list(range(30))
+
+
+def test_a_trees_file_is_checked_before_a_search_uses_it(tmp_path):
+    leaf_only = {"roots": [0], "feature": [-1], "threshold": [0.0], "left": [0], "right": [0], "value": [0.0]}
+    split = {
+        "roots": [0],
+        "feature": [FEATURES.index("name_cov")],
+        "threshold": [0.5],
+        "left": [1],
+        "right": [2],
+        "value": [0.0, 0.0, 1.0],
+    }
+    split = {
+        k: v + [0] * (3 - len(v)) if k in ("feature", "threshold", "left", "right") else v
+        for k, v in split.items()
+    }
+    split["feature"][1:] = [-1, -1]
+    load_model.cache_clear()
+    try:
+        path = tmp_path / "trees.json"
+        loop = dict(split, left=[0, 0, 0])  # a child before its parent could loop
+        for trees in (leaf_only | {"value": [float("inf")]}, loop, dict(split, feature=[99, -1, -1]), [1, 2]):
+            path.write_text(
+                json.dumps({"features": list(FEATURES), "trees": trees, "tables": {"kind": {}, "words": {}}})
+            )
+            assert load_model(path) is None, trees
+            load_model.cache_clear()
+        path.write_text(
+            json.dumps({"features": list(FEATURES), "trees": split, "tables": {"kind": {}, "words": {}}})
+        )
+        model = load_model(path)
+        assert model is not None and model.trees is not None
+        x = np.zeros((3, len(FEATURES)), dtype=np.float32)
+        x[1, FEATURES.index("name_cov")] = 1.0  # > 0.5: the right leaf, score 1
+        assert model.order(x) == [1, 0, 2]
+    finally:
+        load_model.cache_clear()
 
 
 # -- in the real index (real model, real BM25) -------------------------------------------------

@@ -3,10 +3,11 @@
 The fused ranking (dense + BM25 + names) misses what a reader sees at once: that the query's
 words *are* the candidate's name, that "Return ..." describes a function that returns, that
 "The user agent." describes a property. ``features`` turns each of the top ``POOL`` candidates
-into a few such numbers; a linear score fitted by ``bench/search_train.py`` on libraries that
-are neither the benchmark's dev nor its test split (listwise softmax, the target first) orders
-them. The weights ship in ``rerank_weights.json`` beside this module; without it, or for a
-weights file that does not match ``FEATURES``, the fused order stands.
+into a few such numbers; a score fitted by ``bench/search_train.py`` on libraries that are
+neither the benchmark's dev nor its test split orders them: boosted regression trees
+(LambdaMART, ``trees.py``) or a linear score (listwise softmax). The model ships in
+``rerank_weights.json`` beside this module; without it, or for a file that is malformed or does
+not match ``FEATURES``, the fused order stands.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import numpy as np
 from aurelis.index.chunk import Chunk
 from aurelis.index.names import words
 from aurelis.index.texts import QUERY_STOPWORDS, STOPWORDS, tokens
+from aurelis.index.trees import Trees
 
 log = logging.getLogger(__name__)
 
-POOL = 30  # candidates the second stage re-orders (the fused order stands below them)
+POOL = 50  # candidates the second stage re-orders (the fused order stands below them)
 WEIGHTS = Path(__file__).with_name("rerank_weights.json")
 
 
@@ -73,6 +75,19 @@ FEATURES = (
     "kind_fit",
     "translation",
     "bias",
+    # read by the trees (a linear score cannot use them well): absolute levels and the pool
+    "dense",
+    "query_len",
+    "name_len",
+    "same_name",
+    "owner_rank",
+    "member_rank",
+    "bool_fit",
+    "raises_fit",
+    "setter_fit",
+    "create_fit",
+    "classmethod",
+    "staticmethod",
 )
 
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\((.*?)\)\s*(?:->[^:]*)?:", re.S)
@@ -83,6 +98,30 @@ _ARTICLE = ("the", "a", "an")
 _RETURN_WORDS = ("return", "returns", "get", "gets", "compute", "computes", "calculate", "calculates")
 _YIELD_WORDS = frozenset(["iterate", "iterates", "iterator", "yield", "yields", "generator", "generate"])
 _CONTENT_DROP = STOPWORDS | QUERY_STOPWORDS
+_BOOL_WORDS = frozenset(["whether", "check", "checks", "is", "test", "tests", "determine", "determines"])
+_BOOL_NAME = ("is_", "has_", "can_", "should_", "_is_", "_has_", "_can_")
+_BOOL_RETURN = re.compile(r"^\s*return\s+(?:not\b|True\b|False\b|.*(?:==|!=|\bin\b|\bis\b|<|>))", re.M)
+_RAISE_WORDS = frozenset(
+    ["raise", "raises", "error", "exception", "validate", "validates", "ensure", "ensures"]
+)
+_RAISE = re.compile(r"^\s*raise\b", re.M)
+_SET_WORDS = ("set", "sets", "update", "updates", "store", "stores")
+_SELF_ASSIGN = re.compile(r"^\s*self\.\w+(?:\[[^\]]*\])?\s*=[^=]", re.M)
+_CREATE_WORDS = (
+    "create",
+    "creates",
+    "make",
+    "makes",
+    "build",
+    "builds",
+    "construct",
+    "constructs",
+    "alternative",
+    "new",
+)
+_CREATE_NAME = ("from_", "create", "make", "build", "new")
+_CLASSMETHOD = re.compile(r"^\s*@classmethod\b", re.M)
+_STATICMETHOD = re.compile(r"^\s*@staticmethod\b", re.M)
 
 
 def _content(toks: Sequence[str]) -> set[str]:
@@ -93,8 +132,14 @@ def _content(toks: Sequence[str]) -> set[str]:
 def _name_parts(name: str) -> tuple[frozenset[str], frozenset[str]]:
     owners, _, own = name.rpartition(".")
     owner = owners.rpartition(".")[2]
-    # sub-tokens only: the whole identifier (which ``tokens`` adds for BM25) would count twice
-    return frozenset(tokens(own)) - {own.lower()}, frozenset(tokens(owner)) - {owner.lower()}
+    return _parts(own), _parts(owner)
+
+
+def _parts(identifier: str) -> frozenset[str]:
+    """The identifier's sub-tokens. ``tokens`` adds the whole identifier for BM25; it would count
+    twice beside its parts, but a one-word name (``wrap``, ``Text``) is its own only part."""
+    parts = frozenset(tokens(identifier))
+    return parts - {identifier.lower()} if len(parts) > 1 else parts
 
 
 def _params(chunk: Chunk) -> set[str]:
@@ -239,6 +284,17 @@ def features(
         "lexical": _ranks(candidates, _lexical_key),
         "names": _ranks(candidates, _names_key),
     }
+    first_at: dict[str, int] = {}  # each qualified name's best place in the pool
+    member_at: dict[str, int] = {}  # each owner's best-placed member
+    short_count: dict[str, int] = {}
+    for i, c in enumerate(candidates):
+        first_at.setdefault(c.chunk.name, i)
+        member_at.setdefault(c.chunk.name.rpartition(".")[0], i)
+        short_count[c.chunk.short_name] = short_count.get(c.chunk.short_name, 0) + 1
+    says_bool = first in _BOOL_WORDS or "whether" in qset or ("true" in qset and "if" in qset)
+    says_raise = bool(qset & _RAISE_WORDS)
+    says_set = first in _SET_WORDS
+    says_create = first in _CREATE_WORDS or "constructor" in qset
     rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     for i, (c, body) in enumerate(zip(candidates, body_tokens, strict=True)):
         own, owner = _name_parts(c.chunk.name)
@@ -279,33 +335,60 @@ def features(
             kind_fit.get("class" if c.chunk.kind == "interface" else c.chunk.kind, 0.0),
             _translation(own, trans),
             1.0,
+            c.dense if c.dense is not None else floor,
+            math.log1p(len(qtok)),
+            len(own),
+            math.log1p(short_count[short] - 1),
+            1.0 / (1 + first_at[owner_name])
+            if (owner_name := c.chunk.name.rpartition(".")[0]) in first_at
+            else 0.0,
+            1.0 / (1 + member_at[c.chunk.name]) if c.chunk.name in member_at else 0.0,
+            says_bool * (1.0 if short.lower().startswith(_BOOL_NAME) or _BOOL_RETURN.search(text) else -1.0),
+            says_raise * (1.0 if _RAISE.search(text) else -1.0),
+            says_set * (1.0 if _SELF_ASSIGN.search(text) else -1.0),
+            says_create
+            * (1.0 if short.lower().startswith(_CREATE_NAME) or _CLASSMETHOD.search(text) else -1.0),
+            1.0 if _CLASSMETHOD.search(text) else 0.0,
+            1.0 if _STATICMETHOD.search(text) else 0.0,
         )
     return rows
 
 
 @dataclass(frozen=True)
 class Model:
-    weights: np.ndarray  # (len(FEATURES),)
+    """A linear score (``weights``) or a tree ensemble (``trees``) over ``FEATURES``."""
+
+    weights: np.ndarray | None  # (len(FEATURES),)
     tables: Tables
+    trees: Trees | None = None
 
     def order(self, x: np.ndarray) -> list[int]:
         """Candidate indices, best first (ties keep the fused order)."""
-        s = x @ self.weights
+        if self.trees is not None:
+            s = self.trees.score(x)
+        else:
+            s = x @ (self.weights if self.weights is not None else np.zeros(x.shape[1]))
         return sorted(range(len(s)), key=lambda i: (-float(s[i]), i))
 
 
 @functools.lru_cache(maxsize=1)
 def load_model(path: Path = WEIGHTS) -> Model | None:
-    """The shipped weights, or None (the fused order stands) when absent or for other features."""
+    """The shipped model, or None (the fused order stands) when absent, malformed or for other
+    features."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        names, values = data["features"], data["weights"]
+        names = data["features"]
         tables = Tables(_table(data["tables"]["kind"]), _table(data["tables"]["words"]))
-        weights = np.asarray(values, dtype=np.float32)
+        if tuple(names) != FEATURES:
+            log.warning("search reranker weights are for other features: fused order")
+            return None
+        if "trees" in data:
+            return Model(None, tables, Trees.parse(data["trees"], len(FEATURES)))
+        weights = np.asarray(data["weights"], dtype=np.float32)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("no search reranker (%s): fused order", exc)
         return None
-    if tuple(names) != FEATURES or weights.shape != (len(FEATURES),) or not np.isfinite(weights).all():
+    if weights.shape != (len(FEATURES),) or not np.isfinite(weights).all():
         log.warning("search reranker weights are for other features: fused order")
         return None
     return Model(weights, tables)
