@@ -143,7 +143,10 @@ INCREASING = (
 
 def fit_trees(rows, leaves: int = 15, trees: int = 300, lr: float = 0.05):
     """A LambdaMART ensemble (lightgbm; the ``bench`` extra) on the same lists."""
-    import lightgbm
+    try:
+        import lightgbm
+    except ImportError:
+        raise SystemExit("the trees need lightgbm: pip install -e '.[bench]' (or --linear)") from None
 
     from aurelis.index.rerank import FEATURES
 

@@ -13,26 +13,7 @@ from aurelis.index.chunk import Chunk
 from aurelis.index.fusion import fuse
 from aurelis.index.rerank import FEATURES, Candidate, Tables, features, learn_tables, load_model
 from aurelis.index.texts import tokens
-
-
-def chunk(name: str, text: str, kind: str = "function", part: int = 0) -> Chunk:
-    lines = text.count("\n")
-    return Chunk(
-        id=f"m.py::{name}#0",
-        path="m.py",
-        language="python",
-        kind=kind,
-        name=name,
-        start_byte=0,
-        end_byte=len(text),
-        start_line=0,
-        start_col=0,
-        end_line=lines,
-        end_col=0,
-        text=text,
-        signature=text.splitlines()[0] if kind in ("function", "method") else "",
-        part=part,
-    )
+from tests.index.chunks import chunk
 
 
 def row(x: np.ndarray, i: int, name: str) -> float:

@@ -9,24 +9,7 @@ import numpy as np
 from aurelis.index.chunk import Chunk
 from aurelis.index.rerank import FEATURES, Candidate, features
 from aurelis.index.texts import tokens
-
-
-def chunk(name: str, text: str, kind: str = "function") -> Chunk:
-    return Chunk(
-        id=f"m.py::{name}#0",
-        path="m.py",
-        language="python",
-        kind=kind,
-        name=name,
-        start_byte=0,
-        end_byte=len(text),
-        start_line=0,
-        start_col=0,
-        end_line=text.count("\n"),
-        end_col=0,
-        text=text,
-        signature=text.splitlines()[0] if kind in ("function", "method") else "",
-    )
+from tests.index.chunks import chunk
 
 
 def feats(query: str, *chunks: Chunk) -> np.ndarray:
