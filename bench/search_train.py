@@ -9,7 +9,8 @@ see tables counted without their own library (as a new workspace would), the shi
 tables from all of them. The model: LambdaMART trees (lightgbm, the ``bench`` extra; 300 trees of
 15 leaves, monotone in the features whose direction is known, checked against lightgbm's own
 predictions before it is written), or with ``--linear`` a linear score (listwise softmax, L2).
-Candidates shorter than 3 lines are left out of the training lists (``askable``).
+The training queries include targets of any length (``TRAIN_MIN_LINES``), not only the
+benchmark's >= 3 lines.
 
     pip install -e '.[bench]'
     .venv/bin/python bench/search_train.py             # writes server/aurelis/index/rerank_weights.json
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -34,6 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import search_quality as sq
 
 ALL_KINDS = ("function", "method", "class")
+# The benchmark scores only targets of >= 3 lines; trained on those alone, the trees learned that
+# short code is never the answer and ranked a two-line predicate below anything longer. Users ask
+# for short code too: the training queries include every documented target (dev +0.004 as well).
+TRAIN_MIN_LINES = 1
 
 
 def training_pairs(cache: Path) -> dict[str, list]:
@@ -44,7 +48,7 @@ def training_pairs(cache: Path) -> dict[str, list]:
     for lib in sq.LIBRARIES:
         if lib.split != "train":
             continue
-        corpus, queries = sq.prepare(lib, cache, ALL_KINDS)
+        corpus, queries = sq.prepare(lib, cache, ALL_KINDS, TRAIN_MIN_LINES)
         kinds: dict[str, dict[str, str]] = {}
         rows = out.setdefault(lib.name, [])
         for q in queries:
@@ -55,7 +59,7 @@ def training_pairs(cache: Path) -> dict[str, list]:
     return out
 
 
-def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds) -> list:
+def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds, min_lines: int = 3) -> list:
     """(features, positives) of each query whose target is among the candidates."""
     from aurelis.index.service import WorkspaceIndex
 
@@ -65,7 +69,7 @@ def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds) -
     rows = []
     with tempfile.TemporaryDirectory(prefix="aurelis-train-") as tmp:
         for lib in libs:
-            corpus, queries = sq.prepare(lib, cache, kinds)
+            corpus, queries = sq.prepare(lib, cache, kinds, min_lines)
             idx = WorkspaceIndex(corpus, settings, emb, index_dir=Path(tmp) / lib.name)
             idx.build()
             tables = tables_for(lib.name)
@@ -77,25 +81,10 @@ def feature_rows(libs, cache: Path, pairs: dict[str, list], tables_for, kinds) -
     return rows
 
 
-def askable(rows) -> list:
-    """The lists without candidates of fewer than 3 lines: the benchmark never asks for them (its
-    targets have >= 3), so as negatives they would teach that short code is never the answer, and a
-    user's two-line predicate would lose to anything longer. Absent from training, they score as
-    the shortest code that was there."""
-    from aurelis.index.rerank import FEATURES
-
-    col = FEATURES.index("log_lines")
-    out = []
-    for x, keys, y in rows:
-        keep = x[:, col] >= np.float32(math.log1p(3)) - 1e-6
-        out.append((x[keep], [k for k, m in zip(keys, keep, strict=True) if m], y[keep]))
-    return out
-
-
 def fit(rows, lam: float = 1e-3, epochs: int = 400, lr: float = 0.05) -> np.ndarray:
     """Linear weights by Adam on the mean listwise softmax loss (+ lam/2 |w|^2). The lists are
     padded to one length (padding masked out) so that each epoch is a few array operations."""
-    data = [(x.astype(np.float64), y) for x, _, y in askable(rows) if y.any()]
+    data = [(x.astype(np.float64), y) for x, _, y in rows if y.any()]
     n, f = len(data), data[0][0].shape[1]
     width = max(len(y) for _, y in data)
     xs = np.zeros((n, width, f))
@@ -150,7 +139,7 @@ def fit_trees(rows, leaves: int = 15, trees: int = 300, lr: float = 0.05):
 
     from aurelis.index.rerank import FEATURES
 
-    data = [(x, y) for x, _, y in askable(rows) if y.any()]
+    data = [(x, y) for x, _, y in rows if y.any()]
     model = lightgbm.LGBMRanker(
         objective="lambdarank",
         n_estimators=trees,
@@ -258,7 +247,7 @@ def main() -> int:
         train, dev, dev_class = saved["train"], saved["dev"], saved["dev classes"]
     else:
         held_out = {lib.name: learn(lib.name) for lib in train_libs}
-        train = feature_rows(train_libs, args.cache, pairs, held_out.__getitem__, ALL_KINDS)
+        train = feature_rows(train_libs, args.cache, pairs, held_out.__getitem__, ALL_KINDS, TRAIN_MIN_LINES)
         dev = feature_rows(dev_libs, args.cache, pairs, lambda _: tables, sq.FUNCTIONS)
         dev_class = feature_rows(dev_libs, args.cache, pairs, lambda _: tables, ("class",))
     if args.rows:
