@@ -40,9 +40,9 @@ top 50 with 12 more features (``bench/search_train.py``). Test MRR@10: tuned bas
 the default without its reranker 0.645, with the linear reranker 0.663, with the trees 0.682 (dev
 0.681 / 0.697); dense alone 0.552 untuned -> 0.631. Measured on dev and not adopted: other tree sizes
 (7-31 leaves, 300-600 trees: 0.689-0.695 against 0.693 then), no monotone constraints (-0.002,
-pool 30), without the absolute dense score (-0.004). The reranker's training queries include targets of any length: with the
-benchmark's >= 3 lines alone (pool 30), dev was 0.703 against 0.691 with short candidates left out of
-training, because the trees had learned that the benchmark never asks for two-line code and ranked a
+pool 30), without the absolute dense score (-0.004). The reranker's training queries include targets
+of any length: with the benchmark's >= 3 lines alone (pool 30), dev was 0.703 against 0.691 with short
+candidates left out of training, because the trees had learned that the benchmark never asks for two-line code and ranked a
 user's two-line predicate below anything longer (``tests/index/test_rerank.py``); with every
 documented target (289 more queries), dev is 0.697 and the predicate is found.
 """

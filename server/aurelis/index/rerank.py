@@ -298,11 +298,13 @@ def features(
     rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     for i, (c, body) in enumerate(zip(candidates, body_tokens, strict=True)):
         own, owner = _name_parts(c.chunk.name)
+        owner_name = c.chunk.name.rpartition(".")[0]
         short = c.chunk.short_name
         lines = c.chunk.end_line - c.chunk.start_line + 1
         params = _params(c.chunk) if c.chunk.kind in ("function", "method") else set()
         body_set = set(body)
         text = c.chunk.text
+        classmethod_ = bool(_CLASSMETHOD.search(text))
         rows[i] = (
             c.fused / max_fused,
             1.0 / (1 + i),
@@ -339,16 +341,13 @@ def features(
             math.log1p(len(qtok)),
             len(own),
             math.log1p(short_count[short] - 1),
-            1.0 / (1 + first_at[owner_name])
-            if (owner_name := c.chunk.name.rpartition(".")[0]) in first_at
-            else 0.0,
+            1.0 / (1 + first_at[owner_name]) if owner_name in first_at else 0.0,
             1.0 / (1 + member_at[c.chunk.name]) if c.chunk.name in member_at else 0.0,
             says_bool * (1.0 if short.lower().startswith(_BOOL_NAME) or _BOOL_RETURN.search(text) else -1.0),
             says_raise * (1.0 if _RAISE.search(text) else -1.0),
             says_set * (1.0 if _SELF_ASSIGN.search(text) else -1.0),
-            says_create
-            * (1.0 if short.lower().startswith(_CREATE_NAME) or _CLASSMETHOD.search(text) else -1.0),
-            1.0 if _CLASSMETHOD.search(text) else 0.0,
+            says_create * (1.0 if short.lower().startswith(_CREATE_NAME) or classmethod_ else -1.0),
+            classmethod_,
             1.0 if _STATICMETHOD.search(text) else 0.0,
         )
     return rows
@@ -356,18 +355,13 @@ def features(
 
 @dataclass(frozen=True)
 class Model:
-    """A linear score (``weights``) or a tree ensemble (``trees``) over ``FEATURES``."""
-
-    weights: np.ndarray | None  # (len(FEATURES),)
+    score: Callable[[np.ndarray], np.ndarray]  # feature rows -> a score each: the trees', or linear
     tables: Tables
-    trees: Trees | None = None
+    trees: Trees | None = None  # the ensemble behind ``score`` (the shipped kind), if it is one
 
     def order(self, x: np.ndarray) -> list[int]:
         """Candidate indices, best first (ties keep the fused order)."""
-        if self.trees is not None:
-            s = self.trees.score(x)
-        else:
-            s = x @ (self.weights if self.weights is not None else np.zeros(x.shape[1]))
+        s = self.score(x)
         return sorted(range(len(s)), key=lambda i: (-float(s[i]), i))
 
 
@@ -383,7 +377,8 @@ def load_model(path: Path = WEIGHTS) -> Model | None:
             log.warning("search reranker weights are for other features: fused order")
             return None
         if "trees" in data:
-            return Model(None, tables, Trees.parse(data["trees"], len(FEATURES)))
+            trees = Trees.parse(data["trees"], len(FEATURES))
+            return Model(trees.score, tables, trees)
         weights = np.asarray(data["weights"], dtype=np.float32)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("no search reranker (%s): fused order", exc)
@@ -391,7 +386,7 @@ def load_model(path: Path = WEIGHTS) -> Model | None:
     if weights.shape != (len(FEATURES),) or not np.isfinite(weights).all():
         log.warning("search reranker weights are for other features: fused order")
         return None
-    return Model(weights, tables)
+    return Model(lambda x: x @ weights, tables)
 
 
 def _table(raw: object) -> dict[str, dict[str, float]]:
