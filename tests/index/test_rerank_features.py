@@ -1,6 +1,6 @@
 """The reranker's second set of features (read by its trees): what a description says about the
 code (a predicate, a raise, a setter, a constructor), where the candidate's owner and members sit
-in the pool, and one-word names that are their own only part."""
+in the pool, one-word names that are their own only part, and code the description quotes."""
 
 from __future__ import annotations
 
@@ -66,3 +66,39 @@ def test_a_one_word_name_is_its_own_part():
     assert col(x, 0, "name_cov") == 1.0 and col(x, 0, "name_len") == 1.0  # {wrap}, not empty
     assert col(x, 0, "owner_cov") == 1.0  # Text
     assert col(x, 1, "name_cov") == 0.5 and col(x, 1, "name_len") == 2.0  # wrap, lines
+
+
+def test_quoted_code_is_read_from_the_roles_and_backticks_sphinx_uses():
+    from aurelis.index.rerank import code_refs
+
+    assert code_refs("Invoke the callbacks registered with :meth:`call_on_close`.") == {"call_on_close"}
+    assert code_refs("Creates the :class:`~click.HelpFormatter` for the help.") == {"helpformatter"}
+    assert code_refs("Handles not passing ``encoding`` and ``errors``.") == {"encoding", "errors"}
+    assert code_refs("Joins with :func:`os.path.join()`.") == {"join"}
+    assert code_refs("Close the context, run callbacks.") == set()
+
+
+def test_quoted_code_marks_the_code_that_uses_it_the_code_named_and_its_siblings():
+    close = chunk(
+        "m.Context.close", "def close(self):\n    for f in self._on_close:\n        f()\n", "method"
+    )
+    register = chunk(
+        "m.Context.call_on_close", "def call_on_close(self, f):\n    self._on_close.append(f)\n", "method"
+    )
+    other = chunk("m.Pager.close", "def close(self):\n    self.fd.close()\n", "method")
+    x = feats("Invoke all close callbacks registered with :meth:`call_on_close`.", other, close, register)
+    assert col(x, 0, "refs") == np.float32(np.log1p(1))
+    assert [col(x, i, "ref_is_name") for i in range(3)] == [0.0, 0.0, 1.0]
+    # Context.close sits beside the quoted Context.call_on_close; Pager.close and the quoted one do not
+    assert [col(x, i, "ref_sibling") for i in range(3)] == [0.0, 1.0, 0.0]
+    uses = chunk(
+        "m.Context.make_formatter",
+        "def make_formatter(self):\n    return HelpFormatter(width=self.w)\n",
+        "method",
+    )
+    x = feats("Creates the :class:`~click.HelpFormatter` for the help.", uses, other)
+    assert col(x, 0, "ref_in_body") == 1.0 and col(x, 1, "ref_in_body") == 0.0
+    x = feats("Close the pager.", other, close)
+    assert all(
+        col(x, i, f) == 0.0 for i in range(2) for f in ("refs", "ref_in_body", "ref_is_name", "ref_sibling")
+    )

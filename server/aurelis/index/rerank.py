@@ -88,6 +88,12 @@ FEATURES = (
     "create_fit",
     "classmethod",
     "staticmethod",
+    # code the description names (``:meth:`close```, ````encoding````): usually code the target
+    # uses or sits beside, not the target itself
+    "refs",
+    "ref_in_body",
+    "ref_is_name",
+    "ref_sibling",
 )
 
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\((.*?)\)\s*(?:->[^:]*)?:", re.S)
@@ -122,6 +128,13 @@ _CREATE_WORDS = (
 _CREATE_NAME = ("from_", "create", "make", "build", "new")
 _CLASSMETHOD = re.compile(r"^\s*@classmethod\b", re.M)
 _STATICMETHOD = re.compile(r"^\s*@staticmethod\b", re.M)
+# ``name``, `name`, :role:`~pkg.name`, :meth:`name()`: the last dotted part
+_REF = re.compile(r"`+[~!.]?(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)(?:\(\))?`+")
+
+
+def code_refs(query: str) -> set[str]:
+    """The identifiers a description quotes as code, lowercased."""
+    return {m.lower() for m in _REF.findall(query)}
 
 
 def _content(toks: Sequence[str]) -> set[str]:
@@ -295,6 +308,8 @@ def features(
     says_raise = bool(qset & _RAISE_WORDS)
     says_set = first in _SET_WORDS
     says_create = first in _CREATE_WORDS or "constructor" in qset
+    refs = code_refs(query)
+    pool_names = {c.chunk.name.lower() for c in candidates}
     rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     for i, (c, body) in enumerate(zip(candidates, body_tokens, strict=True)):
         own, owner = _name_parts(c.chunk.name)
@@ -349,6 +364,10 @@ def features(
             says_create * (1.0 if short.lower().startswith(_CREATE_NAME) or classmethod_ else -1.0),
             classmethod_,
             1.0 if _STATICMETHOD.search(text) else 0.0,
+            math.log1p(len(refs)),
+            len(refs & body_set) / len(refs) if refs else 0.0,
+            short.lower() in refs,
+            any(f"{owner_name}.{r}".lower() in pool_names for r in refs - {short.lower()}),
         )
     return rows
 
