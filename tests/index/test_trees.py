@@ -54,3 +54,24 @@ def test_missing_arrays_and_wrong_types_are_refused():
         Trees.parse([1, 2, 3], n_features=2)
     with pytest.raises((ValueError, TypeError)):
         Trees.parse(raw(feature=["a", "b"]), n_features=2)
+
+
+def test_many_trees_over_many_rows_score_as_each_row_alone():
+    # 2,000 copies of tree 0 over 700 rows: the trees are walked in blocks (temporaries kept
+    # small), and every block must count once; a row alone takes all trees in one block.
+    base = raw()
+    n = 6
+    copies = 2_000
+    grown = {"roots": [i * n for i in range(copies)]}
+    for key in ("feature", "threshold", "left", "right", "value"):
+        grown[key] = []
+        for i in range(copies):
+            shift = i * n if key in ("left", "right") else 0
+            grown[key] += [v + shift if base["feature"][j] >= 0 else v for j, v in enumerate(base[key])]
+    trees = Trees.parse(grown, n_features=2)
+    x = np.random.default_rng(3).normal(size=(700, 2))
+    together = trees.score(x)
+    alone = np.array([trees.score(row[None, :])[0] for row in x])
+    expected = copies * np.where(x[:, 0] <= 1, np.where(x[:, 1] <= 0, 1.0, 2.0), 3.0)
+    assert np.array_equal(together, expected)
+    assert np.array_equal(alone, expected)

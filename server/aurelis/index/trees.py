@@ -11,6 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Elements per temporary array (96 KiB at 8 bytes): under the fixed 128 KiB mmap threshold
+# (``memory.map_large_blocks``), above which every numpy temporary is a fresh mmap that faults
+# its pages in (measured: 800 trees over 50 rows, 4.3 ms alone but 15 ms once the encoder has
+# set that threshold).
+_BLOCK = 12_288
+
 
 @dataclass(frozen=True)
 class Trees:
@@ -25,6 +31,11 @@ class Trees:
     right: np.ndarray  # int64 (nodes,)
     value: np.ndarray  # float64 (nodes,)
     depth: int  # the deepest walk from a root to a leaf
+    # The walk's own copies: a leaf leads to itself (feature 0 compared, both children itself), so
+    # a level is a step for every tree without masking those that have arrived.
+    walk_feature: np.ndarray
+    walk_left: np.ndarray
+    walk_right: np.ndarray
 
     @classmethod
     def parse(cls, raw: object, n_features: int) -> Trees:
@@ -61,19 +72,37 @@ class Trees:
             if inner[i]:
                 depth[left[i]] = max(depth[left[i]], depth[i] + 1)
                 depth[right[i]] = max(depth[right[i]], depth[i] + 1)
-        return cls(roots, feature, threshold, left, right, value, int(depth.max()))
+        walk_feature = np.where(inner, feature, 0)
+        walk_left = np.where(inner, left, at)
+        walk_right = np.where(inner, right, at)
+        return cls(
+            roots,
+            feature,
+            threshold,
+            left,
+            right,
+            value,
+            int(depth.max()),
+            walk_feature,
+            walk_left,
+            walk_right,
+        )
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The ensemble's score of each row of ``x`` (rows, features)."""
         x = np.asarray(x, dtype=np.float64)
+        out = np.zeros(len(x))
+        per = max(1, _BLOCK // max(1, len(x)))
+        for start in range(0, len(self.roots), per):
+            out += self._score(x, self.roots[start : start + per])
+        return out
+
+    def _score(self, x: np.ndarray, roots: np.ndarray) -> np.ndarray:
+        """The summed score of the trees at ``roots``: every row walks every tree a level a step."""
         rows = np.arange(len(x))[:, None]
-        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        node = np.broadcast_to(roots, (len(x), len(roots))).copy()
         for _ in range(self.depth):
-            f = self.feature[node]
-            inner = f >= 0
-            if not inner.any():
-                break
-            go_left = x[rows, np.where(inner, f, 0)] <= self.threshold[node]
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            go_left = x[rows, self.walk_feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.walk_left[node], self.walk_right[node])
         out: np.ndarray = self.value[node].sum(axis=1)
         return out
