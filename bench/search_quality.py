@@ -80,6 +80,12 @@ LIBRARIES = (
     Library("starlette", "starlette==0.41.2", ("starlette",), "train"),
     Library("pluggy", "pluggy==1.5.0", ("src/pluggy",), "train"),
     Library("cachetools", "cachetools==5.5.0", ("src/cachetools",), "train"),
+    # Added for the third tuning round (``search_tune.py --libs``): pairs the model had not seen.
+    Library("pygments", "pygments==2.18.0", ("pygments",), "train"),
+    Library("trio", "trio==0.27.0", ("src/trio",), "train"),
+    Library("prompt_toolkit", "prompt_toolkit==3.0.48", ("src/prompt_toolkit",), "train"),
+    Library("aiohttp", "aiohttp==3.10.10", ("aiohttp",), "train"),
+    Library("sqlalchemy", "sqlalchemy==2.0.36", ("lib/sqlalchemy",), "train"),
     Library(
         "stdlib-train",
         "",
