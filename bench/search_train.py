@@ -7,8 +7,9 @@ that the reranker does not learn that every target is a function. The tables (fi
 kind, description word -> name sub-token) are counted on the training pairs; the training rows
 see tables counted without their own library (as a new workspace would), the shipped file has
 tables from all of them. The model: LambdaMART trees (lightgbm, the ``bench`` extra; 800 trees of
-15 leaves (300 were as good with 25 train libraries; with 30, dev 0.701 -> 0.708), monotone in the features whose direction is known, checked against lightgbm's own
-predictions before it is written), or with ``--linear`` a linear score (listwise softmax, L2).
+15 leaves: 300 were as good with 25 train libraries, with 30 dev goes 0.701 -> 0.708; monotone in
+the features whose direction is known, checked against lightgbm's own predictions before it is
+written), or with ``--linear`` a linear score (listwise softmax, L2).
 The training queries include targets of any length (``TRAIN_MIN_LINES``), not only the
 benchmark's >= 3 lines.
 
