@@ -242,6 +242,9 @@ def main() -> int:
         if args.max_steps
         else onnx_backend.SHIPPED / "code-tuning.npz"
     )
+    unknown = set(args.libs) - {lib.name for lib in sq.LIBRARIES if lib.split == "train"}
+    if unknown:
+        raise SystemExit(f"--libs: not train libraries of search_quality.py: {', '.join(sorted(unknown))}")
     start = None
     if args.again:
         # read before anything is written: --out may be the shipped file itself

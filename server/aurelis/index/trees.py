@@ -31,11 +31,6 @@ class Trees:
     right: np.ndarray  # int64 (nodes,)
     value: np.ndarray  # float64 (nodes,)
     depth: int  # the deepest walk from a root to a leaf
-    # The walk's own copies: a leaf leads to itself (feature 0 compared, both children itself), so
-    # a level is a step for every tree without masking those that have arrived.
-    walk_feature: np.ndarray
-    walk_left: np.ndarray
-    walk_right: np.ndarray
 
     @classmethod
     def parse(cls, raw: object, n_features: int) -> Trees:
@@ -72,21 +67,7 @@ class Trees:
             if inner[i]:
                 depth[left[i]] = max(depth[left[i]], depth[i] + 1)
                 depth[right[i]] = max(depth[right[i]], depth[i] + 1)
-        walk_feature = np.where(inner, feature, 0)
-        walk_left = np.where(inner, left, at)
-        walk_right = np.where(inner, right, at)
-        return cls(
-            roots,
-            feature,
-            threshold,
-            left,
-            right,
-            value,
-            int(depth.max()),
-            walk_feature,
-            walk_left,
-            walk_right,
-        )
+        return cls(roots, feature, threshold, left, right, value, int(depth.max()))
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The ensemble's score of each row of ``x`` (rows, features)."""
@@ -102,7 +83,11 @@ class Trees:
         rows = np.arange(len(x))[:, None]
         node = np.broadcast_to(roots, (len(x), len(roots))).copy()
         for _ in range(self.depth):
-            go_left = x[rows, self.walk_feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.walk_left[node], self.walk_right[node])
+            f = self.feature[node]
+            inner = f >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, np.where(inner, f, 0)] <= self.threshold[node]
+            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
         out: np.ndarray = self.value[node].sum(axis=1)
         return out
