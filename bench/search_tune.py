@@ -68,7 +68,7 @@ def training_rows(
     rows: list[tuple[str, str, str | None]] = []
     with tempfile.TemporaryDirectory(prefix="aurelis-tune-") as tmp:
         for lib in sq.LIBRARIES:
-            if lib.split != "train" or (only and lib.name not in only):
+            if lib.split != "train" or not lib.tuned or (only and lib.name not in only):
                 continue
             corpus, queries = sq.prepare(lib, cache, ALL_KINDS)
             idx = WorkspaceIndex(corpus, settings, emb, index_dir=Path(tmp) / lib.name)
@@ -242,9 +242,9 @@ def main() -> int:
         if args.max_steps
         else onnx_backend.SHIPPED / "code-tuning.npz"
     )
-    unknown = set(args.libs) - {lib.name for lib in sq.LIBRARIES if lib.split == "train"}
+    unknown = set(args.libs) - {lib.name for lib in sq.LIBRARIES if lib.split == "train" and lib.tuned}
     if unknown:
-        raise SystemExit(f"--libs: not train libraries of search_quality.py: {', '.join(sorted(unknown))}")
+        raise SystemExit(f"--libs: not tuning libraries of search_quality.py: {', '.join(sorted(unknown))}")
     start = None
     if args.again:
         # read before anything is written: --out may be the shipped file itself

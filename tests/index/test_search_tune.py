@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from aurelis.index.backends.onnx import SHIPPED
 from tests.support.torch_extra import requires_torch
@@ -56,3 +57,17 @@ def test_the_shipped_patch_read_into_the_model_writes_itself_back():
         values += gap.size
         changed += int((gap > 0).sum())
     assert changed <= values * 1e-4
+
+
+def test_a_library_kept_from_the_tuning_cannot_be_tuned_on(tmp_path, monkeypatch, capsys):
+    # The reranker learns how far to trust the dense leg on code the model never met from the
+    # train libraries marked ``tuned=False``; a round on them would quietly end that.
+    tool = _tool()
+    untuned = [lib.name for lib in tool.sq.LIBRARIES if lib.split == "train" and not lib.tuned]
+    assert untuned
+    monkeypatch.setenv("AURELIS_CACHE_DIR", str(tmp_path / "aurelis"))
+    monkeypatch.setattr(sys, "argv", ["search_tune.py", "--cache", str(tmp_path), "--libs", untuned[0]])
+    with pytest.raises(SystemExit) as exc:
+        tool.main()
+    assert f"not tuning libraries of search_quality.py: {untuned[0]}" in str(exc.value)
+    assert not list(tmp_path.iterdir())  # refused before anything was fetched or written
