@@ -49,6 +49,11 @@ import search_quality as sq
 from search_train import ALL_KINDS
 
 
+def tuning_libraries() -> list[sq.Library]:
+    """The train libraries a tuning round may learn from (not those kept for the reranker)."""
+    return [lib for lib in sq.LIBRARIES if lib.split == "train" and lib.tuned]
+
+
 def training_rows(
     cache: Path, seed: int = 7, tuned: bool = False, only: frozenset[str] = frozenset()
 ) -> list[tuple[str, str, str | None]]:
@@ -67,8 +72,8 @@ def training_rows(
     rng = random.Random(seed)
     rows: list[tuple[str, str, str | None]] = []
     with tempfile.TemporaryDirectory(prefix="aurelis-tune-") as tmp:
-        for lib in sq.LIBRARIES:
-            if lib.split != "train" or not lib.tuned or (only and lib.name not in only):
+        for lib in tuning_libraries():
+            if only and lib.name not in only:
                 continue
             corpus, queries = sq.prepare(lib, cache, ALL_KINDS)
             idx = WorkspaceIndex(corpus, settings, emb, index_dir=Path(tmp) / lib.name)
@@ -242,7 +247,7 @@ def main() -> int:
         if args.max_steps
         else onnx_backend.SHIPPED / "code-tuning.npz"
     )
-    unknown = set(args.libs) - {lib.name for lib in sq.LIBRARIES if lib.split == "train" and lib.tuned}
+    unknown = set(args.libs) - {lib.name for lib in tuning_libraries()}
     if unknown:
         raise SystemExit(f"--libs: not tuning libraries of search_quality.py: {', '.join(sorted(unknown))}")
     start = None

@@ -59,12 +59,12 @@ def test_the_shipped_patch_read_into_the_model_writes_itself_back():
     assert changed <= values * 1e-4
 
 
-def test_a_library_kept_from_the_tuning_cannot_be_tuned_on(tmp_path, monkeypatch, capsys):
+def test_a_library_kept_from_the_tuning_cannot_be_tuned_on(tmp_path, monkeypatch):
     # The reranker learns how far to trust the dense leg on code the model never met from the
     # train libraries marked ``tuned=False``; a round on them would quietly end that.
     tool = _tool()
     untuned = [lib.name for lib in tool.sq.LIBRARIES if lib.split == "train" and not lib.tuned]
-    assert untuned
+    assert untuned and not set(untuned) & {lib.name for lib in tool.tuning_libraries()}
     monkeypatch.setenv("AURELIS_CACHE_DIR", str(tmp_path / "aurelis"))
     monkeypatch.setattr(sys, "argv", ["search_tune.py", "--cache", str(tmp_path), "--libs", untuned[0]])
     with pytest.raises(SystemExit) as exc:
